@@ -1,0 +1,52 @@
+"""TG101 s3-encryption-configured.
+
+Reading: the bucket passes when an inline `server_side_encryption_configuration`
+or a linked `aws_s3_bucket_server_side_encryption_configuration` (linked by
+reference to `.id`/`.bucket`/`.arn` or by the same literal bucket name) has a
+rule with `apply_server_side_encryption_by_default.sse_algorithm` set. A
+linked resource that names another bucket does not count. An algorithm that
+is not known statically makes the result UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tfguard.check import FAIL, PASS, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.s3 import encryption
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        enc = encryption(ctx.graph, bucket)
+        at = enc.holder if enc.holder is not bucket else None
+        if enc.status is PASS:
+            msg = f"default encryption {enc.algorithm} is configured"
+        elif enc.status is FAIL:
+            msg = ("the linked encryption configuration has no rule with an sse_algorithm"
+                   if at else "no default encryption is configured for the bucket")
+        else:
+            msg = "the bucket's encryption algorithm is not known statically"
+        yield Result(bucket, enc.status, msg, attribute=enc.attr, at=at, related=enc.related)
+
+
+CHECK = Check(
+    id="TG101",
+    slug="s3-encryption-configured",
+    title="S3 bucket has default encryption configured",
+    severity="high",
+    resource_types=("aws_s3_bucket",),
+    rationale="Objects written without default encryption depend on every writer asking for it; "
+    "a bucket with default encryption stores every object encrypted at rest.",
+    remediation="Add an aws_s3_bucket_server_side_encryption_configuration for the bucket "
+    "with a rule that sets apply_server_side_encryption_by_default.sse_algorithm.",
+    evaluate=evaluate,
+    compliance=controls("TG101"),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html",),
+    bad_example='resource "aws_s3_bucket" "data" {\n  bucket = "patient-records"\n}',
+    good_example='resource "aws_s3_bucket" "data" {\n  bucket = "patient-records"\n}\n\n'
+    'resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
+    '  bucket = aws_s3_bucket.data.id\n  rule {\n    apply_server_side_encryption_by_default {\n'
+    '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.data.arn\n    }\n  }\n}',
+)

@@ -1,0 +1,62 @@
+"""TG102 s3-encryption-cmk.
+
+Reading: evaluated only where TG101 does not fail (UNKNOWN when TG101 is
+UNKNOWN). PASS for `aws:kms` / `aws:kms:dsse` whose `kms_master_key_id` is a
+customer-managed key (see tfguard.keys); FAIL for `AES256`, for KMS without a
+key (the AWS-managed `aws/s3` key) or with `alias/aws/*`. An algorithm outside
+these values fails: it is not a CMK.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.keys import cmk_verdict
+from tfguard.s3 import encryption
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        enc = encryption(ctx.graph, bucket)
+        if enc.status is FAIL:
+            continue
+        at = enc.holder if enc.holder is not bucket else None
+        if enc.status is UNKNOWN:
+            yield Result(bucket, UNKNOWN, "the bucket's encryption is not known statically",
+                         attribute=enc.attr, at=at, related=enc.related)
+            continue
+        algorithm = str(enc.algorithm)
+        key_attr = f"{enc.attr}.kms_master_key_id"
+        if algorithm.lower() not in ("aws:kms", "aws:kms:dsse"):
+            yield Result(bucket, FAIL, f"default encryption is {algorithm}, not a customer-managed KMS key",
+                         attribute=f"{enc.attr}.sse_algorithm", at=at, related=enc.related)
+            continue
+        verdict = cmk_verdict(ctx.graph, enc.holder, key_attr, enc.key)
+        related = enc.related + ((verdict.key,) if verdict.key else ())
+        status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
+        yield Result(bucket, status, f"{algorithm} encryption: {verdict.reason}",
+                     attribute=key_attr if enc.key is not None else enc.attr, at=at, related=related)
+
+
+CHECK = Check(
+    id="TG102",
+    slug="s3-encryption-cmk",
+    title="S3 bucket is encrypted with a customer-managed KMS key",
+    severity="medium",
+    escalates=True,
+    resource_types=("aws_s3_bucket",),
+    rationale="SSE-S3 and the AWS-managed aws/s3 key cannot be restricted, rotated on your schedule "
+    "or revoked; a customer-managed key puts access to the data under your key policy.",
+    remediation="Set sse_algorithm = \"aws:kms\" and kms_master_key_id to an aws_kms_key you manage.",
+    evaluate=evaluate,
+    compliance=controls("TG102"),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",),
+    bad_example='resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
+    '  bucket = aws_s3_bucket.data.id\n  rule {\n    apply_server_side_encryption_by_default {\n'
+    '      sse_algorithm = "AES256"\n    }\n  }\n}',
+    good_example='resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
+    '  bucket = aws_s3_bucket.data.id\n  rule {\n    apply_server_side_encryption_by_default {\n'
+    '      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.data.arn\n    }\n  }\n}',
+)

@@ -1,0 +1,44 @@
+"""Every fixture directory: exact (check id, address, status) results, in HCL and plan mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.expected import Triple, read_expected
+from tfguard.run import Options, run
+
+CASES = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
+
+
+def _ids(case: Path) -> str:
+    return case.relative_to(FIXTURES).as_posix()
+
+
+def results(target: Path, checks: frozenset[str]) -> set[Triple]:
+    report = run([target], Options(only=checks))
+    assert not report.diagnostics, report.diagnostics
+    return {(f.check_id, f.address, f.status.value.upper()) for f in report.findings}
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_hcl_mode(case: Path) -> None:
+    expected = read_expected(case / "expected.txt")
+    assert results(case, expected.checks) == set(expected.hcl)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (c / "plan.json").exists()], ids=_ids)
+def test_plan_mode(case: Path) -> None:
+    expected = read_expected(case / "expected.txt")
+    assert results(case / "plan.json", expected.checks) == set(expected.plan)
+
+
+def test_every_check_has_good_and_bad_fixtures() -> None:
+    from tfguard.engine import load_checks
+
+    for check in load_checks():
+        cases = [p.name for p in (FIXTURES / "checks" / check.id).iterdir() if p.is_dir()]
+        assert any(c.startswith("good") for c in cases), check.id
+        assert any(c.startswith("bad") for c in cases), check.id

@@ -1,0 +1,139 @@
+"""Command line: a thin typer app over run(); `main(argv) -> int` for tests.
+
+Exit codes:
+  0  no finding at or above --fail-on, and every input was read
+  1  findings at or above --fail-on (UNKNOWN results count only with --strict)
+  2  usage error, or an input that could not be read or parsed (the rest was still scanned)
+  3  internal error (a bug: please report it)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+from tfguard import __version__
+from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError
+
+SEVERITY_CHOICES = ("low", "medium", "high", "critical")
+EXIT_HELP = __doc__.split("Exit codes:", 1)[1] if __doc__ else ""
+
+
+def _ids(values: list[str] | None) -> frozenset[str]:
+    return frozenset(x.strip() for v in values or [] for x in v.split(",") if x.strip())
+
+
+def check_command(
+    paths: list[Path], fmt: str, output: Path | None, fail_on: str, only: list[str] | None,
+    skip: list[str] | None, strict: bool, checks_dir: list[Path] | None, source: Path | None,
+    include_passed: bool,
+) -> int:
+    from tfguard.model import SEVERITIES, Status
+    from tfguard.report import FORMATS, renderer
+    from tfguard.run import Options, run
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fail_on not in SEVERITIES:
+        raise UsageError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)}")
+    options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source)
+    report = run(paths, options)
+    text = renderer(fmt)(report, include_passed)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+    threshold = SEVERITIES.index(fail_on)
+    failing = [
+        f for f in report.findings
+        if SEVERITIES.index(f.severity) >= threshold and not f.suppressed
+        and (f.status is Status.FAIL or (strict and f.status is Status.UNKNOWN))
+    ]
+    if any(d.severity == "error" for d in report.diagnostics):
+        for d in report.diagnostics:
+            print(f"tfguard: {d}", file=sys.stderr)
+        return EXIT_INPUT
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def list_checks_command(checks_dir: list[Path] | None) -> int:
+    from tfguard.engine import load_checks
+
+    for c in load_checks(tuple(checks_dir or ())):
+        flags = "".join([", escalates" if c.escalates else "", ", baseline" if c.baseline else ""])
+        print(f"{c.id}  {c.slug:<36} {c.severity}{flags}  {c.title}")
+    return EXIT_OK
+
+
+def _app() -> object:
+    import typer
+
+    app = typer.Typer(add_completion=False, no_args_is_help=True, help="Terraform security analyzer.",
+                      epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
+
+    @app.callback()
+    def _root(version: bool = typer.Option(False, "--version", help="Show the version and exit.")) -> None:
+        if version:
+            print(f"tfguard {__version__}")
+            raise typer.Exit(0)
+
+    @app.command("check", epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
+    def _check(
+        paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
+        fmt: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+        fail_on: str = typer.Option("low", "--fail-on", help="Lowest severity that fails: low, medium, high, critical."),
+        only: Optional[list[str]] = typer.Option(None, "--checks", help="Run only these ids/slugs (comma-separated)."),
+        skip: Optional[list[str]] = typer.Option(None, "--skip-checks", help="Do not run these ids/slugs."),
+        strict: bool = typer.Option(False, "--strict", help="UNKNOWN results fail too."),
+        checks_dir: Optional[list[Path]] = typer.Option(None, "--checks-dir", help="Load extra checks from DIR."),
+        source: Optional[Path] = typer.Option(None, "--source", help="Configuration directory of a plan JSON."),
+        include_passed: bool = typer.Option(False, "--include-passed", help="Also list passing results."),
+    ) -> None:
+        raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
+                                       source, include_passed))
+
+    @app.command("list-checks")
+    def _list(checks_dir: Optional[list[Path]] = typer.Option(None, "--checks-dir")) -> None:
+        raise typer.Exit(list_checks_command(checks_dir))
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # fast path: no typer import
+        print(f"tfguard {__version__}")
+        return EXIT_OK
+    try:
+        app = _app()
+        code = app(args, prog_name="tfguard", standalone_mode=False)  # type: ignore[operator]
+        return code if isinstance(code, int) else EXIT_OK
+    except TfguardError as exc:
+        print(f"tfguard: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SystemExit as exc:  # typer.Exit inside standalone_mode=False
+        return int(exc.code or 0)
+    except Exception as exc:
+        return _click_or_internal(exc)
+
+
+def _click_or_internal(exc: Exception) -> int:
+    # typer may vendor its own copy of click, so its exceptions are recognised
+    # by shape rather than by class.
+    if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
+        return int(exc.exit_code)
+    if type(exc).__name__ == "Abort":
+        return EXIT_INPUT
+    if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+        exc.show()
+        return EXIT_INPUT
+    import traceback
+
+    traceback.print_exc()
+    print(f"tfguard: internal error: {exc!r} (exit {EXIT_INTERNAL}); please report it", file=sys.stderr)
+    return EXIT_INTERNAL

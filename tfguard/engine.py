@@ -1,0 +1,114 @@
+"""Load checks (built-in and user) through one mechanism, select and run them."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from tfguard.check import Check, Context, Result
+from tfguard.classify import is_sensitive
+from tfguard.errors import UsageError
+from tfguard.model import SEVERITIES, Finding, Related, Status
+
+
+def builtin_checks_dir() -> Path:
+    """Built-ins ship inside the package as tfguard/builtin_checks; in a source
+    checkout they are the top-level checks/ folder."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "builtin_checks"
+    return packaged if packaged.is_dir() else here.parent / "checks"
+
+
+def load_checks_from(directory: Path) -> list[Check]:
+    if not directory.is_dir():
+        raise UsageError(f"checks directory not found: {directory}")
+    tag = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:10]
+    found: list[Check] = []
+    for path in sorted(directory.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        name = f"_tfguard_checks_{tag}.{path.stem}"
+        module = sys.modules.get(name)
+        if module is None:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise UsageError(f"{path}: cannot be loaded as a check module")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:
+                del sys.modules[name]
+                raise UsageError(f"{path}: check module failed to load: {exc}") from None
+        check = getattr(module, "CHECK", None)
+        if not isinstance(check, Check):
+            raise UsageError(f"{path}: defines no CHECK = Check(...)")
+        found.append(check)
+    return found
+
+
+def load_checks(extra_dirs: Iterable[Path] = ()) -> list[Check]:
+    checks = load_checks_from(builtin_checks_dir())
+    for d in extra_dirs:
+        checks.extend(load_checks_from(d))
+    seen: dict[str, Check] = {}
+    for check in checks:
+        if check.id in seen:
+            raise UsageError(f"two checks share the id {check.id}")
+        seen[check.id] = check
+    return sorted(seen.values(), key=lambda c: c.id)
+
+
+def select(checks: list[Check], only: set[str], skip: set[str]) -> list[Check]:
+    known = {c.id for c in checks} | {c.slug for c in checks}
+    unknown = sorted((only | skip) - known)
+    if unknown:
+        raise UsageError(f"unknown check id(s): {', '.join(unknown)} (see `tfguard list-checks`)")
+    return [
+        c for c in checks
+        if (not only or c.id in only or c.slug in only) and c.id not in skip and c.slug not in skip
+    ]
+
+
+def fingerprint(check_id: str, address: str, attribute: str) -> str:
+    # Never line numbers: the fingerprint must survive edits above the resource.
+    return hashlib.sha256(f"{check_id}|{address}|{attribute}".encode()).hexdigest()[:32]
+
+
+def _severity(check: Check, result: Result, ctx: Context) -> str:
+    sev = check.severity
+    if check.escalates and is_sensitive(result.resource, ctx.classification_tag):
+        sev = SEVERITIES[min(SEVERITIES.index(sev) + 1, len(SEVERITIES) - 1)]
+    return sev
+
+
+def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
+    subject = result.resource
+    at = result.at or subject
+    location = at.location_of(result.attribute) if result.attribute else at.location
+    # Every other resource that explains the finding: the subject when the
+    # finding points elsewhere, then the linked keys, documents, sources.
+    explain = ([subject] if at is not subject else []) + list(result.related)
+    related: list[Related] = []
+    for res in explain:
+        if res is not at and all(r.address != res.address for r in related):
+            related.append(Related(res.address, res.location, res.type))
+    return Finding(
+        check_id=check.id, slug=check.slug, title=check.title, severity=_severity(check, result, ctx),
+        status=result.status, address=subject.address, message=result.message,
+        location=location, attribute=result.attribute, related=tuple(related),
+        remediation=check.remediation,
+        fingerprint=fingerprint(check.id, subject.address, result.attribute),
+    )
+
+
+def run_checks(checks: list[Check], ctx: Context) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in checks:
+        for result in check.run(ctx):
+            findings.append(to_finding(check, result, ctx))
+    findings.sort(key=lambda f: (f.check_id, f.address, f.status != Status.FAIL))
+    return findings

@@ -1,0 +1,122 @@
+"""The resource graph: built once, queried by checks through a small facade.
+
+Edges point from the referring resource to the one it references and carry
+the attribute path in the referrer (`rule.apply_server_side_encryption_by_default.kms_master_key_id`).
+Links that are not references (equal literal bucket names, equal resolved
+ARNs in a plan) are added here too, so checks never search for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any, Iterable
+
+from tfguard.load.plan_config import strip_indices
+from tfguard.model import Ref, Resource, Unknown
+
+_MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(.*)$")
+
+# Arguments that name another resource by its identity (name, id or ARN).
+LINK_ATTRS = ("bucket", "load_balancer_arn", "key_id", "target_key_id", "secret_id", "queue_url", "topic_arn")
+IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name")
+
+
+class ResourceGraph:
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        import networkx as nx
+
+        self.resources: list[Resource] = list(resources)
+        self.g: Any = nx.MultiDiGraph()
+        self.by_address: dict[str, Resource] = {}
+        self._by_base: dict[str, list[Resource]] = defaultdict(list)
+        self._by_config: dict[str, list[Resource]] = defaultdict(list)
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        for res in self.resources:
+            self.by_address[res.address] = res
+            self._by_base[res.base].append(res)
+            self._by_config[_config_base(res.base)].append(res)
+            self._by_type[res.type if res.mode == "managed" else f"data.{res.type}"].append(res)
+            self.g.add_node(res.address, resource=res)
+        for res in self.resources:
+            for ref in res.refs:
+                for target in self._instances(ref, res):
+                    if target is not res:
+                        self.g.add_edge(res.address, target.address, key=ref.attr, via=ref.attr, by="reference")
+        self._link_by_value()
+
+    # -- building -------------------------------------------------------------
+
+    def _instances(self, ref: Ref, referrer: Resource) -> list[Resource]:
+        found = self._by_base.get(ref.target) or self._by_config.get(_config_base(ref.target)) or []
+        if ref.index is not None:
+            return [r for r in found if _index_text(r.index) == ref.index] or found
+        if len(found) > 1 and referrer.index is not None:
+            same = [r for r in found if r.index == referrer.index]
+            if same:
+                return same
+        return found
+
+    def _link_by_value(self) -> None:
+        identities: dict[str, list[Resource]] = defaultdict(list)
+        for res in self.resources:
+            for attr in IDENTITY_ATTRS:
+                value = res.values.get(attr)
+                if isinstance(value, str) and value:
+                    identities[value].append(res)
+                    if res.type == "aws_s3_bucket" and attr == "bucket":
+                        identities[f"arn:aws:s3:::{value}"].append(res)
+        for res in self.resources:
+            for attr in LINK_ATTRS:
+                value = res.values.get(attr)
+                if not isinstance(value, str) or (attr == "bucket" and res.type == "aws_s3_bucket"):
+                    continue
+                for target in identities.get(value, ()):
+                    if target is not res and not self.g.has_edge(res.address, target.address, key=attr):
+                        self.g.add_edge(res.address, target.address, key=attr, via=attr, by="value")
+
+    # -- queries --------------------------------------------------------------
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for t in types for r in self._by_type.get(t, ())]
+
+    def referrers(self, res: Resource, types: Iterable[str] = (), via: str | None = None) -> list[Resource]:
+        wanted = set(types)
+        out: list[Resource] = []
+        for src, _, data in self.g.in_edges(res.address, data=True):
+            other = self.by_address[src]
+            if (not wanted or other.type in wanted) and (via is None or data["via"] == via) and other not in out:
+                out.append(other)
+        return out
+
+    def targets(self, res: Resource, via: str | None = None, types: Iterable[str] = ()) -> list[Resource]:
+        wanted = set(types)
+        out: list[Resource] = []
+        for _, dst, data in self.g.out_edges(res.address, data=True):
+            other = self.by_address[dst]
+            if (not wanted or other.type in wanted) and (via is None or data["via"] == via) and other not in out:
+                out.append(other)
+        return out
+
+    def has_reference(self, res: Resource, via: str) -> bool:
+        """True when the attribute references configuration objects (even unresolved ones)."""
+        return any(r.attr == via for r in res.refs)
+
+    def region(self, res: Resource) -> Any:
+        if isinstance(res.region, str) and res.region:
+            return res.region
+        return res.region if isinstance(res.region, Unknown) else Unknown(f"region of {res.address} is not known")
+
+
+def _config_base(base: str) -> str:
+    """The address with module instance keys removed (`module.a["x"].t.n` -> `module.a.t.n`)."""
+    m = _MODULE_PREFIX.match(base)
+    if not m or not m.group(1):
+        return base
+    return f"{strip_indices(m.group(1))}.{m.group(2)}"
+
+
+def _index_text(index: Any) -> str | None:
+    if index is None:
+        return None
+    return f'"{index}"' if isinstance(index, str) else str(index)

@@ -1,0 +1,56 @@
+"""Is this KMS key argument a customer-managed key (CMK)?
+
+Customer-managed: a reference to an aws_kms_key / aws_kms_replica_key /
+aws_kms_alias / aws_kms_external_key, or a literal key ARN, key id, alias ARN
+or alias name that is not AWS-managed (`alias/aws/*`). An existing key read
+through `data "aws_kms_key"` / `data "aws_kms_alias"` is judged by the literal
+it names. Unset, `alias/aws/*` and AWS-owned keys are not CMKs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from tfguard.graph import ResourceGraph
+from tfguard.model import Resource, is_unknown
+
+KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_alias", "aws_kms_external_key")
+_AWS_ALIAS = re.compile(r"^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias/aws/", re.IGNORECASE)
+_KEY_LITERAL = re.compile(
+    r"^(arn:[^:]+:kms:[^:]*:\d{12}:(key/.+|alias/.+)|alias/.+|(mrk-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|mrk-[0-9a-f]{32})$",
+    re.IGNORECASE,
+)
+
+
+class KeyVerdict(NamedTuple):
+    cmk: bool | None  # None: not known statically
+    key: Resource | None  # the key (or data source) it resolves to, for related locations
+    reason: str
+
+
+def literal_is_cmk(value: str) -> bool:
+    return bool(_KEY_LITERAL.match(value)) and not _AWS_ALIAS.match(value)
+
+
+def cmk_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> KeyVerdict:
+    keys = [k for k in graph.targets(res, via=attr) if k.mode == "managed" and k.type in KEY_TYPES]
+    if keys:
+        return KeyVerdict(True, keys[0], f"uses customer-managed key {keys[0].address}")
+    for data in graph.targets(res, via=attr, types=("aws_kms_key", "aws_kms_alias")):
+        named = data.values.get("key_id") or data.values.get("name")
+        if isinstance(named, str):
+            if literal_is_cmk(named):
+                return KeyVerdict(True, data, f"uses existing customer-managed key {named}")
+            return KeyVerdict(False, data, f"{named} is an AWS-managed key")
+    if value is None or value == "":
+        return KeyVerdict(False, None, "no customer-managed key is set")
+    if is_unknown(value):
+        return KeyVerdict(None, None, getattr(value, "reason", "") or "key is not known statically")
+    if isinstance(value, str):
+        if literal_is_cmk(value):
+            return KeyVerdict(True, None, f"uses customer-managed key {value}")
+        if _AWS_ALIAS.match(value):
+            return KeyVerdict(False, None, f"{value} is an AWS-managed key")
+        return KeyVerdict(None, None, f"{value!r} is not recognised as a KMS key")
+    return KeyVerdict(None, None, "key value is not a string")

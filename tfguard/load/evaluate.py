@@ -1,0 +1,189 @@
+"""Expression AST -> Python values, with Unknown wherever a value is not static.
+
+A value computed from an unknown operand is Unknown, never a guess. Unknowns
+keep the configuration objects they came from (`refs`), which is how the graph
+still links `kms_master_key_id = aws_kms_key.k.arn` to the key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from tfguard.load.hcl_expr import Node
+from tfguard.model import Unknown, is_unknown
+
+# Traversal roots that are not resources.
+_SPECIAL_ROOTS = {"var", "local", "count", "each", "path", "terraform", "self", "module", "data"}
+MAX_DEPTH = 64
+
+
+@dataclass
+class Scope:
+    """What names mean while evaluating one module instance (and one resource instance)."""
+
+    module: str = ""  # module instance path of the resources being evaluated
+    variables: dict[str, Any] = field(default_factory=dict)
+    local_exprs: dict[str, Node] = field(default_factory=dict)
+    iteration: dict[str, Any] = field(default_factory=dict)  # count / each / for variables
+    path_module: str = "."
+    functions: dict[str, Callable[..., Any]] | None = None
+    _locals: dict[str, Any] = field(default_factory=dict)
+    _evaluating: set[str] = field(default_factory=set)
+    cycles: set[str] = field(default_factory=set)
+
+    def child(self, **names: Any) -> Scope:
+        copy = Scope(
+            self.module, self.variables, self.local_exprs, {**self.iteration, **names},
+            self.path_module, self.functions, self._locals, self._evaluating, self.cycles,
+        )
+        return copy
+
+    def local(self, name: str) -> Any:
+        if name in self._locals:
+            return self._locals[name]
+        expr = self.local_exprs.get(name)
+        if expr is None:
+            return Unknown(f"local.{name} is not declared")
+        if name in self._evaluating:
+            self.cycles.add(name)
+            return Unknown(f"local.{name} is part of a reference cycle")
+        self._evaluating.add(name)
+        try:
+            value = evaluate(expr, Scope(
+                self.module, self.variables, self.local_exprs, {}, self.path_module,
+                self.functions, self._locals, self._evaluating, self.cycles,
+            ))
+        finally:
+            self._evaluating.discard(name)
+        self._locals[name] = value
+        return value
+
+
+def unknown_from(values: list[Any], reason: str = "") -> Unknown:
+    refs: list[str] = []
+    reasons: list[str] = []
+    for v in values:
+        for u in iter_unknowns(v):
+            refs.extend(u.refs)
+            if u.reason:
+                reasons.append(u.reason)
+    return Unknown(reason or (reasons[0] if reasons else "not known statically"), tuple(dict.fromkeys(refs)))
+
+
+def iter_unknowns(value: Any, depth: int = 0) -> list[Unknown]:
+    if isinstance(value, Unknown):
+        found = [value]
+        if value.partial is not None and depth < MAX_DEPTH:
+            found.extend(iter_unknowns(value.partial, depth + 1))
+        return found
+    if depth > MAX_DEPTH:
+        return []
+    if isinstance(value, dict):
+        return [u for v in value.values() for u in iter_unknowns(v, depth + 1)]
+    if isinstance(value, list):
+        return [u for v in value for u in iter_unknowns(v, depth + 1)]
+    return []
+
+
+def has_unknown(value: Any) -> bool:
+    return bool(iter_unknowns(value))
+
+
+def evaluate(node: Node, scope: Scope, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        return Unknown("expression nested too deeply")
+    kind = node[0]
+    fn = _EVAL.get(kind)
+    if fn is None:
+        return Unknown(f"unsupported expression ({kind})")
+    return fn(node, scope, depth + 1)
+
+
+def _lit(node: Node, scope: Scope, depth: int) -> Any:
+    return node[1]
+
+
+def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
+    out: list[str] = []
+    unknowns: list[Any] = []
+    for part in node[1]:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        if part[0] == "directive":
+            unknowns.append(Unknown("template directive not evaluated"))
+            continue
+        value = evaluate(part, scope, depth)
+        if has_unknown(value):
+            unknowns.append(value)
+        elif isinstance(value, (dict, list)):
+            unknowns.append(Unknown("a template cannot interpolate a collection"))
+        else:
+            out.append(to_string(value))
+    if unknowns:
+        return unknown_from(unknowns)
+    return "".join(out)
+
+
+def to_string(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _tuple(node: Node, scope: Scope, depth: int) -> Any:
+    return [evaluate(n, scope, depth) for n in node[1]]
+
+
+def _object(node: Node, scope: Scope, depth: int) -> Any:
+    result: dict[str, Any] = {}
+    for key_node, value_node in node[1]:
+        key = evaluate(key_node, scope, depth)
+        value = evaluate(value_node, scope, depth)
+        if is_unknown(key):
+            return unknown_from([key, value], "an object key is not known statically")
+        result[to_string(key)] = value
+    return result
+
+
+def _cond(node: Node, scope: Scope, depth: int) -> Any:
+    cond = evaluate(node[1], scope, depth)
+    if is_unknown(cond):
+        a = evaluate(node[2], scope, depth)
+        b = evaluate(node[3], scope, depth)
+        if not has_unknown(a) and a == b:
+            return a
+        return unknown_from([cond, a, b], _reason(cond, "condition not known statically"))
+    return evaluate(node[2] if cond else node[3], scope, depth)
+
+
+def _reason(value: Any, default: str) -> str:
+    return value.reason if isinstance(value, Unknown) and value.reason else default
+
+
+def json_value(value: Any) -> Any:
+    """jsonencode() of a value; Unknown (with the structure as `partial`) when not static."""
+    if has_unknown(value):
+        u = unknown_from([value], "encoded value is not known statically")
+        return Unknown(u.reason, u.refs, partial=value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+from tfguard.load.evaluate_ops import EVAL_OPS  # noqa: E402  (shares evaluate())
+
+_EVAL: dict[str, Callable[[Node, Scope, int], Any]] = {
+    "lit": _lit,
+    "tmpl": _tmpl,
+    "tuple": _tuple,
+    "object": _object,
+    "cond": _cond,
+    **EVAL_OPS,
+}

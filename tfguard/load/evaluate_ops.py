@@ -1,0 +1,227 @@
+"""References, operators, calls, for-expressions and splats for the evaluator."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from tfguard.load.evaluate import (
+    Scope, evaluate, has_unknown, json_value, to_string, unknown_from,
+)
+from tfguard.load.hcl_expr import Node
+from tfguard.model import Unknown, is_unknown
+
+MAX_FOR_ITEMS = 10_000
+
+
+def _step_key(step: Node, scope: Scope, depth: int) -> Any:
+    if step[0] == "attr":
+        return step[1]
+    return evaluate(step[1], scope, depth)
+
+
+def apply_steps(value: Any, steps: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    for step in steps:
+        if is_unknown(value):
+            return value
+        key = _step_key(step, scope, depth)
+        if is_unknown(key):
+            return unknown_from([key, value], "an index is not known statically")
+        value = _index(value, key)
+    return value
+
+
+def _index(value: Any, key: Any) -> Any:
+    if isinstance(value, dict):
+        if str(key) in value:
+            return value[str(key)]
+        return Unknown(f"no attribute or key {key!r}")
+    if isinstance(value, list):
+        try:
+            return value[int(key)]
+        except (ValueError, TypeError, IndexError):
+            return Unknown(f"index {key!r} out of range")
+    if value is None:
+        return Unknown("attribute of a null value")
+    return Unknown(f"cannot index a {type(value).__name__}")
+
+
+def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) -> Any:
+    """`type.name[idx].attr` or `data.type.name.attr`: known only after apply."""
+    prefix = f"{scope.module}." if scope.module else ""
+    names: list[str] = [root]
+    rest = list(steps)
+    want = 2 if root == "data" else 1
+    while rest and rest[0][0] == "attr" and len(names) <= want:
+        names.append(rest.pop(0)[1])
+    target = prefix + ".".join(names)
+    if rest and rest[0][0] == "index":
+        key = evaluate(rest[0][1], scope, depth)
+        if not is_unknown(key):
+            target += f"[{key!r}]" if isinstance(key, str) else f"[{key}]"
+    text = ".".join(names + [s[1] for s in rest if s[0] == "attr"])
+    return Unknown(f"{text} is known only after apply", (target,))
+
+
+def _trav(node: Node, scope: Scope, depth: int) -> Any:
+    root, steps = node[1], node[2]
+    if root in scope.iteration:
+        return apply_steps(scope.iteration[root], steps, scope, depth)
+    first = steps[0][1] if steps and steps[0][0] == "attr" else None
+    if root == "var" and first is not None:
+        value = scope.variables.get(first, Unknown(f"var.{first} has no value"))
+        return apply_steps(value, steps[1:], scope, depth)
+    if root == "local" and first is not None:
+        return apply_steps(scope.local(first), steps[1:], scope, depth)
+    if root == "path":
+        return scope.path_module if first == "module" else "."
+    if root == "terraform":
+        return "default" if first == "workspace" else Unknown("terraform.* value")
+    if root in ("count", "each", "self"):
+        return Unknown(f"{root}.{first} outside its block")
+    if root == "module":
+        return Unknown(f"module.{first} output is not evaluated")
+    if first is None:
+        return Unknown(f"{root} is not a known name")
+    return _resource_ref(scope, root, steps, depth)
+
+
+def _get(node: Node, scope: Scope, depth: int) -> Any:
+    return apply_steps(evaluate(node[1], scope, depth), node[2], scope, depth)
+
+
+def _splat(node: Node, scope: Scope, depth: int) -> Any:
+    base = evaluate(node[1], scope, depth)
+    if is_unknown(base):
+        return base
+    items = base if isinstance(base, list) else ([] if base is None else [base])
+    return [apply_steps(item, node[2], scope, depth) for item in items]
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "%": lambda a, b: a % b,
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+}
+
+
+def _op(node: Node, scope: Scope, depth: int) -> Any:
+    op = node[1]
+    left = evaluate(node[2], scope, depth)
+    right = evaluate(node[3], scope, depth)
+    if op == "&&" and (left is False or right is False):
+        return False
+    if op == "||" and (left is True or right is True):
+        return True
+    if has_unknown(left) or has_unknown(right):
+        return unknown_from([left, right])
+    try:
+        if op == "==":
+            return _norm(left) == _norm(right)
+        if op == "!=":
+            return _norm(left) != _norm(right)
+        if op == "&&":
+            return bool(left) and bool(right)
+        if op == "||":
+            return bool(left) or bool(right)
+        return _ARITH[op](_num(left), _num(right))
+    except (TypeError, ValueError, ZeroDivisionError, KeyError):
+        return Unknown(f"cannot evaluate {op} on these operands")
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError("not a number")
+    if isinstance(value, str):
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def _unary(node: Node, scope: Scope, depth: int) -> Any:
+    value = evaluate(node[2], scope, depth)
+    if has_unknown(value):
+        return unknown_from([value])
+    if node[1] == "!":
+        return not value
+    try:
+        return -_num(value)
+    except TypeError:
+        return Unknown("cannot negate this value")
+
+
+def _call(node: Node, scope: Scope, depth: int) -> Any:
+    from tfguard.load.functions import FUNCTIONS, LAZY
+
+    name: str = node[1]
+    if name in LAZY:
+        return LAZY[name](node[2], scope, depth)
+    fn = (scope.functions or FUNCTIONS).get(name)
+    args = [evaluate(a, scope, depth) for a in node[2]]
+    if node[3] and args and isinstance(args[-1], list):
+        args = args[:-1] + args[-1]
+    if name == "jsonencode" and len(args) == 1:
+        return json_value(args[0])
+    if fn is None:
+        return unknown_from(args, f"function {name}() is not evaluated")
+    if any(is_unknown(a) for a in args):
+        return unknown_from(args)
+    try:
+        return fn(*args)
+    except Exception as exc:  # a function refusing its arguments is not a crash
+        return Unknown(f"{name}(): {exc}")
+
+
+def _for(node: Node, scope: Scope, depth: int) -> Any:
+    _, key_var, value_var, coll_node, key_expr, value_expr, cond, grouping = node
+    coll = evaluate(coll_node, scope, depth)
+    if is_unknown(coll):
+        return coll
+    if isinstance(coll, dict):
+        pairs = list(coll.items())
+    elif isinstance(coll, list):
+        pairs = list(enumerate(coll))
+    else:
+        return Unknown("for expression over a value that is not a collection")
+    if len(pairs) > MAX_FOR_ITEMS:
+        return Unknown(f"for expression over more than {MAX_FOR_ITEMS} items")
+    out_list: list[Any] = []
+    out_map: dict[str, Any] = {}
+    for k, v in pairs:
+        names = {value_var: v}
+        if key_var:
+            names[key_var] = k
+        inner = scope.child(**names)
+        if cond is not None:
+            ok = evaluate(cond, inner, depth)
+            if is_unknown(ok):
+                return unknown_from([ok])
+            if not ok:
+                continue
+        value = evaluate(value_expr, inner, depth)
+        if key_expr is None:
+            out_list.append(value)
+            continue
+        key = evaluate(key_expr, inner, depth)
+        if is_unknown(key):
+            return unknown_from([key])
+        if grouping:
+            out_map.setdefault(to_string(key), []).append(value)
+        else:
+            out_map[to_string(key)] = value
+    return out_list if key_expr is None else out_map
+
+
+def _unsupported(node: Node, scope: Scope, depth: int) -> Any:
+    return Unknown(f"unsupported expression ({node[1]})")
+
+
+EVAL_OPS: dict[str, Callable[[Node, Scope, int], Any]] = {
+    "trav": _trav, "get": _get, "splat": _splat, "op": _op, "unary": _unary,
+    "call": _call, "for": _for, "unsupported": _unsupported,
+}

@@ -1,0 +1,70 @@
+"""Finding and reading Terraform files safely (no symlinks out of the root, no binaries)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tfguard.model import Diagnostic
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+TF_SUFFIXES = (".tf", ".tf.json")
+
+
+def module_dirs(root: Path) -> list[Path]:
+    """Every directory under root (root included) holding .tf / .tf.json files.
+
+    Hidden directories and `.terraform/` are skipped, and so are symlinked
+    directories: following them could leave the scan root or loop forever.
+    """
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if any(f.endswith(TF_SUFFIXES) for f in filenames):
+            found.append(Path(dirpath))
+    return found
+
+
+def tf_files(directory: Path) -> list[Path]:
+    return sorted(
+        p for p in directory.iterdir()
+        if p.name.endswith(TF_SUFFIXES) and p.is_file() and not p.name.startswith(".")
+    )
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text, or a diagnostic saying why it cannot be read as text."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None, Diagnostic(shown, 1, "not a regular file (symbolic links are not followed)")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Diagnostic(shown, 1, f"file is larger than {MAX_FILE_BYTES} bytes; skipped")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Diagnostic(shown, 1, f"cannot read file: {exc.strerror or exc}")
+    return decode(data, shown)
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, Diagnostic(shown, 1, "invalid UTF-16 text")
+    if b"\x00" in data[:8192]:
+        return None, Diagnostic(shown, 1, "binary file (contains NUL bytes); skipped")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Diagnostic(shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")

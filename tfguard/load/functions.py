@@ -1,0 +1,191 @@
+"""Terraform's pure functions that tfguard evaluates statically.
+
+Only functions without side effects are here: nothing reads the network or
+runs a program. A function missing from this table makes its result Unknown.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from typing import Any, Callable
+
+from tfguard.load.evaluate import Scope, evaluate, has_unknown, to_string, unknown_from
+from tfguard.load.hcl_expr import Node
+from tfguard.model import Unknown, is_unknown
+
+
+def _merge(*maps: Any) -> Any:
+    out: dict[str, Any] = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict):
+            raise TypeError("merge() takes maps")
+        out.update(m)
+    return out
+
+
+def _concat(*lists: Any) -> Any:
+    out: list[Any] = []
+    for item in lists:
+        if not isinstance(item, list):
+            raise TypeError("concat() takes lists")
+        out.extend(item)
+    return out
+
+
+def _lookup(m: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(m, dict):
+        raise TypeError("lookup() takes a map")
+    if to_string(key) in m:
+        return m[to_string(key)]
+    if default:
+        return default[0]
+    raise KeyError(key)
+
+
+def _coalesce(*values: Any) -> Any:
+    for v in values:
+        if v is not None and v != "":
+            return v
+    raise ValueError("no non-null argument")
+
+
+def _format(fmt: Any, *args: Any) -> str:
+    # Terraform's verbs (%s %d %v %q ...) map onto Python's for the common cases.
+    text = re.sub(r"%(?![%sdvqftbeEgGxXo0-9.#+\- ])", "%%", str(fmt))
+    text = re.sub(r"%([-+#0 ]*\d*(?:\.\d+)?)[vq]", r"%\1s", text)
+    return text % tuple(args)
+
+
+def _flatten(value: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in value:
+        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    return out
+
+
+def _toset(value: Any) -> list[Any]:
+    out: list[Any] = []
+    for item in value:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _tomap(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise TypeError("tomap() takes an object")
+    return value
+
+
+def _tobool(value: Any) -> Any:
+    if value in (True, "true"):
+        return True
+    if value in (False, "false"):
+        return False
+    if value is None:
+        return None
+    raise ValueError("not a bool")
+
+
+def _tonumber(value: Any) -> Any:
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _element(lst: Any, idx: Any) -> Any:
+    return lst[int(idx) % len(lst)]
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, (list, dict, str)):
+        return len(value)
+    raise TypeError("length() of a scalar")
+
+
+def _regex(pattern: Any, text: Any) -> Any:
+    m = re.search(str(pattern), str(text))
+    if not m:
+        raise ValueError("pattern did not match")
+    if m.groupdict():
+        return m.groupdict()
+    return list(m.groups()) if m.groups() else m.group(0)
+
+
+def _regexall(pattern: Any, text: Any) -> Any:
+    return [list(m.groups()) if m.groups() else m.group(0) for m in re.finditer(str(pattern), str(text))]
+
+
+def _replace(text: Any, old: Any, new: Any) -> str:
+    old_s = str(old)
+    if len(old_s) > 1 and old_s.startswith("/") and old_s.endswith("/"):
+        return re.sub(old_s[1:-1], re.sub(r"\$\{?(\d+)\}?", r"\\\1", str(new)), str(text))
+    return str(text).replace(old_s, str(new))
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "merge": _merge, "concat": _concat, "lookup": _lookup,
+    "coalesce": _coalesce,
+    "coalescelist": lambda *ls: next(lst for lst in ls if lst),
+    "format": _format,
+    "formatlist": lambda fmt, *lists: [_format(fmt, *row) for row in zip(*lists)],
+    "join": lambda sep, lst: str(sep).join(to_string(x) for x in lst),
+    "split": lambda sep, text: str(text).split(str(sep)),
+    "lower": lambda s: str(s).lower(), "upper": lambda s: str(s).upper(),
+    "title": lambda s: str(s).title(),
+    "replace": _replace,
+    "trim": lambda s, chars: str(s).strip(str(chars)),
+    "trimspace": lambda s: str(s).strip(),
+    "trimprefix": lambda s, p: str(s)[len(str(p)):] if str(s).startswith(str(p)) else str(s),
+    "trimsuffix": lambda s, p: str(s)[: -len(str(p))] if p and str(s).endswith(str(p)) else str(s),
+    "tolist": list, "toset": _toset, "tomap": _tomap,
+    "tostring": lambda v: v if v is None else to_string(v),
+    "tonumber": _tonumber, "tobool": _tobool,
+    "length": _length, "element": _element,
+    "index": lambda lst, v: lst.index(v),
+    "contains": lambda lst, v: v in lst,
+    "keys": lambda m: sorted(m), "values": lambda m: [m[k] for k in sorted(m)],
+    "flatten": _flatten, "distinct": _toset,
+    "compact": lambda lst: [x for x in lst if x not in (None, "")],
+    "zipmap": lambda ks, vs: dict(zip((to_string(k) for k in ks), vs)),
+    "range": lambda *a: list(range(*(int(x) for x in a))),
+    "min": min, "max": max, "abs": abs,
+    "ceil": lambda x: math.ceil(x), "floor": lambda x: math.floor(x),
+    "startswith": lambda s, p: str(s).startswith(str(p)),
+    "endswith": lambda s, p: str(s).endswith(str(p)),
+    "substr": lambda s, off, n: str(s)[int(off):] if int(n) < 0 else str(s)[int(off):int(off) + int(n)],
+    "regex": _regex, "regexall": _regexall,
+    "base64encode": lambda s: base64.b64encode(str(s).encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(str(s)).decode(),
+    "sha256": lambda s: hashlib.sha256(str(s).encode()).hexdigest(),
+    "md5": lambda s: hashlib.md5(str(s).encode()).hexdigest(),
+    "jsondecode": lambda s: json.loads(str(s)),
+    "yamlencode": lambda v: json.dumps(v),
+}
+
+
+def _try(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    for arg in args:
+        value = evaluate(arg, scope, depth)
+        if not has_unknown(value):
+            return value
+        if isinstance(value, Unknown) and value.refs:
+            return value  # unknown because not yet created, not because it fails
+    return unknown_from([], "try(): no argument could be evaluated statically")
+
+
+def _can(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    value = evaluate(args[0], scope, depth) if args else None
+    if is_unknown(value):
+        return unknown_from([value])
+    return True
+
+
+LAZY: dict[str, Callable[[tuple[Node, ...], Scope, int], Any]] = {"try": _try, "can": _can}

@@ -1,0 +1,190 @@
+"""HCL text -> blocks and a compact expression AST, with line numbers.
+
+We drive python-hcl2's lark grammar directly and convert its raw parse tree
+in one pass. Skipping python-hcl2's own transformer and serializer is what
+makes parsing affordable on large trees (see benchmarks/), and the AST keeps
+expressions structured so that the evaluator never re-parses `${...}` text.
+
+AST nodes are tuples, tagged by their first element:
+  ("lit", value)                     literal (str, int, float, bool, None)
+  ("tmpl", parts)                    string template; parts are str or nodes
+  ("trav", root, steps)              reference: root name + ("attr", n) / ("index", node) steps
+  ("call", name, args, expand)       function call
+  ("tuple", items) / ("object", [(key, value)])
+  ("op", op, left, right) / ("unary", op, operand) / ("cond", c, a, b)
+  ("for", key_var, value_var, coll, key_expr, value_expr, cond, grouping)
+  ("splat", base, steps)             base[*].steps
+  ("get", base, steps)               traversal on a computed base
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfguard.load.hcl_expr import Node, convert, string_node
+
+class HclSyntaxError(Exception):
+    """A file that does not parse; carries the line Lark reported."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    expr: Node
+    line: int
+    end_line: int
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    line: int
+    end_line: int
+    attrs: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "tfguard"
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    # python-hcl2 caches its compiled grammar inside site-packages, which is
+    # read-only on many CI images and then costs ~1.5 s per process; we keep
+    # our own cache in the user's cache directory instead.
+    from lark import Lark
+    import hcl2
+    from hcl2.postlexer import PostLexer
+
+    grammar = Path(hcl2.__file__).parent / "hcl2.lark"
+    cache: str | bool = False
+    try:
+        cdir = _cache_dir()
+        cdir.mkdir(parents=True, exist_ok=True)
+        cache = str(cdir / f"grammar-{_hcl2_version()}-nopos.lark.bin")
+    except OSError:
+        cache = False
+    return Lark(
+        grammar.read_text(encoding="utf-8"),
+        parser="lalr",
+        cache=cache,
+        propagate_positions=False,
+        postlex=PostLexer(),
+    )
+
+
+def _hcl2_version() -> str:
+    from hcl2.version import version
+
+    return str(version)
+
+
+def parse_body(text: str) -> Block:
+    """Parse a whole file into a pseudo-block holding its top-level body."""
+    from lark.exceptions import UnexpectedInput, LarkError
+
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        line = getattr(exc, "line", 0) or 0
+        raise HclSyntaxError(_short_lark_message(exc), max(line, 1)) from None
+    except LarkError as exc:
+        raise HclSyntaxError(str(exc).splitlines()[0], 1) from None
+    except RecursionError:
+        raise HclSyntaxError("expression nested too deeply", 1) from None
+    root = Block("", (), 1, text.count("\n"))
+    _fill_body(root, tree.children[0])
+    return root
+
+
+def _short_lark_message(exc: Exception) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None:
+        return f"unexpected {str(token)[:40]!r}"
+    char = getattr(exc, "char", None)
+    if char is not None:
+        return f"unexpected character {char!r}"
+    return "syntax error"
+
+
+def _fill_body(block: Block, body: Any) -> None:
+    for child in body.children:
+        data = getattr(child, "data", None)
+        if data == "attribute":
+            name = _name(child.children[0])
+            expr = convert(child.children[2])
+            block.attrs[name] = Attribute(name, expr, _start_line(child), _end_line(child))
+        elif data == "block":
+            labels: list[str] = []
+            body_tree = None
+            for part in child.children:
+                pdata = getattr(part, "data", None)
+                if pdata == "body":
+                    body_tree = part
+                elif pdata == "string":
+                    labels.append(_plain_string(part))
+                elif pdata in ("identifier", "keyword", "literal_value"):
+                    labels.append(_name(part))
+            sub = Block(labels[0], tuple(labels[1:]), _start_line(child), _end_line(child))
+            if body_tree is not None:
+                _fill_body(sub, body_tree)
+            block.blocks.append(sub)
+
+
+def _end_line(tree: Any) -> int:
+    # Lark spans include trailing newline/comment tokens; the last line that
+    # belongs to the element is that of its last meaningful token.
+    node = tree
+    while True:
+        kids = [
+            c for c in getattr(node, "children", ())
+            if getattr(c, "data", None) != "new_line_or_comment"
+            and getattr(c, "type", None) != "NL_OR_COMMENT"
+        ]
+        if not kids:
+            break
+        node = kids[-1]
+    text = str(node)
+    return int(node.end_line) - (1 if text.endswith("\n") else 0)
+
+
+def _start_line(tree: Any) -> int:
+    # Positions come from the lexer's tokens: cheaper than lark's
+    # propagate_positions, which builds a meta for every rule of the tree.
+    node = tree
+    while hasattr(node, "children"):
+        node = node.children[0]
+    return int(node.line)
+
+
+def _name(tree: Any) -> str:
+    return str(tree.children[0])
+
+
+def _plain_string(tree: Any) -> str:
+    node = string_node(tree)
+    if node[0] == "lit":
+        return str(node[1])
+    return "".join(p if isinstance(p, str) else "${...}" for p in node[1])
+
+
+
+
+def parse_expression(text: str) -> Node:
+    """Parse one expression (used for `${...}` inside heredocs)."""
+    block = parse_body(f"x = {text.strip()}\n")
+    attr = block.attrs.get("x")
+    return attr.expr if attr else ("unsupported", "template")

@@ -1,0 +1,127 @@
+"""One `resource`/`data` block -> its instances (count / for_each), values and locations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
+from tfguard.load.hcl_ast import Block
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown
+
+MAX_INSTANCES = 10_000
+_META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
+
+
+def instances_of(
+    block: Block, file: str, scope: Scope, regions: dict[str, Any]
+) -> tuple[list[Resource], list[Diagnostic]]:
+    rtype, name = block.labels
+    mode = "data" if block.type == "data" else "managed"
+    keys, diag = _instance_keys(block, file, scope)
+    provider = _provider_key(block, rtype)
+    region = regions.get(provider, Unknown(f"provider {provider} is not configured here"))
+    out: list[Resource] = []
+    prefix = f"{scope.module}." if scope.module else ""
+    base = f"{prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
+    for key, iteration in keys:
+        address = base if key is None else f"{base}[{_key_text(key)}]"
+        inner = scope.child(**iteration)
+        res = Resource(address=address, type=rtype, name=name, mode=mode, module=scope.module,
+                       location=Location(file, block.line, block.end_line), provider=provider,
+                       region=region, index=key, origin="hcl")
+        res.values = _body(block, file, inner, "", res, top=True)
+        out.append(res)
+    return out, [diag] if diag else []
+
+
+def _key_text(key: Any) -> str:
+    return f'"{key}"' if isinstance(key, str) else str(key)
+
+
+def _instance_keys(block: Block, file: str, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Diagnostic | None]:
+    count_attr = block.attrs.get("count")
+    each_attr = block.attrs.get("for_each")
+    if count_attr is None and each_attr is None:
+        return [(None, {})], None
+    attr = count_attr or each_attr
+    assert attr is not None
+    value = evaluate(attr.expr, scope)
+    if is_unknown(value) or (each_attr is not None and not isinstance(value, (list, dict))):
+        # One instance stands for all of them, so that nothing goes unchecked.
+        marker = Unknown("instance key not known statically")
+        names = {"count": {"index": marker}} if count_attr else {"each": {"key": marker, "value": marker}}
+        return [(None, names)], None
+    if count_attr is not None:
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            return [(None, {})], Diagnostic(file, attr.line, "count is not a number")
+        pairs: list[tuple[Any, dict[str, Any]]] = [(i, {"count": {"index": i}}) for i in range(max(n, 0))]
+    else:
+        items = value.items() if isinstance(value, dict) else ((v, v) for v in value)
+        pairs = [(str(k), {"each": {"key": str(k), "value": v}}) for k, v in items]
+    if len(pairs) > MAX_INSTANCES:
+        diag = Diagnostic(file, attr.line, f"{len(pairs)} instances exceed the limit of {MAX_INSTANCES}; only the first {MAX_INSTANCES} are checked")
+        return pairs[:MAX_INSTANCES], diag
+    return pairs, None
+
+
+def _provider_key(block: Block, rtype: str) -> str:
+    attr = block.attrs.get("provider")
+    if attr is not None and attr.expr[0] == "trav":
+        steps = [s[1] for s in attr.expr[2] if s[0] == "attr"]
+        return ".".join([attr.expr[1], *steps])
+    return rtype.split("_", 1)[0]
+
+
+def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: bool = False) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, attr in block.attrs.items():
+        if top and name in _META:
+            continue
+        apath = f"{path}{name}"
+        value = evaluate(attr.expr, scope)
+        values[name] = value
+        res.attr_locations[apath] = Location(file, attr.line, attr.end_line)
+        _add_refs(res, apath, value)
+    for child in block.blocks:
+        if top and child.type in _META:
+            continue
+        if child.type == "dynamic" and child.labels:
+            _dynamic(child, file, scope, path, res, values)
+            continue
+        cpath = f"{path}{child.type}"
+        res.attr_locations.setdefault(cpath, Location(file, child.line, child.end_line))
+        values.setdefault(child.type, []).append(_body(child, file, scope, cpath + ".", res))
+    return values
+
+
+def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, values: dict[str, Any]) -> None:
+    label = block.labels[0]
+    cpath = f"{path}{label}"
+    res.attr_locations.setdefault(cpath, Location(file, block.line, block.end_line))
+    each = block.attrs.get("for_each")
+    it_attr = block.attrs.get("iterator")
+    iterator = it_attr.expr[1] if it_attr is not None and it_attr.expr[0] == "trav" else label
+    content = next((b for b in block.blocks if b.type == "content"), None)
+    if each is None or content is None:
+        return
+    coll = evaluate(each.expr, scope)
+    _add_refs(res, cpath, coll)
+    if is_unknown(coll):
+        values[label] = coll  # the blocks exist or not: not known statically
+        return
+    items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll or []))
+    blocks = values.setdefault(label, [])
+    for k, v in items[:MAX_INSTANCES]:
+        inner = scope.child(**{iterator: {"key": k, "value": v}})
+        blocks.append(_body(content, file, inner, cpath + ".", res))
+
+
+def _add_refs(res: Resource, apath: str, value: Any) -> None:
+    for unknown in iter_unknowns(value):
+        for target in unknown.refs:
+            base, _, index = target.partition("[")
+            ref = Ref(apath, base, index[:-1] if index else None)
+            if ref not in res.refs:
+                res.refs.append(ref)

@@ -1,0 +1,159 @@
+"""`terraform show -json` plan output -> Resources (plan mode).
+
+Values come from `resource_changes[].change.after`. An attribute that is
+"known after apply" counts as not set when the configuration gives it no
+expression (a provider-computed default), and as Unknown that keeps its
+references when it does, so the graph can still trace it (a key created in
+the same plan is a customer-managed key).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tfguard.errors import InputError
+from tfguard.load.files import decode
+from tfguard.load.plan_config import ConfigIndex
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown
+
+MAX_PLAN_BYTES = 512 * 1024 * 1024
+
+
+def read_plan(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise InputError(shown, 1, f"plan file is larger than {MAX_PLAN_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(shown, 1, f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise InputError(shown, 1, "empty file; expected `terraform show -json` output")
+    text, diag = decode(data, shown)
+    if text is None:
+        raise InputError(shown, diag.line if diag else 1, diag.message if diag else "cannot decode")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(shown, exc.lineno, f"not valid JSON (column {exc.colno}): {exc.msg}") from None
+    except RecursionError:
+        raise InputError(shown, 1, "JSON nested too deeply") from None
+    if not isinstance(doc, dict) or not (
+        "format_version" in doc and ("terraform_version" in doc or "resource_changes" in doc or "planned_values" in doc)
+    ):
+        raise InputError(shown, 1, "not a Terraform plan (expected the output of `terraform show -json PLANFILE`)")
+    if not isinstance(doc.get("resource_changes", []), list):
+        raise InputError(shown, 1, "`resource_changes` is not a list")
+    return doc
+
+
+def load_plan(path: Path, shown: str) -> tuple[list[Resource], list[Diagnostic]]:
+    doc = read_plan(path, shown)
+    config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
+    resources: list[Resource] = []
+    diagnostics: list[Diagnostic] = []
+    seen: set[str] = set()
+    for rc in doc.get("resource_changes") or []:
+        if not isinstance(rc, dict) or not isinstance(rc.get("change"), dict):
+            diagnostics.append(Diagnostic(shown, 1, "a resource_changes entry has no change; skipped"))
+            continue
+        actions = rc["change"].get("actions") or []
+        if actions == ["delete"]:
+            continue
+        res = _resource(rc, config, shown)
+        if res is not None:
+            resources.append(res)
+            seen.add(res.address)
+    for res in _prior_data_sources(doc, config, shown):
+        if res.address not in seen:
+            resources.append(res)
+    return resources, diagnostics
+
+
+def _resource(rc: dict[str, Any], config: ConfigIndex, shown: str) -> Resource | None:
+    try:
+        address, rtype, name = str(rc["address"]), str(rc["type"]), str(rc["name"])
+    except KeyError:
+        return None
+    change = rc["change"]
+    module = str(rc.get("module_address") or "")
+    mode = "data" if rc.get("mode") == "data" else "managed"
+    return _make(address, rtype, name, mode, module, rc.get("index"),
+                 change.get("after"), change.get("after_unknown"), config, shown)
+
+
+def _make(address: str, rtype: str, name: str, mode: str, module: str, index: Any,
+          after: Any, after_unknown: Any, config: ConfigIndex, shown: str) -> Resource:
+    cres = config.resource(module, mode, rtype, name)
+    expressions = cres.get("expressions") or {} if cres else {}
+    refs: list[Ref] = []
+    for attr, raw in config.expression_refs(expressions):
+        for target in config.resolve(raw, module):
+            base, _, key = target.partition("[")
+            ref = Ref(attr, base, key[:-1] if key else None)
+            if ref not in refs:
+                refs.append(ref)
+    values = after if isinstance(after, dict) else {}
+    values = _merge_unknown(values, after_unknown, expressions, refs, "")
+    provider = str(cres.get("provider_config_key", "")) if cres else ""
+    provider = provider or rtype.split("_", 1)[0]
+    return Resource(address=address, type=rtype, name=name, mode=mode, module=module,
+                    values=values, location=Location(shown, 1, 1), refs=refs,
+                    provider=provider, region=config.region(provider), index=index, origin="plan")
+
+
+def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], path: str) -> Any:
+    """Overlay after_unknown on after: Unknown where configured, absent where computed."""
+    if unknown is True:
+        if _has_expression(expressions):
+            targets = tuple(dict.fromkeys(r.target for r in refs if r.attr == path or r.attr.startswith(path + ".")))
+            return Unknown(f"{path or 'value'} is known only after apply", targets)
+        return None
+    if isinstance(unknown, dict) and isinstance(after, dict | type(None)):
+        out = dict(after or {})
+        exprs = expressions if isinstance(expressions, dict) else {}
+        for key, sub in unknown.items():
+            merged = _merge_unknown(out.get(key), sub, exprs.get(key), refs, f"{path}.{key}" if path else key)
+            if merged is None:
+                out.pop(key, None)
+            else:
+                out[key] = merged
+        return out
+    if isinstance(unknown, list) and isinstance(after, list | type(None)):
+        items = list(after or [])
+        while len(items) < len(unknown):
+            items.append({} if isinstance(unknown[len(items)], dict) else None)
+        exprs = expressions if isinstance(expressions, list) else [expressions] * len(items)
+        for i, sub in enumerate(unknown):
+            expr = exprs[i] if i < len(exprs) else (exprs[0] if exprs else None)
+            items[i] = _merge_unknown(items[i], sub, expr, refs, path)
+        return [x for x in items if x is not None]
+    return after
+
+
+def _has_expression(expr: Any) -> bool:
+    if isinstance(expr, dict):
+        return bool(expr)
+    if isinstance(expr, list):
+        return any(_has_expression(e) for e in expr)
+    return False
+
+
+def _prior_data_sources(doc: dict[str, Any], config: ConfigIndex, shown: str) -> list[Resource]:
+    """Data sources read during planning live in prior_state, not resource_changes."""
+    prior = ((doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+    out: list[Resource] = []
+    stack = [prior]
+    while stack:
+        mod = stack.pop()
+        if not isinstance(mod, dict):
+            continue
+        stack.extend(mod.get("child_modules") or [])
+        for r in mod.get("resources") or []:
+            if isinstance(r, dict) and r.get("mode") == "data" and "address" in r:
+                module = str(r["address"]).rsplit(".data.", 1)[0] if ".data." in str(r["address"]) else ""
+                out.append(_make(str(r["address"]), str(r.get("type")), str(r.get("name")), "data",
+                                 module, r.get("index"), r.get("values"), None, config, shown))
+    return out

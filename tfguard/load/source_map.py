@@ -1,0 +1,76 @@
+"""Plan addresses -> the `.tf` blocks they come from (`--source DIR`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tfguard.load.hcl import Module, parse_module
+from tfguard.load.hcl_ast import Block
+from tfguard.load.plan_config import strip_indices
+from tfguard.model import Diagnostic, Location, Resource
+
+MAX_MODULE_DEPTH = 32
+
+
+class SourceMap:
+    def __init__(self, source: Path, root: Path) -> None:
+        self.source = source.resolve()
+        self.root = root
+        self.diagnostics: list[Diagnostic] = []
+        self._modules: dict[str, Module | None] = {}
+
+    def _module(self, config_path: str) -> Module | None:
+        if config_path in self._modules:
+            return self._modules[config_path]
+        module: Module | None = None
+        if not config_path:
+            module = parse_module(self.source, self.root)
+        elif config_path.count("module.") <= MAX_MODULE_DEPTH:
+            parent_path, _, name = config_path.rpartition("module.")
+            parent = self._module(parent_path.rstrip("."))
+            directory = _call_source(parent, name) if parent else None
+            if directory is not None and _inside(directory, self.source):
+                module = parse_module(directory, self.root)
+        if module is not None:
+            self.diagnostics.extend(module.diagnostics)
+        self._modules[config_path] = module
+        return module
+
+    def locate(self, res: Resource) -> None:
+        module = self._module(strip_indices(res.module))
+        if module is None:
+            return
+        kind = "data" if res.mode == "data" else "resource"
+        for file, block in module.blocks:
+            if block.type == kind and block.labels == (res.type, res.name):
+                res.location = Location(file, block.line, block.end_line)
+                _attr_locations(block, file, "", res.attr_locations)
+                return
+
+
+def _call_source(module: Module, name: str) -> Path | None:
+    for _, block in module.of_type("module"):
+        if block.labels == (name,):
+            src = block.attrs.get("source")
+            if src is not None and src.expr[0] == "lit" and str(src.expr[1]).startswith(("./", "../")):
+                return (module.directory / str(src.expr[1])).resolve()
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _attr_locations(block: Block, file: str, prefix: str, out: dict[str, Location]) -> None:
+    for name, attr in block.attrs.items():
+        out[f"{prefix}{name}"] = Location(file, attr.line, attr.end_line)
+    for child in block.blocks:
+        label = child.labels[0] if child.type == "dynamic" and child.labels else child.type
+        path = f"{prefix}{label}"
+        out.setdefault(path, Location(file, child.line, child.end_line))
+        inner = next((b for b in child.blocks if b.type == "content"), child) if child.type == "dynamic" else child
+        _attr_locations(inner, file, path + ".", out)

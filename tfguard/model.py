@@ -1,0 +1,161 @@
+"""Value types shared by loaders, graph, checks and reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+class Unknown:
+    """A value that is not known statically; distinct from None (null).
+
+    `refs` are the configuration objects the value was computed from (so the
+    graph can still link it), `partial` is the structure around the unknown
+    parts when there is one (e.g. a jsonencode() argument).
+    """
+
+    __slots__ = ("reason", "refs", "partial")
+
+    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None) -> None:
+        self.reason = reason
+        self.refs = refs
+        self.partial = partial
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, Unknown)
+
+
+class Status(str, enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Ref:
+    """attribute path in the referrer -> resolved target (module instance path + type.name)."""
+
+    attr: str
+    target: str
+    index: str | None = None  # instance key when the reference names one ("0", '"k"')
+
+
+@dataclass(eq=False)
+class Resource:
+    address: str
+    type: str
+    name: str
+    mode: str = "managed"  # or "data"
+    module: str = ""  # module instance path, "" for the root module
+    values: dict[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+    attr_locations: dict[str, Location] = field(default_factory=dict)
+    refs: list[Ref] = field(default_factory=list)
+    provider: str = "aws"  # provider configuration key, e.g. "aws.west" or "module.a:aws"
+    region: Any = None
+    index: Any = None
+    origin: str = "hcl"  # "hcl" or "plan"
+
+    @property
+    def base(self) -> str:
+        """The address without the instance key: module path + type.name."""
+        prefix = f"{self.module}." if self.module else ""
+        data = "data." if self.mode == "data" else ""
+        return f"{prefix}{data}{self.type}.{self.name}"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def blocks(self, *path: str) -> list[Any]:
+        """Nested blocks along `path` (plan JSON shape: a block is a list of objects).
+
+        An Unknown met on the way is returned in the list as it is, so that a
+        caller can tell "no block" from "not known".
+        """
+        return nested(self.values, *path)
+
+    def location_of(self, attr: str) -> Location | None:
+        """The most specific known location for a dotted attribute path."""
+        parts = attr.split(".") if attr else []
+        while parts:
+            loc = self.attr_locations.get(".".join(parts))
+            if loc is not None:
+                return loc
+            parts.pop()
+        return self.location
+
+
+def nested(obj: Any, *path: str) -> list[Any]:
+    current: list[Any] = [obj]
+    for name in path:
+        found: list[Any] = []
+        for item in current:
+            if isinstance(item, Unknown):
+                found.append(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            value = item.get(name)
+            found.extend(_as_list(value))
+        current = found
+    return current
+
+
+def _as_list(value: Any) -> Iterator[Any]:
+    if value is None:
+        return iter(())
+    if isinstance(value, list):
+        return iter([v for v in value if v is not None])
+    return iter([value])
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem with the input: the scan goes on, the exit code says it happened."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Related:
+    address: str
+    location: Location | None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    check_id: str
+    slug: str
+    title: str
+    severity: str
+    status: Status
+    address: str
+    message: str
+    location: Location | None
+    attribute: str = ""
+    related: tuple[Related, ...] = ()
+    remediation: str = ""
+    fingerprint: str = ""
+    suppressed: bool = False

@@ -1,0 +1,161 @@
+"""IAM / KMS / S3 / SQS / SNS policy documents normalised to statements.
+
+A policy may be a JSON string (heredoc or literal), `jsonencode({...})` (whose
+structure survives even when some leaves are unknown), or a
+`data "aws_iam_policy_document"` referenced by `.json`; all three become the
+same `Statement` tuples.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tfguard.model import Resource, Unknown, is_unknown
+
+if TYPE_CHECKING:
+    from tfguard.graph import ResourceGraph
+
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class Statement:
+    sid: str
+    effect: Any  # "Allow" / "Deny" / Unknown
+    actions: tuple[Any, ...]
+    not_actions: tuple[Any, ...]
+    resources: tuple[Any, ...]
+    not_resources: tuple[Any, ...]
+    principals: tuple[tuple[str, Any], ...] | None  # (type, identifier); "*" type means Principal "*"
+    not_principals: tuple[tuple[str, Any], ...] | None
+    conditions: tuple[tuple[str, str, tuple[Any, ...]], ...]  # (operator, key lower-case, values)
+
+    @property
+    def allows(self) -> bool:
+        return isinstance(self.effect, str) and self.effect.lower() == "allow"
+
+    def principal_is_public(self) -> bool | None:
+        """True for Principal "*" / {"AWS": "*"} (or an Allow with NotPrincipal); None when unknown."""
+        if self.not_principals is not None:
+            return True
+        if self.principals is None:
+            return False
+        unknown = False
+        for ptype, ident in self.principals:
+            if is_unknown(ident) or is_unknown(ptype):
+                unknown = True
+            elif ptype in ("*", "AWS") and ident == ANY:
+                return True
+        return None if unknown else False
+
+    def condition_keys(self) -> set[str]:
+        return {key for _, key, values in self.conditions if not _only_wildcards(values)}
+
+
+def _only_wildcards(values: tuple[Any, ...]) -> bool:
+    return bool(values) and all(v == ANY for v in values)
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(value)
+    return (value,)
+
+
+def _principals(value: Any) -> tuple[tuple[str, Any], ...] | None:
+    if value is None:
+        return None
+    if value == ANY:
+        return (("*", ANY),)
+    if isinstance(value, dict):
+        return tuple((str(k), ident) for k, v in value.items() for ident in _tuple(v))
+    return (("?", value),)
+
+
+def from_json_doc(doc: Any) -> list[Statement] | Unknown:
+    if is_unknown(doc):
+        return doc
+    if not isinstance(doc, dict):
+        return Unknown("policy is not a JSON object")
+    raw = doc.get("Statement")
+    if is_unknown(raw):
+        return raw
+    out: list[Statement] = []
+    for st in _tuple(raw):
+        if is_unknown(st):
+            return st
+        if not isinstance(st, dict):
+            continue
+        conditions = []
+        cond = st.get("Condition") or {}
+        if isinstance(cond, dict):
+            for op, kv in cond.items():
+                if isinstance(kv, dict):
+                    conditions.extend((str(op), str(k).lower(), _tuple(v)) for k, v in kv.items())
+        out.append(Statement(
+            str(st.get("Sid", "")), st.get("Effect"), _tuple(st.get("Action")), _tuple(st.get("NotAction")),
+            _tuple(st.get("Resource")), _tuple(st.get("NotResource")),
+            _principals(st.get("Principal")), _principals(st.get("NotPrincipal")), tuple(conditions),
+        ))
+    return out
+
+
+def parse_policy_text(text: Any) -> list[Statement] | Unknown:
+    if is_unknown(text):
+        partial = text.partial
+        return from_json_doc(partial) if isinstance(partial, dict) else text
+    if not isinstance(text, str):
+        return Unknown("policy is not a string")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Unknown(f"policy is not valid JSON ({exc.msg})")
+    return from_json_doc(doc)
+
+
+def from_document_resource(res: Resource) -> list[Statement] | Unknown:
+    """A `data "aws_iam_policy_document"`, from its statement blocks."""
+    out: list[Statement] = []
+    for st in res.blocks("statement"):
+        if is_unknown(st):
+            return st
+        out.append(Statement(
+            str(st.get("sid") or ""), st.get("effect") or "Allow",
+            _tuple(st.get("actions")), _tuple(st.get("not_actions")),
+            _tuple(st.get("resources")), _tuple(st.get("not_resources")),
+            _doc_principals(st, "principals"), _doc_principals(st, "not_principals"),
+            tuple((str(c.get("test")), str(c.get("variable")).lower(), _tuple(c.get("values")))
+                  for c in st.get("condition") or [] if isinstance(c, dict)),
+        ))
+    return out
+
+
+def _doc_principals(st: dict[str, Any], name: str) -> tuple[tuple[str, Any], ...] | None:
+    blocks = [b for b in st.get(name) or [] if isinstance(b, dict)]
+    if not blocks:
+        return None
+    return tuple((str(b.get("type")), ident) for b in blocks for ident in _tuple(b.get("identifiers")))
+
+
+def statements_of(
+    graph: ResourceGraph, res: Resource, attr: str = "policy"
+) -> tuple[list[Statement] | Unknown | None, list[Resource]]:
+    """The statements of `res.attr`, None when the attribute is unset, plus the documents used."""
+    value = res.values.get(attr)
+    if value is None:
+        return None, []
+    docs = graph.targets(res, via=attr, types=("aws_iam_policy_document",))
+    docs = [d for d in docs if d.mode == "data"]
+    if is_unknown(value) and docs:
+        combined: list[Statement] = []
+        for doc in docs:
+            sts = from_document_resource(doc)
+            if is_unknown(sts):
+                return sts, docs
+            combined.extend(sts)
+        return combined, docs
+    return parse_policy_text(value), docs

@@ -1,0 +1,26 @@
+"""Report writers: one module per format, each `render(report, options) -> str`."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from tfguard.model import Finding, Status
+from tfguard.run import Report
+
+FORMATS = ("text", "json", "sarif")
+
+
+def shown(report: Report, include_passed: bool) -> list[Finding]:
+    return [f for f in report.findings if include_passed or f.status is not Status.PASS]
+
+
+def renderer(name: str) -> Callable[[Report, bool], str]:
+    if name == "text":
+        from tfguard.report.text import render
+    elif name == "json":
+        from tfguard.report.json_format import render
+    elif name == "sarif":
+        from tfguard.report.sarif import render
+    else:
+        raise KeyError(name)
+    return render

@@ -1,0 +1,47 @@
+"""Machine-readable report. The shape is documented in docs/json-format.md; it only grows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tfguard import __version__
+from tfguard.model import Finding, Location, Status
+from tfguard.report import shown
+from tfguard.run import Report
+
+SCHEMA_VERSION = 1
+
+
+def _loc(loc: Location | None) -> dict[str, Any]:
+    if loc is None:
+        return {"file": None, "start_line": None, "end_line": None}
+    return {"file": loc.file, "start_line": loc.start_line, "end_line": loc.end_line}
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.check_id, "slug": f.slug, "title": f.title, "severity": f.severity,
+        "status": f.status.value, "resource": f.address, **_loc(f.location),
+        "attribute": f.attribute, "message": f.message, "remediation": f.remediation,
+        "related": [{"resource": r.address, "type": r.message, **_loc(r.location)} for r in f.related],
+        "fingerprint": f.fingerprint, "suppressed": f.suppressed,
+    }
+
+
+def render(report: Report, include_passed: bool = False) -> str:
+    counts = {s.value: sum(f.status is s for f in report.findings) for s in Status}
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tfguard", "version": __version__},
+        "summary": {
+            "resources": report.resources, "checks": len(report.checks), **counts,
+            "diagnostics": len(report.diagnostics),
+        },
+        "findings": [finding_dict(f) for f in shown(report, include_passed)],
+        "diagnostics": [
+            {"file": d.file, "line": d.line, "severity": d.severity, "message": d.message}
+            for d in report.diagnostics
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"

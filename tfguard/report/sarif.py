@@ -1,0 +1,95 @@
+"""SARIF 2.1.0 shaped for GitHub code scanning."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tfguard import __version__
+from tfguard.check import Check
+from tfguard.model import Finding, Location, Status
+from tfguard.run import Report
+
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+INFO_URI = "https://github.com/tfguard/tfguard"
+
+
+def _help_markdown(check: Check) -> str:
+    refs = "\n".join(f"- {r}" for r in check.references)
+    controls = "\n".join(f"- {k}: {', '.join(v)}" for k, v in check.compliance.items())
+    return (
+        f"**{check.title}** ({check.id} `{check.slug}`)\n\n{check.rationale}\n\n"
+        f"**Remediation:** {check.remediation}\n\n"
+        + (f"**Compliance:**\n{controls}\n\n" if controls else "")
+        + (f"**References:**\n{refs}\n" if refs else "")
+    )
+
+
+def _rule(check: Check) -> dict[str, Any]:
+    tags = ["security", "terraform", *(f"{k}:{c}" for k, v in check.compliance.items() for c in v)]
+    rule: dict[str, Any] = {
+        "id": check.id,
+        "name": check.slug,
+        "shortDescription": {"text": check.title},
+        "fullDescription": {"text": check.rationale},
+        "help": {"text": f"{check.rationale} Remediation: {check.remediation}", "markdown": _help_markdown(check)},
+        "defaultConfiguration": {"level": LEVELS[check.severity]},
+        "properties": {"tags": tags, "security-severity": SECURITY_SEVERITY[check.severity],
+                       "precision": "high", "severity": check.severity},
+    }
+    rule["helpUri"] = check.references[0] if check.references else f"{INFO_URI}/blob/main/docs/checks/{check.id}.md"
+    return rule
+
+
+def _physical(loc: Location | None) -> dict[str, Any]:
+    if loc is None:
+        return {}
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": loc.file, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": max(loc.start_line, 1), "endLine": max(loc.end_line, loc.start_line, 1)},
+    }}
+
+
+def _result(f: Finding, rule_index: int) -> dict[str, Any]:
+    level = "note" if f.status is Status.UNKNOWN else LEVELS[f.severity]
+    location = {**_physical(f.location),
+                "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}
+    result: dict[str, Any] = {
+        "ruleId": f.check_id,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": f"{f.address}: {f.message}"},
+        "locations": [location],
+        "partialFingerprints": {"tfguard/v1": f.fingerprint},
+        "properties": {"status": f.status.value, "severity": f.severity,
+                       "security-severity": SECURITY_SEVERITY[f.severity]},
+    }
+    related = [
+        {"id": i, "message": {"text": r.address}, **_physical(r.location)}
+        for i, r in enumerate(f.related, 1) if r.location is not None
+    ]
+    if related:
+        result["relatedLocations"] = related
+    if f.suppressed:
+        result["suppressions"] = [{"kind": "inSource"}]
+    return result
+
+
+def render(report: Report, include_passed: bool = False) -> str:
+    index = {c.id: i for i, c in enumerate(report.checks)}
+    results = [_result(f, index[f.check_id]) for f in report.findings
+               if f.status is not Status.PASS and f.check_id in index]
+    notifications = [
+        {"level": "error" if d.severity == "error" else "warning", "message": {"text": d.message},
+         "locations": [_physical(Location(d.file, d.line, d.line))]}
+        for d in report.diagnostics
+    ]
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "tfguard", "version": __version__, "semanticVersion": __version__,
+                            "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},
+        "results": results,
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+    }
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2) + "\n"

@@ -1,0 +1,40 @@
+"""Human-readable report, grouped by file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from tfguard.model import Finding, Status
+from tfguard.report import shown
+from tfguard.run import Report
+
+
+def _line(f: Finding) -> str:
+    where = f":{f.location.start_line}" if f.location else ""
+    status = "" if f.status is Status.FAIL else f" [{f.status.value}]"
+    return f"  {where:>6}  {f.severity.upper():<8} {f.check_id} {f.address}{status}: {f.message}"
+
+
+def render(report: Report, include_passed: bool = False) -> str:
+    findings = shown(report, include_passed)
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_file[f.location.file if f.location else "(no file)"].append(f)
+    out: list[str] = []
+    for file in sorted(by_file):
+        out.append(file)
+        for f in sorted(by_file[file], key=lambda x: (x.location.start_line if x.location else 0, x.check_id)):
+            out.append(_line(f))
+            if f.status is Status.FAIL and f.remediation:
+                out.append(f"          fix: {f.remediation}")
+        out.append("")
+    for d in report.diagnostics:
+        out.append(f"{d}")
+    fails = sum(f.status is Status.FAIL for f in report.findings)
+    unknown = sum(f.status is Status.UNKNOWN for f in report.findings)
+    passed = sum(f.status is Status.PASS for f in report.findings)
+    out.append(
+        f"{fails} failed, {unknown} unknown, {passed} passed; "
+        f"{report.resources} resources, {len(report.checks)} checks, {len(report.diagnostics)} input problems"
+    )
+    return "\n".join(out) + "\n"

@@ -25,7 +25,8 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         elif rotation is True:
             yield Result(key, PASS, "automatic key rotation is enabled", attribute="enable_key_rotation")
         elif is_unknown(rotation):
-            yield Result(key, UNKNOWN, "enable_key_rotation is not known statically", attribute="enable_key_rotation")
+            yield Result(key, UNKNOWN, f"enable_key_rotation is not known statically: {rotation.reason}",
+                         attribute="enable_key_rotation")
         else:
             yield Result(key, FAIL, "automatic rotation is not enabled for this symmetric key",
                          attribute="enable_key_rotation")

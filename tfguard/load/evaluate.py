@@ -30,7 +30,7 @@ class Scope:
     path_module: str = "."
     functions: dict[str, Callable[..., Any]] | None = None
     _locals: dict[str, Any] = field(default_factory=dict)
-    _evaluating: set[str] = field(default_factory=set)
+    _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
     cycles: set[str] = field(default_factory=set)
 
     def child(self, **names: Any) -> Scope:
@@ -47,16 +47,17 @@ class Scope:
         if expr is None:
             return Unknown(f"local.{name} is not declared")
         if name in self._evaluating:
-            self.cycles.add(name)
+            chain = list(self._evaluating)
+            self.cycles.update(chain[chain.index(name):])
             return Unknown(f"local.{name} is part of a reference cycle")
-        self._evaluating.add(name)
+        self._evaluating[name] = None
         try:
             value = evaluate(expr, Scope(
                 self.module, self.variables, self.local_exprs, {}, self.path_module,
                 self.functions, self._locals, self._evaluating, self.cycles,
             ))
         finally:
-            self._evaluating.discard(name)
+            self._evaluating.pop(name, None)
         self._locals[name] = value
         return value
 

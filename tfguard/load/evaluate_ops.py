@@ -57,7 +57,7 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
     if rest and rest[0][0] == "index":
         key = evaluate(rest[0][1], scope, depth)
         if not is_unknown(key):
-            target += f"[{key!r}]" if isinstance(key, str) else f"[{key}]"
+            target += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
     text = ".".join(names + [s[1] for s in rest if s[0] == "attr"])
     return Unknown(f"{text} is known only after apply", (target,))
 

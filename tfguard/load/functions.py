@@ -110,6 +110,16 @@ def _length(value: Any) -> int:
     raise TypeError("length() of a scalar")
 
 
+MAX_RANGE = 100_000
+
+
+def _range(*args: Any) -> list[int]:
+    r = range(*(int(x) for x in args))
+    if len(r) > MAX_RANGE:
+        raise ValueError(f"range of {len(r)} elements exceeds the limit of {MAX_RANGE}")
+    return list(r)
+
+
 def _regex(pattern: Any, text: Any) -> Any:
     m = re.search(str(pattern), str(text))
     if not m:
@@ -155,7 +165,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "flatten": _flatten, "distinct": _toset,
     "compact": lambda lst: [x for x in lst if x not in (None, "")],
     "zipmap": lambda ks, vs: dict(zip((to_string(k) for k in ks), vs)),
-    "range": lambda *a: list(range(*(int(x) for x in a))),
+    "range": _range,
     "min": min, "max": max, "abs": abs,
     "ceil": lambda x: math.ceil(x), "floor": lambda x: math.floor(x),
     "startswith": lambda s, p: str(s).startswith(str(p)),

@@ -56,13 +56,19 @@ def _instance_keys(block: Block, file: str, scope: Scope) -> tuple[list[tuple[An
             n = int(value)
         except (TypeError, ValueError):
             return [(None, {})], Diagnostic(file, attr.line, "count is not a number")
-        pairs: list[tuple[Any, dict[str, Any]]] = [(i, {"count": {"index": i}}) for i in range(max(n, 0))]
+        total = max(n, 0)
+        # Bounded before anything is built: a huge count must not exhaust memory.
+        pairs: list[tuple[Any, dict[str, Any]]] = [
+            (i, {"count": {"index": i}}) for i in range(min(total, MAX_INSTANCES))
+        ]
     else:
-        items = value.items() if isinstance(value, dict) else ((v, v) for v in value)
-        pairs = [(str(k), {"each": {"key": str(k), "value": v}}) for k, v in items]
-    if len(pairs) > MAX_INSTANCES:
-        diag = Diagnostic(file, attr.line, f"{len(pairs)} instances exceed the limit of {MAX_INSTANCES}; only the first {MAX_INSTANCES} are checked")
-        return pairs[:MAX_INSTANCES], diag
+        total = len(value)
+        items = list(value.items()) if isinstance(value, dict) else [(v, v) for v in value[:MAX_INSTANCES]]
+        pairs = [(str(k), {"each": {"key": str(k), "value": v}}) for k, v in items[:MAX_INSTANCES]]
+    if total > MAX_INSTANCES:
+        diag = Diagnostic(file, attr.line, f"{total} instances exceed the limit of {MAX_INSTANCES}; "
+                          f"only the first {MAX_INSTANCES} are checked")
+        return pairs, diag
     return pairs, None
 
 

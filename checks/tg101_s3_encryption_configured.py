@@ -10,7 +10,7 @@ is not known statically makes the result UNKNOWN.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, Check, Context, Result
 from tfguard.compliance import controls

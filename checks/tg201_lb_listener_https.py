@@ -10,7 +10,7 @@ with `protocol = "HTTPS"`. Network and gateway listeners give no result.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls

@@ -9,7 +9,7 @@ variants included). Unset (AWS picks its default) and every other policy fail.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls

@@ -11,7 +11,7 @@ A key with neither has AWS's default policy (the account root only): PASS.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls

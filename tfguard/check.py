@@ -6,8 +6,8 @@ function that receives a Context and yields one Result per subject resource.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from tfguard.graph import ResourceGraph
 from tfguard.model import SEVERITIES, Resource, Status

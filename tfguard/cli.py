@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 from tfguard import __version__
 from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError
@@ -85,20 +84,20 @@ def _app() -> object:
     def _check(
         paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
         fmt: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
         fail_on: str = typer.Option("low", "--fail-on", help="Lowest severity that fails: low, medium, high, critical."),
-        only: Optional[list[str]] = typer.Option(None, "--checks", help="Run only these ids/slugs (comma-separated)."),
-        skip: Optional[list[str]] = typer.Option(None, "--skip-checks", help="Do not run these ids/slugs."),
+        only: list[str] | None = typer.Option(None, "--checks", help="Run only these ids/slugs (comma-separated)."),
+        skip: list[str] | None = typer.Option(None, "--skip-checks", help="Do not run these ids/slugs."),
         strict: bool = typer.Option(False, "--strict", help="UNKNOWN results fail too."),
-        checks_dir: Optional[list[Path]] = typer.Option(None, "--checks-dir", help="Load extra checks from DIR."),
-        source: Optional[Path] = typer.Option(None, "--source", help="Configuration directory of a plan JSON."),
+        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", help="Load extra checks from DIR."),
+        source: Path | None = typer.Option(None, "--source", help="Configuration directory of a plan JSON."),
         include_passed: bool = typer.Option(False, "--include-passed", help="Also list passing results."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
                                        source, include_passed))
 
     @app.command("list-checks")
-    def _list(checks_dir: Optional[list[Path]] = typer.Option(None, "--checks-dir")) -> None:
+    def _list(checks_dir: list[Path] | None = typer.Option(None, "--checks-dir")) -> None:
         raise typer.Exit(list_checks_command(checks_dir))
 
     return app

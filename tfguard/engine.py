@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from tfguard.check import Check, Context, Result
 from tfguard.classify import is_sensitive

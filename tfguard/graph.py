@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from tfguard.load.plan_config import strip_indices
 from tfguard.model import Ref, Resource, Unknown

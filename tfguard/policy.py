@@ -77,20 +77,20 @@ def _principals(value: Any) -> tuple[tuple[str, Any], ...] | None:
 
 
 def from_json_doc(doc: Any) -> list[Statement] | Unknown:
-    if is_unknown(doc):
+    if isinstance(doc, Unknown):
         return doc
     if not isinstance(doc, dict):
         return Unknown("policy is not a JSON object")
     raw = doc.get("Statement")
-    if is_unknown(raw):
+    if isinstance(raw, Unknown):
         return raw
     out: list[Statement] = []
     for st in _tuple(raw):
-        if is_unknown(st):
+        if isinstance(st, Unknown):
             return st
         if not isinstance(st, dict):
             continue
-        conditions = []
+        conditions: list[tuple[str, str, tuple[Any, ...]]] = []
         cond = st.get("Condition") or {}
         if isinstance(cond, dict):
             for op, kv in cond.items():
@@ -121,7 +121,7 @@ def from_document_resource(res: Resource) -> list[Statement] | Unknown:
     """A `data "aws_iam_policy_document"`, from its statement blocks."""
     out: list[Statement] = []
     for st in res.blocks("statement"):
-        if is_unknown(st):
+        if isinstance(st, Unknown):
             return st
         out.append(Statement(
             str(st.get("sid") or ""), st.get("effect") or "Allow",
@@ -154,7 +154,7 @@ def statements_of(
         combined: list[Statement] = []
         for doc in docs:
             sts = from_document_resource(doc)
-            if is_unknown(sts):
+            if isinstance(sts, Unknown):
                 return sts, docs
             combined.extend(sts)
         return combined, docs

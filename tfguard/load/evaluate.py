@@ -8,8 +8,9 @@ still links `kms_master_key_id = aws_kms_key.k.arn` to the key.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from tfguard.load.hcl_expr import Node
 from tfguard.model import Unknown, is_unknown

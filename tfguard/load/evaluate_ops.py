@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tfguard.load.evaluate import (
-    Scope, evaluate, has_unknown, json_value, to_string, unknown_from,
+    Scope,
+    evaluate,
+    has_unknown,
+    json_value,
+    to_string,
+    unknown_from,
 )
 from tfguard.load.hcl_expr import Node
 from tfguard.model import Unknown, is_unknown

@@ -11,7 +11,8 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, has_unknown, to_string, unknown_from
 from tfguard.load.hcl_expr import Node

@@ -27,6 +27,7 @@ from typing import Any
 
 from tfguard.load.hcl_expr import Node, convert, string_node
 
+
 class HclSyntaxError(Exception):
     """A file that does not parse; carries the line Lark reported."""
 
@@ -63,9 +64,9 @@ def _parser() -> Any:
     # python-hcl2 caches its compiled grammar inside site-packages, which is
     # read-only on many CI images and then costs ~1.5 s per process; we keep
     # our own cache in the user's cache directory instead.
-    from lark import Lark
     import hcl2
     from hcl2.postlexer import PostLexer
+    from lark import Lark
 
     grammar = Path(hcl2.__file__).parent / "hcl2.lark"
     cache: str | bool = False
@@ -92,7 +93,7 @@ def _hcl2_version() -> str:
 
 def parse_body(text: str) -> Block:
     """Parse a whole file into a pseudo-block holding its top-level body."""
-    from lark.exceptions import UnexpectedInput, LarkError
+    from lark.exceptions import LarkError, UnexpectedInput
 
     if not text.endswith("\n"):
         text += "\n"

@@ -95,12 +95,12 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
             ref = Ref(attr, base, key[:-1] if key else None)
             if ref not in refs:
                 refs.append(ref)
-    values = after if isinstance(after, dict) else {}
-    values = _merge_unknown(values, after_unknown, expressions, refs, "")
+    start: dict[str, Any] = after if isinstance(after, dict) else {}
+    merged = _merge_unknown(start, after_unknown, expressions, refs, "")
     provider = str(cres.get("provider_config_key", "")) if cres else ""
     provider = provider or rtype.split("_", 1)[0]
     return Resource(address=address, type=rtype, name=name, mode=mode, module=module,
-                    values=values, location=Location(shown, 1, 1), refs=refs,
+                    values=merged if isinstance(merged, dict) else {}, location=Location(shown, 1, 1), refs=refs,
                     provider=provider, region=config.region(provider), index=index, origin="plan")
 
 
@@ -125,9 +125,9 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
         items = list(after or [])
         while len(items) < len(unknown):
             items.append({} if isinstance(unknown[len(items)], dict) else None)
-        exprs = expressions if isinstance(expressions, list) else [expressions] * len(items)
+        item_exprs = expressions if isinstance(expressions, list) else [expressions] * len(items)
         for i, sub in enumerate(unknown):
-            expr = exprs[i] if i < len(exprs) else (exprs[0] if exprs else None)
+            expr = item_exprs[i] if i < len(item_exprs) else (item_exprs[0] if item_exprs else None)
             items[i] = _merge_unknown(items[i], sub, expr, refs, path)
         return [x for x in items if x is not None]
     return after

@@ -8,7 +8,8 @@ module call arguments and module outputs).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from tfguard.model import Unknown
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from tfguard.model import Finding, Status
 from tfguard.run import Report

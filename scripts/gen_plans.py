@@ -49,6 +49,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_ROOT = REPO_ROOT / "fixtures"
@@ -89,6 +90,8 @@ BLOCK_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 # Per-command timeout (seconds). Planning a small fixture takes a few seconds.
 COMMAND_TIMEOUT = 600
+# Extra attempts for a command whose provider plugin failed to start in time.
+RETRIES = 2
 
 
 @dataclass
@@ -182,8 +185,7 @@ def build_env(scratch: Path, plugin_dir: Path) -> dict[str, str]:
         for k, v in os.environ.items()
         # Drop anything that could change terraform's or the provider's
         # behaviour (real credentials, profiles, plugin caches, TF_VAR_*...).
-        if not k.startswith(("TF_", "AWS_", "CHECKPOINT_"))
-        and k.upper() not in {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"}
+        if not k.startswith(("TF_", "AWS_", "CHECKPOINT_")) and k.upper() not in {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"}
     }
     env.update(
         {
@@ -214,23 +216,34 @@ def build_env(scratch: Path, plugin_dir: Path) -> dict[str, str]:
     return env
 
 
-def run(stage: str, args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    try:
-        proc = subprocess.run(
-            args,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise StageError(stage, f"timed out after {COMMAND_TIMEOUT}s") from exc
-    if proc.returncode != 0:
+def run(stage: str, args: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> str:
+    """Run one terraform command; return stdout.
+
+    With ``check=False`` a non-zero exit status is not an error (used for
+    ``validate -json``, whose output carries the diagnostics).
+    """
+    for attempt in range(1, RETRIES + 2):
+        try:
+            proc = subprocess.run(
+                args,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise StageError(stage, f"timed out after {COMMAND_TIMEOUT}s") from exc
+        if proc.returncode == 0 or (not check and proc.stdout.lstrip().startswith("{")):
+            return proc.stdout
         output = (proc.stderr or "") + (proc.stdout or "")
+        # The AWS provider binary is large; on a busy machine it can miss
+        # terraform's plugin start-up deadline. That is worth another try.
+        if "timeout while waiting for plugin to start" in output and attempt <= RETRIES:
+            continue
         raise StageError(stage, f"exit status {proc.returncode}", output)
-    return proc.stdout
+    raise AssertionError("unreachable")
 
 
 def summarize_validate(stdout: str) -> tuple[int, list[str]]:
@@ -256,7 +269,7 @@ def summarize_validate(stdout: str) -> tuple[int, list[str]]:
     return len(warnings), warnings
 
 
-def count_resources(plan: dict) -> int:
+def count_resources(plan: dict[str, Any]) -> int:
     return sum(1 for rc in plan.get("resource_changes", []) if rc.get("mode") == "managed")
 
 
@@ -282,20 +295,18 @@ def process(
         try:
             run(
                 "init",
-                [terraform, "init", "-backend=false", f"-plugin-dir={plugin_dir}",
-                 "-input=false", "-no-color"],
+                [terraform, "init", "-backend=false", f"-plugin-dir={plugin_dir}", "-input=false", "-no-color"],
                 workdir,
                 env,
             )
-            out = run("validate", [terraform, "validate", "-json", "-no-color"], workdir, env)
+            out = run("validate", [terraform, "validate", "-json", "-no-color"], workdir, env, check=False)
             outcome.warnings, warning_texts = summarize_validate(out)
             if verbose:
                 outcome.details.extend(f"warning: {w}" for w in warning_texts)
             if not validate_only:
                 run(
                     "plan",
-                    [terraform, "plan", "-refresh=false", "-input=false", "-lock=false",
-                     "-no-color", "-out=plan.out"],
+                    [terraform, "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.out"],
                     workdir,
                     env,
                 )
@@ -349,8 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "fixtures",
         nargs="*",
-        help="fixture directories, or directories to search for fixtures "
-        "(default: every fixture under fixtures/)",
+        help="fixture directories, or directories to search for fixtures (default: every fixture under fixtures/)",
     )
     parser.add_argument(
         "--plugin-dir",
@@ -388,10 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     lock = threading.Lock()
     outcomes: list[Outcome] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [
-            pool.submit(process, f, terraform, plugin_dir, args.validate_only, args.verbose)
-            for f in fixtures
-        ]
+        futures = [pool.submit(process, f, terraform, plugin_dir, args.validate_only, args.verbose) for f in fixtures]
         for future in concurrent.futures.as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

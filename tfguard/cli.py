@@ -26,7 +26,8 @@ def _ids(values: list[str] | None) -> frozenset[str]:
 def check_command(
     paths: list[Path], fmt: str, output: Path | None, fail_on: str, only: list[str] | None,
     skip: list[str] | None, strict: bool, checks_dir: list[Path] | None, source: Path | None,
-    include_passed: bool,
+    include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
+    allow_outside_root: bool = False, max_instances: int = 10_000,
 ) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
@@ -36,7 +37,11 @@ def check_command(
         raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
         raise UsageError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)}")
-    options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source)
+    if max_instances < 1:
+        raise UsageError("--max-instances must be at least 1")
+    options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source,
+                      var_files=tuple(var_files or ()), variables=tuple(variables or ()),
+                      allow_outside_root=allow_outside_root, max_instances=max_instances)
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -92,9 +97,14 @@ def _app() -> object:
         checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", help="Load extra checks from DIR."),
         source: Path | None = typer.Option(None, "--source", help="Configuration directory of a plan JSON."),
         include_passed: bool = typer.Option(False, "--include-passed", help="Also list passing results."),
+        var_file: list[Path] | None = typer.Option(None, "--var-file", help="Root variable values from FILE (repeatable)."),
+        var: list[str] | None = typer.Option(None, "--var", help="Root variable NAME=VALUE (repeatable)."),
+        allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
+                                                help="Follow local module sources outside the scanned directory."),
+        max_instances: int = typer.Option(10_000, "--max-instances", help="Limit of count/for_each instances per block."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
-                                       source, include_passed))
+                                       source, include_passed, var_file, var, allow_outside_root, max_instances))
 
     @app.command("list-checks")
     def _list(checks_dir: list[Path] | None = typer.Option(None, "--checks-dir")) -> None:

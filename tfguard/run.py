@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tfguard.check import Check, Context
@@ -18,6 +18,10 @@ class Options:
     checks_dirs: tuple[Path, ...] = ()
     source: Path | None = None
     classification_tag: str = "DataClassification"
+    var_files: tuple[Path, ...] = ()
+    variables: tuple[str, ...] = ()  # "name=value", as --var gives them
+    allow_outside_root: bool = False
+    max_instances: int = 10_000
 
 
 @dataclass
@@ -41,18 +45,33 @@ def _shown_root(target: Path) -> Path:
         return base
 
 
-def load_target(target: Path, options: Options) -> tuple[list[Resource], list[Diagnostic]]:
+@dataclass
+class Loaded:
+    resources: list[Resource]
+    diagnostics: list[Diagnostic]
+    sensitive: set[str] = field(default_factory=set)
+
+
+def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> Loaded:
+    from tfguard.load.files import module_dirs
+    from tfguard.load.modules import Loader, LoadOptions
+    from tfguard.load.variables import VarInputs
+
+    inputs = VarInputs(var_files=options.var_files, assignments=options.variables)
+    loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances))
+    loader.load(module_dirs(directory) if recursive else [directory])
+    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values)
+
+
+def load_target(target: Path, options: Options) -> Loaded:
     from tfguard.load.files import relative
 
     root = _shown_root(target)
     if target.is_dir():
-        from tfguard.load.hcl import load_directory
-
-        return load_directory(target, root)
+        return _load_hcl(target, target, root, options, recursive=True)
     if target.name.endswith((".tf", ".tf.json")):
-        from tfguard.load.hcl import load_directory
-
-        return load_directory(target.parent, root, recursive=False)
+        # A file stands for its module directory (pre-commit passes file names).
+        return _load_hcl(target.parent, root, root, options, recursive=False)
     from tfguard.load.plan import load_plan
 
     resources, diagnostics = load_plan(target, relative(target, root))
@@ -66,7 +85,29 @@ def load_target(target: Path, options: Options) -> tuple[list[Resource], list[Di
         for res in resources:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
-    return resources, diagnostics
+    return Loaded(resources, diagnostics)
+
+
+def _targets(paths: list[Path]) -> list[Path]:
+    """Distinct targets: several .tf files of one folder are one module, scanned once."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+        key = path.resolve().parent if path.name.endswith((".tf", ".tf.json")) else path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
+def redact(finding: Finding, secrets: set[str]) -> Finding:
+    """Values of sensitive variables never reach a report."""
+    message = finding.message
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "(sensitive)")
+    return finding if message == finding.message else replace(finding, message=message)
 
 
 def run(targets: list[Path], options: Options = Options()) -> Report:
@@ -75,19 +116,17 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
 
     checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip))
     report = Report(checks=checks)
-    for target in targets:
-        if not target.exists():
-            raise UsageError(f"no such file or directory: {target}")
+    for target in _targets(targets):
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")
         try:
-            resources, diagnostics = load_target(target, options)
+            loaded = load_target(target, options)
         except InputError as exc:
             # One unreadable target is reported; the other targets are still scanned.
             report.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             continue
-        report.diagnostics.extend(diagnostics)
-        report.resources += len(resources)
-        ctx = Context(ResourceGraph(resources), options.classification_tag)
-        report.findings.extend(run_checks(checks, ctx))
+        report.diagnostics.extend(loaded.diagnostics)
+        report.resources += len(loaded.resources)
+        ctx = Context(ResourceGraph(loaded.resources), options.classification_tag)
+        report.findings.extend(redact(f, loaded.sensitive) for f in run_checks(checks, ctx))
     return report

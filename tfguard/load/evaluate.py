@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from tfguard.load.hcl_expr import Node
@@ -30,16 +31,16 @@ class Scope:
     iteration: dict[str, Any] = field(default_factory=dict)  # count / each / for variables
     path_module: str = "."
     functions: dict[str, Callable[..., Any]] | None = None
+    module_outputs: Callable[[str], Any] | None = None  # module call name -> its outputs
+    directory: Path | None = None  # the module's folder, for file() and templatefile()
+    root: Path | None = None  # the scan root: file functions never read outside it
     _locals: dict[str, Any] = field(default_factory=dict)
     _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
     cycles: set[str] = field(default_factory=set)
 
     def child(self, **names: Any) -> Scope:
-        copy = Scope(
-            self.module, self.variables, self.local_exprs, {**self.iteration, **names},
-            self.path_module, self.functions, self._locals, self._evaluating, self.cycles,
-        )
-        return copy
+        # Shares the locals cache: locals never depend on count/each/for variables.
+        return replace(self, iteration={**self.iteration, **names})
 
     def local(self, name: str) -> Any:
         if name in self._locals:
@@ -53,10 +54,7 @@ class Scope:
             return Unknown(f"local.{name} is part of a reference cycle")
         self._evaluating[name] = None
         try:
-            value = evaluate(expr, Scope(
-                self.module, self.variables, self.local_exprs, {}, self.path_module,
-                self.functions, self._locals, self._evaluating, self.cycles,
-            ))
+            value = evaluate(expr, replace(self, iteration={}))
         finally:
             self._evaluating.pop(name, None)
         self._locals[name] = value

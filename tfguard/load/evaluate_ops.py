@@ -84,8 +84,10 @@ def _trav(node: Node, scope: Scope, depth: int) -> Any:
         return "default" if first == "workspace" else Unknown("terraform.* value")
     if root in ("count", "each", "self"):
         return Unknown(f"{root}.{first} outside its block")
-    if root == "module":
-        return Unknown(f"module.{first} output is not evaluated")
+    if root == "module" and first is not None:
+        if scope.module_outputs is None:
+            return Unknown(f"module.{first} is not evaluated here")
+        return apply_steps(scope.module_outputs(first), steps[1:], scope, depth)
     if first is None:
         return Unknown(f"{root} is not a known name")
     return _resource_ref(scope, root, steps, depth)

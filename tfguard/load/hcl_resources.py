@@ -6,6 +6,7 @@ from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
+from tfguard.load.providers import ProviderConfig, merged_tags, provider_key
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown
 
 MAX_INSTANCES = 10_000
@@ -13,13 +14,15 @@ _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisione
 
 
 def instances_of(
-    block: Block, file: str, scope: Scope, regions: dict[str, Any]
+    block: Block, file: str, scope: Scope, providers: dict[str, ProviderConfig],
+    limit: int = MAX_INSTANCES,
 ) -> tuple[list[Resource], list[Diagnostic]]:
     rtype, name = block.labels
     mode = "data" if block.type == "data" else "managed"
-    keys, diag = _instance_keys(block, file, scope)
-    provider = _provider_key(block, rtype)
-    region = regions.get(provider, Unknown(f"provider {provider} is not configured here"))
+    keys, diag = instance_keys(block, file, scope, limit)
+    provider = provider_key(block, rtype)
+    config = providers.get(provider)
+    region = config.region if config else Unknown(f"provider {provider} is not configured")
     out: list[Resource] = []
     prefix = f"{scope.module}." if scope.module else ""
     base = f"{prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
@@ -30,6 +33,10 @@ def instances_of(
                        location=Location(file, block.line, block.end_line), provider=provider,
                        region=region, index=key, origin="hcl")
         res.values = _body(block, file, inner, "", res, top=True)
+        if config is not None and mode == "managed" and "tags_all" not in res.values:
+            tags_all = merged_tags(res.values.get("tags"), config.default_tags)
+            if tags_all is not None:
+                res.values["tags_all"] = tags_all
         out.append(res)
     return out, [diag] if diag else []
 
@@ -38,7 +45,10 @@ def _key_text(key: Any) -> str:
     return f'"{key}"' if isinstance(key, str) else str(key)
 
 
-def _instance_keys(block: Block, file: str, scope: Scope) -> tuple[list[tuple[Any, dict[str, Any]]], Diagnostic | None]:
+def instance_keys(
+    block: Block, file: str, scope: Scope, limit: int = MAX_INSTANCES
+) -> tuple[list[tuple[Any, dict[str, Any]]], Diagnostic | None]:
+    """(instance key, iteration names) for count / for_each, bounded by `limit`."""
     count_attr = block.attrs.get("count")
     each_attr = block.attrs.get("for_each")
     if count_attr is None and each_attr is None:
@@ -59,25 +69,17 @@ def _instance_keys(block: Block, file: str, scope: Scope) -> tuple[list[tuple[An
         total = max(n, 0)
         # Bounded before anything is built: a huge count must not exhaust memory.
         pairs: list[tuple[Any, dict[str, Any]]] = [
-            (i, {"count": {"index": i}}) for i in range(min(total, MAX_INSTANCES))
+            (i, {"count": {"index": i}}) for i in range(min(total, limit))
         ]
     else:
         total = len(value)
-        items = list(value.items()) if isinstance(value, dict) else [(v, v) for v in value[:MAX_INSTANCES]]
-        pairs = [(str(k), {"each": {"key": str(k), "value": v}}) for k, v in items[:MAX_INSTANCES]]
-    if total > MAX_INSTANCES:
-        diag = Diagnostic(file, attr.line, f"{total} instances exceed the limit of {MAX_INSTANCES}; "
-                          f"only the first {MAX_INSTANCES} are checked")
+        items = list(value.items()) if isinstance(value, dict) else [(v, v) for v in value[:limit]]
+        pairs = [(str(k), {"each": {"key": str(k), "value": v}}) for k, v in items[:limit]]
+    if total > limit:
+        diag = Diagnostic(file, attr.line, f"{total} instances exceed the limit of {limit}; "
+                          f"only the first {limit} are checked")
         return pairs, diag
     return pairs, None
-
-
-def _provider_key(block: Block, rtype: str) -> str:
-    attr = block.attrs.get("provider")
-    if attr is not None and attr.expr[0] == "trav":
-        steps = [s[1] for s in attr.expr[2] if s[0] == "attr"]
-        return ".".join([attr.expr[1], *steps])
-    return rtype.split("_", 1)[0]
 
 
 def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: bool = False) -> dict[str, Any]:

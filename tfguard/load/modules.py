@@ -1,0 +1,231 @@
+"""Module instances: local and `terraform init`-installed modules, called any number of times.
+
+Each call (and each count / for_each instance of it) evaluates the child with
+its own inputs; outputs flow back to the caller lazily, on first reference,
+so a module is instantiated once whatever refers to it. Sources that leave the
+scan root, remote sources without `.terraform/modules`, and loops are reported
+as diagnostics and not followed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
+from tfguard.load.hcl import Module
+from tfguard.load.hcl_ast import Block
+from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
+from tfguard.load.providers import ProviderConfig, module_providers, passed_providers
+from tfguard.load.variables import VarInputs, declarations, module_values, root_values
+from tfguard.model import Diagnostic, Unknown
+
+MAX_MODULE_DEPTH = 32
+_CALL_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    inputs: VarInputs = field(default_factory=VarInputs)
+    allow_outside_root: bool = False
+    max_instances: int = MAX_INSTANCES
+
+
+def inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def local_source(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("./", "../"))
+
+
+def remote_modules(directory: Path) -> dict[str, Path]:
+    """`terraform init`'s record of installed modules: call key ("a.b") -> folder."""
+    manifest = directory / ".terraform" / "modules" / "modules.json"
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, Path] = {}
+    for entry in doc.get("Modules") or [] if isinstance(doc, dict) else []:
+        if isinstance(entry, dict) and entry.get("Key") and isinstance(entry.get("Dir"), str):
+            out[str(entry["Key"])] = (directory / entry["Dir"]).resolve()
+    return out
+
+
+class ModuleInstance:
+    def __init__(self, loader: Any, module: Module, path: str, variables: dict[str, Any],
+                 providers: dict[str, ProviderConfig], chain: tuple[Path, ...],
+                 remote: dict[str, Path], remote_key: str = "", passed: dict[str, str] | None = None) -> None:
+        self.loader, self.module, self.path, self.chain = loader, module, path, chain
+        self.remote, self.remote_key = remote, remote_key
+        local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
+        self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
+                           path_module=module.rel or ".", module_outputs=self.outputs,
+                           directory=module.directory, root=loader.root)
+        self.providers = module_providers(module.blocks, self.scope, providers, passed)
+        self._calls: dict[str, Any] = {}
+        self._in_progress: set[str] = set()
+
+    def run(self) -> None:
+        for file, block in self.module.blocks:
+            if block.type in ("resource", "data") and len(block.labels) == 2:
+                res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
+                self.loader.resources.extend(res)
+                self.loader.diagnostics.extend(diags)
+        for _, block in self.module.of_type("module"):
+            if block.labels:
+                self.outputs(block.labels[0])
+        for name in sorted(self.scope.cycles):
+            file, line = self._local_location(name)
+            self.loader.diagnostics.append(
+                Diagnostic(file, line, f"local.{name} is part of a reference cycle; its value is unknown"))
+
+    def output_values(self) -> dict[str, Any]:
+        return {b.labels[0]: evaluate(b.attrs["value"].expr, self.scope)
+                for _, b in self.module.of_type("output") if b.labels and "value" in b.attrs}
+
+    def outputs(self, name: str) -> Any:
+        if name in self._calls:
+            return self._calls[name]
+        if name in self._in_progress:
+            return Unknown(f"module.{name} depends on itself")
+        self._in_progress.add(name)
+        try:
+            value = self._instantiate(name)
+        finally:
+            self._in_progress.discard(name)
+        self._calls[name] = value
+        return value
+
+    def _diag(self, file: str, line: int, message: str, severity: str = "error") -> None:
+        self.loader.diagnostics.append(Diagnostic(file, line, message, severity))
+
+    def _instantiate(self, name: str) -> Any:
+        found = [(f, b) for f, b in self.module.of_type("module") if b.labels == (name,)]
+        if not found:
+            return Unknown(f"module.{name} is not declared")
+        file, block = found[0]
+        directory = self._source_dir(file, block, name)
+        if directory is None:
+            return Unknown(f"module.{name} is not scanned")
+        if directory in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
+            self._diag(file, block.line, f"module.{name}: module loop or nesting deeper than {MAX_MODULE_DEPTH}; not followed")
+            return Unknown(f"module.{name} is part of a module loop")
+        child = self.loader.module(directory)
+        keys, diag = instance_keys(block, file, self.scope, self.loader.options.max_instances)
+        if diag:
+            self.loader.diagnostics.append(diag)
+        decls = declarations(child.blocks)
+        results: dict[Any, Any] = {}
+        for key, iteration in keys:
+            inner = self.scope.child(**iteration)
+            given = {arg: evaluate(a.expr, inner) for arg, a in block.attrs.items() if arg not in _CALL_META}
+            values = module_values(decls, given)
+            self.loader.note_sensitive(values.values, values.sensitive)
+            suffix = "" if key is None else (f'["{key}"]' if isinstance(key, str) else f"[{key}]")
+            path = f"{self.path + '.' if self.path else ''}module.{name}{suffix}"
+            remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
+            instance = ModuleInstance(self.loader, child, path, values.values, self.providers,
+                                      self.chain + (directory,), self.remote, remote_key, passed_providers(block))
+            instance.run()
+            results[key] = instance.output_values()
+        if "count" in block.attrs and None not in results:
+            return [results[k] for k in sorted(results)]
+        if "for_each" in block.attrs and None not in results:
+            return {str(k): v for k, v in results.items()}
+        return results.get(None, Unknown(f"module.{name} has no instances"))
+
+    def _source_dir(self, file: str, block: Block, name: str) -> Path | None:
+        attr = block.attrs.get("source")
+        source = evaluate(attr.expr, self.scope) if attr else None
+        line = attr.line if attr else block.line
+        if local_source(source):
+            directory = (self.module.directory / str(source)).resolve()
+            if not self.loader.options.allow_outside_root and not inside(directory, self.loader.root):
+                self._diag(file, line, f"module.{name}: source {source!r} is outside the scan root; "
+                           "not scanned (--allow-outside-root allows it)")
+                return None
+            if not directory.is_dir():
+                self._diag(file, line, f"module.{name}: source {source!r} does not exist")
+                return None
+            return directory
+        installed = self.remote.get(f"{self.remote_key}.{name}" if self.remote_key else name)
+        if installed is not None and installed.is_dir() and inside(installed, self.loader.root):
+            return installed
+        self._diag(file, line, f"module.{name}: remote module {source!r} not scanned "
+                   "(run `terraform init` so that .terraform/modules holds it)", "warning")
+        return None
+
+    def _local_location(self, name: str) -> tuple[str, int]:
+        for file, block in self.module.of_type("locals"):
+            if name in block.attrs:
+                return file, block.attrs[name].line
+        return self.module.rel or ".", 1
+
+
+class Loader:
+    """Loads every root module under a target directory."""
+
+    def __init__(self, target: Path, shown_root: Path, options: LoadOptions | None = None) -> None:
+        from tfguard.load.hcl import parse_module
+
+        self._parse = parse_module
+        self.root = target.resolve()
+        self.shown_root = shown_root
+        self.options = options or LoadOptions()
+        self.resources: list[Any] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.sensitive_values: set[str] = set()
+        self._parsed: dict[Path, Module] = {}
+
+    def module(self, directory: Path) -> Module:
+        directory = directory.resolve()
+        if directory not in self._parsed:
+            module = self._parse(directory, self.shown_root)
+            self.diagnostics.extend(module.diagnostics)
+            self._parsed[directory] = module
+        return self._parsed[directory]
+
+    def note_sensitive(self, values: dict[str, Any], names: set[str]) -> None:
+        for name in names:
+            for leaf in _strings(values.get(name)):
+                if len(leaf) >= 3:
+                    self.sensitive_values.add(leaf)
+
+    def load(self, directories: list[Path]) -> None:
+        modules = [self.module(d) for d in directories]
+        called: set[Path] = set()
+        for module in modules:
+            for _, block in module.of_type("module"):
+                src = block.attrs.get("source")
+                if src is not None and src.expr[0] == "lit" and local_source(src.expr[1]):
+                    called.add((module.directory / str(src.expr[1])).resolve())
+        for module in modules:
+            if module.directory in called:
+                continue  # scanned through the module calls that use it
+            decls = declarations(module.blocks)
+            values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
+            self.diagnostics.extend(values.diagnostics)
+            self.note_sensitive(values.values, values.sensitive)
+            ModuleInstance(self, module, "", values.values, {}, (module.directory,),
+                           remote_modules(module.directory)).run()
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+__all__ = ["Loader", "LoadOptions", "iter_unknowns"]

@@ -1,0 +1,95 @@
+"""Provider configurations: region and default_tags per configuration key (`aws`, `aws.west`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tfguard.load.evaluate import Scope, evaluate
+from tfguard.load.hcl_ast import Block
+from tfguard.load.hcl_expr import Node
+from tfguard.model import Unknown
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    key: str
+    region: Any
+    default_tags: Any = None  # dict, Unknown or None
+
+
+def _key(node: Node) -> str | None:
+    if node[0] == "lit" and isinstance(node[1], str):
+        return node[1]
+    if node[0] == "trav":
+        return ".".join([node[1], *(s[1] for s in node[2] if s[0] == "attr")])
+    return None
+
+
+def passed_providers(call: Block) -> dict[str, str] | None:
+    """`providers = { aws = aws.west, aws.east = aws.east }` -> {child key: parent key}."""
+    attr = call.attrs.get("providers")
+    if attr is None or attr.expr[0] != "object":
+        return None
+    out: dict[str, str] = {}
+    for key_node, value_node in attr.expr[1]:
+        child, parent = _key(key_node), _key(value_node)
+        if child and parent:
+            out[child] = parent
+    return out
+
+
+def module_providers(
+    blocks: list[tuple[str, Block]], scope: Scope,
+    inherited: dict[str, ProviderConfig], passed: dict[str, str] | None,
+) -> dict[str, ProviderConfig]:
+    """A module's provider configurations: inherited or passed in, then its own blocks."""
+    if passed is None:
+        # Terraform passes only default configurations implicitly; aliases are kept
+        # too so a legacy module that names one still resolves its region.
+        configs = dict(inherited)
+    else:
+        configs = {k: v for k, v in inherited.items() if "." not in k}
+        for child, parent in passed.items():
+            if parent in inherited:
+                configs[child] = inherited[parent]
+    for _, block in blocks:
+        if block.type != "provider" or not block.labels:
+            continue
+        config = _config(block, scope)
+        configs[config.key] = config
+    return configs
+
+
+def _config(block: Block, scope: Scope) -> ProviderConfig:
+    name = block.labels[0]
+    alias_attr = block.attrs.get("alias")
+    alias = evaluate(alias_attr.expr, scope) if alias_attr else None
+    key = f"{name}.{alias}" if isinstance(alias, str) else name
+    region_attr = block.attrs.get("region")
+    region = evaluate(region_attr.expr, scope) if region_attr else Unknown(f"provider {key} sets no region")
+    tags: Any = None
+    for sub in block.blocks:
+        if sub.type == "default_tags" and "tags" in sub.attrs:
+            tags = evaluate(sub.attrs["tags"].expr, scope)
+    return ProviderConfig(key, region, tags)
+
+
+def provider_key(block: Block, rtype: str) -> str:
+    attr = block.attrs.get("provider")
+    if attr is not None:
+        key = _key(attr.expr)
+        if key:
+            return key
+    return rtype.split("_", 1)[0]
+
+
+def merged_tags(tags: Any, default_tags: Any) -> Any:
+    """tags_all as the provider computes it: default_tags overlaid by the resource's tags."""
+    if not isinstance(default_tags, dict) or not default_tags:
+        return None if isinstance(default_tags, dict) or default_tags is None else default_tags
+    if tags is None:
+        return dict(default_tags)
+    if isinstance(tags, dict):
+        return {**default_tags, **tags}
+    return tags  # Unknown: not known statically

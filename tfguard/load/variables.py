@@ -1,0 +1,149 @@
+"""Input variables: declarations, Terraform's value precedence, type conversion.
+
+Root module precedence (lowest first): default, TF_VAR_ environment,
+terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in name order,
+--var-file in order, --var in order. A variable with no value is Unknown.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfguard.load.evaluate import Scope, evaluate
+from tfguard.load.files import read_text, relative
+from tfguard.load.hcl_ast import Attribute, HclSyntaxError, parse_body, parse_expression
+from tfguard.load.hcl_expr import Node
+from tfguard.load.hcl_json import json_body
+from tfguard.model import Diagnostic, Unknown, is_unknown
+
+
+@dataclass(frozen=True)
+class VarInputs:
+    """Values the user gives on the command line (root module only)."""
+
+    var_files: tuple[Path, ...] = ()
+    assignments: tuple[str, ...] = ()  # "name=value"
+    environ: dict[str, str] | None = None  # None: os.environ
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    default: Node | None
+    type: Node | None
+    sensitive: bool
+    file: str
+    line: int
+
+
+@dataclass
+class Values:
+    values: dict[str, Any] = field(default_factory=dict)
+    sensitive: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
+    out: dict[str, Declaration] = {}
+    for file, block in blocks:
+        if block.type != "variable" or not block.labels:
+            continue
+        attrs = block.attrs
+        sens = attrs.get("sensitive")
+        out[block.labels[0]] = Declaration(
+            block.labels[0], attrs["default"].expr if "default" in attrs else None,
+            attrs["type"].expr if "type" in attrs else None,
+            bool(sens is not None and sens.expr == ("lit", True)), file, block.line,
+        )
+    return out
+
+
+def convert(value: Any, type_node: Node | None) -> Any:
+    """Convert a value to a declared primitive type, as Terraform does on input."""
+    if type_node is None or is_unknown(value) or value is None or type_node[0] != "trav":
+        return value
+    kind = type_node[1]
+    try:
+        if kind == "bool" and isinstance(value, str):
+            return {"true": True, "false": False}[value]
+        if kind == "number" and isinstance(value, str):
+            return float(value) if any(c in value for c in ".eE") else int(value)
+        if kind == "string" and isinstance(value, (bool, int, float)):
+            return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    except (KeyError, ValueError):
+        return Unknown(f"value {value!r} is not a valid {kind}")
+    return value
+
+
+def _raw_value(text: str, decl: Declaration | None) -> Any:
+    """-var / TF_VAR_ text: a string for string types, else parsed as an HCL expression."""
+    if decl is not None and decl.type is not None and decl.type == ("trav", "string", ()):
+        return text
+    try:
+        value = evaluate(parse_expression(text), Scope())
+    except HclSyntaxError:
+        return text
+    return text if is_unknown(value) else value
+
+
+def parse_tfvars(path: Path, root: Path) -> tuple[dict[str, Attribute], list[Diagnostic]]:
+    shown = relative(path, root)
+    text, diag = read_text(path, shown)
+    if text is None:
+        return {}, [diag] if diag else []
+    try:
+        body = json_body(text, shown, tfvars=True) if path.name.endswith(".json") else parse_body(text)
+    except HclSyntaxError as exc:
+        return {}, [Diagnostic(shown, exc.line, f"cannot parse: {exc}")]
+    except ValueError as exc:
+        return {}, [Diagnostic(shown, getattr(exc, "lineno", 1), f"cannot parse JSON: {exc}")]
+    return body.attrs, []
+
+
+def root_values(directory: Path, root: Path, decls: dict[str, Declaration], inputs: VarInputs) -> Values:
+    out = Values()
+    given: dict[str, Any] = {}
+    env = os.environ if inputs.environ is None else inputs.environ
+    for name, decl in decls.items():
+        if f"TF_VAR_{name}" in env:
+            given[name] = _raw_value(env[f"TF_VAR_{name}"], decl)
+    files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
+    files += sorted(directory.glob("*.auto.tfvars")) + sorted(directory.glob("*.auto.tfvars.json"))
+    files += list(inputs.var_files)
+    for path in files:
+        if not path.is_file():
+            if path in inputs.var_files:
+                out.diagnostics.append(Diagnostic(str(path), 1, "--var-file not found"))
+            continue
+        attrs, diags = parse_tfvars(path, root)
+        out.diagnostics.extend(diags)
+        for name, attr in attrs.items():
+            given[name] = evaluate(attr.expr, Scope())
+    for assignment in inputs.assignments:
+        name, sep, text = assignment.partition("=")
+        if not sep or not name.strip():
+            out.diagnostics.append(Diagnostic("--var", 1, f"expected NAME=VALUE, got {assignment!r}"))
+            continue
+        given[name.strip()] = _raw_value(text, decls.get(name.strip()))
+    resolved = module_values(decls, given)
+    out.values, out.sensitive = resolved.values, resolved.sensitive
+    return out
+
+
+def module_values(decls: dict[str, Declaration], given: dict[str, Any]) -> Values:
+    """Values for one module instance: given arguments over declared defaults."""
+    out = Values()
+    for name, decl in decls.items():
+        if name in given:
+            value = given[name]
+        elif decl.default is not None:
+            value = evaluate(decl.default, Scope())
+        else:
+            value = Unknown(f"var.{name} has no value")
+        out.values[name] = convert(value, decl.type)
+        if decl.sensitive:
+            out.sensitive.add(name)
+    return out

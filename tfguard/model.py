@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,15 +14,19 @@ class Unknown:
 
     `refs` are the configuration objects the value was computed from (so the
     graph can still link it), `partial` is the structure around the unknown
-    parts when there is one (e.g. a jsonencode() argument).
+    parts when there is one (a jsonencode() argument, or a template's text
+    with `{shape}` / `{?}` in place of the unknown parts).
     """
 
-    __slots__ = ("reason", "refs", "partial")
+    __slots__ = ("reason", "refs", "partial", "shape")
 
-    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None) -> None:
+    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None, shape: str = "") -> None:
         self.reason = reason
         self.refs = refs
         self.partial = partial
+        # A known kind of value (e.g. "account_id" from data.aws_caller_identity):
+        # templates keep it as `{account_id}` in their partial text.
+        self.shape = shape
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
@@ -45,6 +50,16 @@ class Location:
     file: str
     start_line: int
     end_line: int
+
+
+_TRAILING_INDEX = re.compile(r'^(.*?)(?:\[((?:"[^"]*")|\d+)\])?$')
+
+
+def split_ref(target: str) -> tuple[str, str | None]:
+    """`module.a["x"].aws_s3_bucket.b[0]` -> (`module.a["x"].aws_s3_bucket.b`, `0`)."""
+    m = _TRAILING_INDEX.match(target)
+    assert m is not None  # the pattern matches every string
+    return m.group(1), m.group(2)
 
 
 @dataclass(frozen=True)

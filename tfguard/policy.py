@@ -9,6 +9,7 @@ same `Statement` tuples.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,63 @@ def _doc_principals(st: dict[str, Any], name: str) -> tuple[tuple[str, Any], ...
     return tuple((str(b.get("type")), ident) for b in blocks for ident in _tuple(b.get("identifiers")))
 
 
+_ACCOUNT_ROOT = re.compile(
+    r"^(arn:(aws[a-z-]*|\{partition\}|\{\?\}):iam::(\d{12}|\{account_id\}):root|\d{12}|\{account_id\})$"
+)
+
+
+def is_account_root(ident: Any) -> bool:
+    """`arn:aws:iam::123456789012:root`, a bare account id, or the same built from
+    data.aws_caller_identity / data.aws_partition (see Unknown.shape)."""
+    text = ident.partial if isinstance(ident, Unknown) else ident
+    return isinstance(text, str) and bool(_ACCOUNT_ROOT.match(text))
+
+
+def _by_sid(base: list[Statement], extra: list[Statement]) -> list[Statement]:
+    """Statements of `extra` replace those of `base` with the same non-empty Sid."""
+    sids = {st.sid for st in extra if st.sid}
+    return [st for st in base if not st.sid or st.sid not in sids] + extra
+
+
+def document_statements(graph: ResourceGraph, doc: Resource, depth: int = 0) -> list[Statement] | Unknown:
+    """An aws_iam_policy_document with its source and override documents merged in."""
+    if depth > 8:
+        return Unknown("policy documents nest too deeply")
+    merged: list[Statement] = []
+    for attr in ("source_policy_documents", "statement", "override_policy_documents"):
+        if attr == "statement":
+            part: list[Statement] | Unknown = from_document_resource(doc)
+        else:
+            part = _documents(graph, doc, attr, depth)
+        if isinstance(part, Unknown):
+            return part
+        merged = merged + part if attr == "source_policy_documents" else _by_sid(merged, part)
+    return merged
+
+
+def _documents(graph: ResourceGraph, doc: Resource, attr: str, depth: int) -> list[Statement] | Unknown:
+    value = doc.values.get(attr)
+    if value is None:
+        return []
+    out: list[Statement] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            parsed = parse_policy_text(item)
+            if isinstance(parsed, Unknown):
+                return parsed
+            out.extend(parsed)
+    linked = [d for d in graph.targets(doc, via=attr, types=("aws_iam_policy_document",)) if d.mode == "data"]
+    for other in linked:
+        parsed = document_statements(graph, other, depth + 1)
+        if isinstance(parsed, Unknown):
+            return parsed
+        out.extend(parsed)
+    unresolved = [i for i in (value if isinstance(value, list) else [value]) if isinstance(i, Unknown)]
+    if unresolved and not linked:
+        return unresolved[0]
+    return out
+
+
 def statements_of(
     graph: ResourceGraph, res: Resource, attr: str = "policy"
 ) -> tuple[list[Statement] | Unknown | None, list[Resource]]:
@@ -153,7 +211,7 @@ def statements_of(
     if is_unknown(value) and docs:
         combined: list[Statement] = []
         for doc in docs:
-            sts = from_document_resource(doc)
+            sts = document_statements(graph, doc)
             if isinstance(sts, Unknown):
                 return sts, docs
             combined.extend(sts)

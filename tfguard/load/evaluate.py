@@ -34,6 +34,7 @@ class Scope:
     module_outputs: Callable[[str], Any] | None = None  # module call name -> its outputs
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
+    shown_root: Path | None = None  # what paths like path.module are relative to
     _locals: dict[str, Any] = field(default_factory=dict)
     _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
     cycles: set[str] = field(default_factory=set)
@@ -112,18 +113,17 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
         if isinstance(part, str):
             out.append(part)
             continue
-        if part[0] == "directive":
-            unknowns.append(Unknown("template directive not evaluated"))
-            continue
-        value = evaluate(part, scope, depth)
+        value = Unknown("template directive not evaluated") if part[0] == "directive" else evaluate(part, scope, depth)
+        if not has_unknown(value) and isinstance(value, (dict, list)):
+            value = Unknown("a template cannot interpolate a collection")
         if has_unknown(value):
             unknowns.append(value)
-        elif isinstance(value, (dict, list)):
-            unknowns.append(Unknown("a template cannot interpolate a collection"))
+            out.append("{%s}" % (value.shape or "?") if isinstance(value, Unknown) else "{?}")
         else:
             out.append(to_string(value))
     if unknowns:
-        return unknown_from(unknowns)
+        u = unknown_from(unknowns)
+        return Unknown(u.reason, u.refs, partial="".join(out))
     return "".join(out)
 
 

@@ -64,8 +64,19 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
         key = evaluate(rest[0][1], scope, depth)
         if not is_unknown(key):
             target += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
-    text = ".".join(names + [s[1] for s in rest if s[0] == "attr"])
-    return Unknown(f"{text} is known only after apply", (target,))
+    attrs = [s[1] for s in rest if s[0] == "attr"]
+    text = ".".join(names + attrs)
+    shape = _SHAPES.get((names[1] if root == "data" and len(names) > 1 else "", attrs[0] if attrs else ""), "")
+    return Unknown(f"{text} is known only after apply", (target,), shape=shape)
+
+
+# Data sources whose values are unknown before apply but of a known kind.
+_SHAPES = {
+    ("aws_caller_identity", "account_id"): "account_id",
+    ("aws_partition", "partition"): "partition",
+    ("aws_region", "name"): "region",
+    ("aws_region", "region"): "region",
+}
 
 
 def _trav(node: Node, scope: Scope, depth: int) -> Any:

@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, has_unknown, to_string, unknown_from
@@ -199,4 +200,71 @@ def _can(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     return True
 
 
-LAZY: dict[str, Callable[[tuple[Node, ...], Scope, int], Any]] = {"try": _try, "can": _can}
+MAX_READ_BYTES = 4 * 1024 * 1024
+
+
+def _scan_file(scope: Scope, value: Any) -> Path | Unknown:
+    """A path for file()/templatefile(): resolved like Terraform, refused outside the scan root."""
+    if is_unknown(value) or not isinstance(value, str):
+        return unknown_from([value], "file path is not known statically")
+    if scope.root is None:
+        return Unknown("file functions are not evaluated here")
+    candidates = [Path(value)] if Path(value).is_absolute() else [
+        base / value for base in (scope.shown_root, scope.root, scope.directory) if base is not None
+    ]
+    for path in candidates:
+        resolved = path.resolve()
+        try:
+            resolved.relative_to(scope.root)
+        except ValueError:
+            continue  # never read outside the scan root, whatever the path says
+        if resolved.is_file():
+            return resolved
+    return Unknown(f"file {value!r} is not inside the scanned directory")
+
+
+def _read(path: Path) -> str | Unknown:
+    try:
+        if path.stat().st_size > MAX_READ_BYTES:
+            return Unknown(f"{path.name} is larger than {MAX_READ_BYTES} bytes")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Unknown(f"cannot read {path.name}: {exc}")
+
+
+def _file(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    if len(args) != 1:
+        return Unknown("file() takes one argument")
+    path = _scan_file(scope, evaluate(args[0], scope, depth))
+    return path if isinstance(path, Unknown) else _read(path)
+
+
+def _fileexists(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    if len(args) != 1:
+        return Unknown("fileexists() takes one argument")
+    path = _scan_file(scope, evaluate(args[0], scope, depth))
+    return True if not isinstance(path, Unknown) else Unknown(path.reason)
+
+
+def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    from tfguard.load.hcl_expr import _split_template, _template
+
+    if len(args) != 2:
+        return Unknown("templatefile() takes two arguments")
+    path = _scan_file(scope, evaluate(args[0], scope, depth))
+    names = evaluate(args[1], scope, depth)
+    if isinstance(path, Unknown):
+        return path
+    if not isinstance(names, dict):
+        return unknown_from([names], "templatefile() variables are not known statically")
+    text = _read(path)
+    if isinstance(text, Unknown):
+        return text
+    # The template sees only its own variables, as in Terraform.
+    inner = Scope(iteration=dict(names), root=scope.root, directory=path.parent, shown_root=scope.shown_root)
+    return evaluate(_template(_split_template(text)), inner, depth)
+
+
+LAZY: dict[str, Callable[[tuple[Node, ...], Scope, int], Any]] = {
+    "try": _try, "can": _can, "file": _file, "fileexists": _fileexists, "templatefile": _templatefile,
+}

@@ -7,7 +7,7 @@ from typing import Any
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
 from tfguard.load.providers import ProviderConfig, merged_tags, provider_key
-from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown, split_ref
 
 MAX_INSTANCES = 10_000
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -129,7 +129,7 @@ def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, va
 def _add_refs(res: Resource, apath: str, value: Any) -> None:
     for unknown in iter_unknowns(value):
         for target in unknown.refs:
-            base, _, index = target.partition("[")
-            ref = Ref(apath, base, index[:-1] if index else None)
+            base, index = split_ref(target)
+            ref = Ref(apath, base, index)
             if ref not in res.refs:
                 res.refs.append(ref)

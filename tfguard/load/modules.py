@@ -68,7 +68,8 @@ class ModuleInstance:
         local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
                            path_module=module.rel or ".", module_outputs=self.outputs,
-                           directory=module.directory, root=loader.root)
+                           directory=module.directory, root=loader.root,
+                           shown_root=loader.shown_root)
         self.providers = module_providers(module.blocks, self.scope, providers, passed)
         self._calls: dict[str, Any] = {}
         self._in_progress: set[str] = set()

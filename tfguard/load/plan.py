@@ -16,7 +16,7 @@ from typing import Any
 from tfguard.errors import InputError
 from tfguard.load.files import decode
 from tfguard.load.plan_config import ConfigIndex
-from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, split_ref
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 
@@ -91,8 +91,8 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
     refs: list[Ref] = []
     for attr, raw in config.expression_refs(expressions):
         for target in config.resolve(raw, module):
-            base, _, key = target.partition("[")
-            ref = Ref(attr, base, key[:-1] if key else None)
+            base, key = split_ref(target)
+            ref = Ref(attr, base, key)
             if ref not in refs:
                 refs.append(ref)
     start: dict[str, Any] = after if isinstance(after, dict) else {}

@@ -111,7 +111,8 @@ def root_values(directory: Path, root: Path, decls: dict[str, Declaration], inpu
         if f"TF_VAR_{name}" in env:
             given[name] = _raw_value(env[f"TF_VAR_{name}"], decl)
     files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
-    files += sorted(directory.glob("*.auto.tfvars")) + sorted(directory.glob("*.auto.tfvars.json"))
+    # *.auto.tfvars and *.auto.tfvars.json together, in lexical order of their names.
+    files += sorted([*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name)
     files += list(inputs.var_files)
     for path in files:
         if not path.is_file():

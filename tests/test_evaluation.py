@@ -1,0 +1,192 @@
+"""Static evaluation: variables, modules, providers, data-source shapes, file functions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tfguard.load.hcl import load_directory
+from tfguard.load.modules import LoadOptions
+from tfguard.load.variables import VarInputs
+from tfguard.model import Resource, Unknown
+from tfguard.run import Options, run
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def load(root: Path, **kw: object) -> tuple[dict[str, Resource], list[tuple[str, int, str]]]:
+    resources, diagnostics = load_directory(root, root, LoadOptions(**kw))  # type: ignore[arg-type]
+    return {r.address: r for r in resources}, [(d.file, d.line, d.severity) for d in diagnostics]
+
+
+VAR_KEY = 'variable "desc" {\n  default = "default"\n}\nresource "aws_kms_key" "k" {\n  description = var.desc\n}\n'
+
+
+def test_variable_precedence(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": VAR_KEY})
+    env = {"TF_VAR_desc": "env"}
+
+    def desc(**inputs: object) -> object:
+        res, _ = load(tmp_path, inputs=VarInputs(environ=env, **inputs))  # type: ignore[arg-type]
+        return res["aws_kms_key.k"].values["description"]
+
+    assert desc() == "env"
+    write(tmp_path, {"terraform.tfvars": 'desc = "tfvars"\n'})
+    assert desc() == "tfvars"
+    write(tmp_path, {"b.auto.tfvars": 'desc = "auto-b"\n', "a.auto.tfvars.json": '{"desc": "auto-a"}'})
+    assert desc() == "auto-b"
+    extra = write(tmp_path / "vars", {"x.tfvars": 'desc = "file"\n'}) / "x.tfvars"
+    assert desc(var_files=(extra,)) == "file"
+    assert desc(var_files=(extra,), assignments=("desc=cli",)) == "cli"
+
+
+def test_type_conversion_and_missing_value(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'variable "rotate" {\n  type = bool\n}\nvariable "n" {\n  type = number\n}\n'
+                     'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n  deletion_window_in_days = var.n\n}\n'})
+    res, _ = load(tmp_path, inputs=VarInputs(environ={"TF_VAR_rotate": "true"}, assignments=("n=7",)))
+    assert res["aws_kms_key.k"].values == {"enable_key_rotation": True, "deletion_window_in_days": 7}
+    res, _ = load(tmp_path, inputs=VarInputs(environ={}))
+    value = res["aws_kms_key.k"].values["enable_key_rotation"]
+    assert isinstance(value, Unknown) and value.reason == "var.rotate has no value"
+
+
+def test_sensitive_values_never_reach_a_report(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'variable "algo" {\n  default   = "SECRET-ALGO"\n  sensitive = true\n}\n'
+                     'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+                     'resource "aws_s3_bucket_server_side_encryption_configuration" "s" {\n  bucket = aws_s3_bucket.b.id\n'
+                     '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = var.algo\n    }\n  }\n}\n'})
+    report = run([tmp_path], Options(only=frozenset({"TG101", "TG102"})))
+    messages = [f.message for f in report.findings]
+    assert any("(sensitive)" in m for m in messages)
+    assert not any("SECRET-ALGO" in m for m in messages)
+
+
+MODULE = {
+    "modules/bucket/main.tf": 'variable "status" {}\nresource "aws_s3_bucket" "this" {\n  bucket = "b-${var.status}"\n}\n'
+    'resource "aws_s3_bucket_versioning" "this" {\n  bucket = aws_s3_bucket.this.id\n'
+    '  versioning_configuration {\n    status = var.status\n  }\n}\noutput "id" {\n  value = aws_s3_bucket.this.id\n}\n',
+}
+
+
+def test_module_called_twice_is_checked_per_instance(tmp_path: Path) -> None:
+    write(tmp_path, {**MODULE, "main.tf": 'module "good" {\n  source = "./modules/bucket"\n  status = "Enabled"\n}\n'
+                     'module "bad" {\n  source = "./modules/bucket"\n  status = "Suspended"\n}\n'})
+    report = run([tmp_path], Options(only=frozenset({"TG601"})))
+    got = {(f.address, f.status.value, f.location.file if f.location else "") for f in report.findings}
+    assert got == {
+        ("module.good.aws_s3_bucket.this", "pass", "modules/bucket/main.tf"),
+        ("module.bad.aws_s3_bucket.this", "fail", "modules/bucket/main.tf"),
+    }
+    [bad] = [f for f in report.findings if f.status.value == "fail"]
+    assert bad.location is not None and bad.location.start_line == 8  # the status line inside the module
+
+
+def test_module_count_for_each_and_outputs(tmp_path: Path) -> None:
+    write(tmp_path, {**MODULE, "main.tf": 'module "m" {\n  source   = "./modules/bucket"\n  for_each = toset(["Enabled"])\n'
+                     '  status   = each.key\n}\nmodule "c" {\n  source = "./modules/bucket"\n  count  = 2\n  status = "Enabled"\n}\n'
+                     'resource "aws_s3_bucket_public_access_block" "p" {\n  bucket = module.m["Enabled"].id\n}\n'})
+    res, diags = load(tmp_path)
+    assert diags == []
+    assert sorted(a for a in res if a.endswith("aws_s3_bucket.this")) == [
+        "module.c[0].aws_s3_bucket.this", "module.c[1].aws_s3_bucket.this", 'module.m["Enabled"].aws_s3_bucket.this']
+    from tfguard.graph import ResourceGraph
+
+    graph = ResourceGraph(res.values())
+    assert [t.address for t in graph.targets(res["aws_s3_bucket_public_access_block.p"], via="bucket")] == [
+        'module.m["Enabled"].aws_s3_bucket.this']
+
+
+def test_module_sources_outside_root_remote_and_loops(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", {"main.tf": 'resource "aws_kms_key" "x" {}\n'})
+    root = write(tmp_path / "root", {
+        "main.tf": f'module "out" {{\n  source = "../outside"\n}}\nmodule "reg" {{\n  source = "terraform-aws-modules/s3-bucket/aws"\n}}\n'
+                   f'module "loop" {{\n  source = "./loop"\n}}\n',
+        "loop/main.tf": 'module "again" {\n  source = "../loop"\n}\nresource "aws_kms_key" "l" {}\n',
+    })
+    res, diags = load(root)
+    assert sorted(res) == ["module.loop.aws_kms_key.l"]
+    assert diags == [("main.tf", 2, "error"), ("main.tf", 5, "warning"), ("loop/main.tf", 1, "error")]
+    res, _ = load(root, allow_outside_root=True)
+    assert "module.out.aws_kms_key.x" in res
+    assert outside.is_dir()
+
+
+def test_installed_remote_module_is_scanned(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "main.tf": 'module "s3" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n',
+        ".terraform/modules/s3/main.tf": 'resource "aws_s3_bucket" "this" {\n  bucket = "x"\n}\n',
+        ".terraform/modules/modules.json": json.dumps({"Modules": [
+            {"Key": "", "Source": "", "Dir": "."}, {"Key": "s3", "Source": "registry", "Dir": ".terraform/modules/s3"}]}),
+    })
+    res, diags = load(tmp_path)
+    assert sorted(res) == ["module.s3.aws_s3_bucket.this"] and diags == []
+
+
+def test_providers_regions_aliases_and_default_tags(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "main.tf": 'provider "aws" {\n  region = "us-east-1"\n  default_tags {\n    tags = { DataClassification = "restricted" }\n  }\n}\n'
+                   'provider "aws" {\n  alias  = "west"\n  region = "us-west-2"\n}\n'
+                   'resource "aws_kms_key" "w" {\n  provider = aws.west\n}\n'
+                   'resource "aws_s3_bucket" "b" {\n  tags = { Team = "x" }\n}\n'
+                   'module "m" {\n  source    = "./m"\n  providers = { aws = aws.west }\n}\n',
+        "m/main.tf": 'resource "aws_s3_bucket" "in" {}\n',
+    })
+    res, _ = load(tmp_path)
+    assert res["aws_kms_key.w"].region == "us-west-2"
+    assert res["aws_s3_bucket.b"].region == "us-east-1"
+    assert res["aws_s3_bucket.b"].values["tags_all"] == {"DataClassification": "restricted", "Team": "x"}
+    assert res["module.m.aws_s3_bucket.in"].region == "us-west-2"
+    assert "tags_all" not in res["module.m.aws_s3_bucket.in"].values
+
+
+def test_unknown_count_gives_one_instance(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'variable "n" {}\nresource "aws_kms_key" "k" {\n  count = var.n\n}\n'})
+    res, _ = load(tmp_path)
+    assert list(res) == ["aws_kms_key.k"]
+
+
+def test_caller_identity_account_root(tmp_path: Path) -> None:
+    from tfguard.load.evaluate import Scope, evaluate
+    from tfguard.load.hcl_ast import parse_expression
+    from tfguard.policy import is_account_root
+
+    value = evaluate(parse_expression('"arn:aws:iam::${data.aws_caller_identity.c.account_id}:root"'), Scope())
+    assert isinstance(value, Unknown) and is_account_root(value)
+    assert is_account_root("arn:aws:iam::123456789012:root") and is_account_root("123456789012")
+    assert not is_account_root("arn:aws:iam::123456789012:role/admin")
+    other = evaluate(parse_expression('"arn:aws:iam::${var.x}:root"'), Scope())
+    assert not is_account_root(other)
+
+
+def test_file_functions_stay_inside_the_scan_root(tmp_path: Path) -> None:
+    write(tmp_path, {"policy.json": '{"a": 1}', "t.tpl": "hello ${name}",
+                     "main.tf": 'resource "aws_kms_key" "k" {\n  policy = file("${path.module}/policy.json")\n'
+                     '  description = templatefile("t.tpl", { name = "x" })\n  tags = { p = file("/etc/hostname") }\n}\n'})
+    res, _ = load(tmp_path)
+    values = res["aws_kms_key.k"].values
+    assert values["policy"] == '{"a": 1}' and values["description"] == "hello x"
+    assert isinstance(values["tags"]["p"], Unknown)
+
+
+@pytest.mark.parametrize("sources", ["source_policy_documents", "override_policy_documents"])
+def test_policy_document_sources_and_overrides(tmp_path: Path, sources: str) -> None:
+    write(tmp_path, {"main.tf": 'data "aws_iam_policy_document" "base" {\n  statement {\n    sid = "S"\n'
+                     '    principals {\n      type = "AWS"\n      identifiers = ["*"]\n    }\n    actions = ["kms:*"]\n'
+                     '    resources = ["*"]\n  }\n}\n'
+                     f'data "aws_iam_policy_document" "p" {{\n  {sources} = [data.aws_iam_policy_document.base.json]\n'
+                     '  statement {\n    sid = "S"\n    principals {\n      type = "AWS"\n'
+                     '      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n    actions = ["kms:*"]\n    resources = ["*"]\n  }\n}\n'
+                     'resource "aws_kms_key" "k" {}\nresource "aws_kms_key_policy" "p" {\n  key_id = aws_kms_key.k.id\n'
+                     '  policy = data.aws_iam_policy_document.p.json\n}\n'})
+    report = run([tmp_path], Options(only=frozenset({"TG302"})))
+    status = {f.address: f.status.value for f in report.findings}
+    # A source statement with the same Sid is replaced by the document's own; an override replaces it.
+    assert status == {"aws_kms_key_policy.p": "pass" if sources == "source_policy_documents" else "fail"}

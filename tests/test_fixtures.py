@@ -42,3 +42,20 @@ def test_every_check_has_good_and_bad_fixtures() -> None:
         cases = [p.name for p in (FIXTURES / "checks" / check.id).iterdir() if p.is_dir()]
         assert any(c.startswith("good") for c in cases), check.id
         assert any(c.startswith("bad") for c in cases), check.id
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (c / "plan.json").exists()], ids=_ids)
+def test_hcl_and_plan_modes_agree(case: Path) -> None:
+    """Differential: what terraform planned from the same HCL gives the same findings."""
+    expected = read_expected(case / "expected.txt")
+    if expected.hcl != expected.plan:
+        pytest.skip("documented plan-mode difference (plan-expect)")
+    assert results(case, expected.checks) == results(case / "plan.json", expected.checks)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (c / "plan.json").exists()], ids=_ids)
+def test_plan_findings_point_at_tf_lines(case: Path) -> None:
+    """A plan beside its configuration maps every finding to the .tf block it comes from."""
+    report = run([case / "plan.json"])
+    for f in report.findings:
+        assert f.location is not None and f.location.file.endswith(".tf"), (f.address, f.location)

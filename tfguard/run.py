@@ -72,9 +72,10 @@ def load_target(target: Path, options: Options) -> Loaded:
     if target.name.endswith((".tf", ".tf.json")):
         # A file stands for its module directory (pre-commit passes file names).
         return _load_hcl(target.parent, root, root, options, recursive=False)
-    from tfguard.load.plan import load_plan
+    from tfguard.load.plan import load_plan_doc, read_plan
 
-    resources, diagnostics = load_plan(target, relative(target, root))
+    shown = relative(target, root)
+    resources, diagnostics, sensitive = load_plan_doc(read_plan(target, shown), shown)
     source = options.source
     if source is None and any(target.parent.glob("*.tf")):
         source = target.parent
@@ -85,7 +86,7 @@ def load_target(target: Path, options: Options) -> Loaded:
         for res in resources:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
-    return Loaded(resources, diagnostics)
+    return Loaded(resources, diagnostics, sensitive)
 
 
 def _targets(paths: list[Path]) -> list[Path]:

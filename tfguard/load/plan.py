@@ -49,8 +49,46 @@ def read_plan(path: Path, shown: str) -> dict[str, Any]:
     return doc
 
 
+def sensitive_values(doc: dict[str, Any]) -> set[str]:
+    """Strings the plan marks sensitive (after_sensitive, sensitive root variables)."""
+    found: set[str] = set()
+    for rc in doc.get("resource_changes") or []:
+        change = rc.get("change") if isinstance(rc, dict) else None
+        if isinstance(change, dict):
+            _collect(change.get("after"), change.get("after_sensitive"), found, 0)
+    declared = ((doc.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
+    for name, decl in declared.items() if isinstance(declared, dict) else []:
+        if isinstance(decl, dict) and decl.get("sensitive"):
+            _collect((doc.get("variables") or {}).get(name, {}).get("value"), True, found, 0)
+    return {s for s in found if len(s) >= 3}
+
+
+def _collect(value: Any, mark: Any, found: set[str], depth: int) -> None:
+    if depth > 64:
+        return
+    if mark is True:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                _collect(v, True, found, depth + 1)
+        elif isinstance(value, list):
+            for v in value:
+                _collect(v, True, found, depth + 1)
+    elif isinstance(mark, dict) and isinstance(value, dict):
+        for k, m in mark.items():
+            _collect(value.get(k), m, found, depth + 1)
+    elif isinstance(mark, list) and isinstance(value, list):
+        for v, m in zip(value, mark):
+            _collect(v, m, found, depth + 1)
+
+
 def load_plan(path: Path, shown: str) -> tuple[list[Resource], list[Diagnostic]]:
-    doc = read_plan(path, shown)
+    resources, diagnostics, _ = load_plan_doc(read_plan(path, shown), shown)
+    return resources, diagnostics
+
+
+def load_plan_doc(doc: dict[str, Any], shown: str) -> tuple[list[Resource], list[Diagnostic], set[str]]:
     config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
     resources: list[Resource] = []
     diagnostics: list[Diagnostic] = []
@@ -69,7 +107,7 @@ def load_plan(path: Path, shown: str) -> tuple[list[Resource], list[Diagnostic]]
     for res in _prior_data_sources(doc, config, shown):
         if res.address not in seen:
             resources.append(res)
-    return resources, diagnostics
+    return resources, diagnostics, sensitive_values(doc)
 
 
 def _resource(rc: dict[str, Any], config: ConfigIndex, shown: str) -> Resource | None:

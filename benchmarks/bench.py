@@ -330,6 +330,16 @@ def write_tree(root: Path, dirs: int) -> list[list[Path]]:
     return modules
 
 
+def write_instances(root: Path, module_dir: Path, count: int) -> Path:
+    """A root module that calls one module `count` times through for_each."""
+    root.mkdir(parents=True)
+    rel = os.path.relpath(module_dir, root)
+    keys = ", ".join(f'"i{i:04d}"' for i in range(count))
+    (root / "main.tf").write_text(
+        f'module "many" {{\n  source   = "./{rel}"\n  for_each = toset([{keys}])\n}}\n', encoding="utf-8")
+    return root
+
+
 # --------------------------------------------------------------------------- measurement
 
 
@@ -437,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parse-dirs", type=int, default=40,
                     help="time the parsers on the files of the first N module dirs (40; 0 = all)")
     ap.add_argument("--hcl2-v7-python", metavar="PATH", help="a Python with python-hcl2 7.x, to time it too")
+    ap.add_argument("--instances", type=int, default=200,
+                    help="module instances in the module-call scenario, also run at half that size (200)")
     ap.add_argument("--json", metavar="FILE", type=Path, help="also write the numbers as JSON to FILE")
     args = ap.parse_args(argv)
     if args.dirs < 1 or args.repeat < 1 or args.parse_repeat < 1 or args.parse_dirs < 0:
@@ -447,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         small = write_small(base / "small")
         modules = write_tree(base / "tree", args.dirs)
+        module_dir = modules[0][0].parent
+        many = write_instances(base / "tree" / "many", module_dir, args.instances)
+        half = write_instances(base / "tree" / "half", module_dir, max(args.instances // 2, 1))
         files = [p for m in modules for p in m]
         parse_files = [p for m in modules[: args.parse_dirs or None] for p in m]
         total = sum(p.stat().st_size for p in parse_files)
@@ -463,7 +478,9 @@ def main(argv: list[str] | None = None) -> int:
             cli = [
                 bench_cli("tfguard --version", ["--version"], base, args.repeat),
                 bench_cli("check small (1 file)", check(small), base, args.repeat),
-                bench_cli(f"check tree ({len(files)} files)", check(base / "tree"), base, args.repeat),
+                bench_cli(f"check tree ({len(files)} files)", check(base / "tree" / "modules"), base, args.repeat),
+                bench_cli(f"check {max(args.instances // 2, 1)} module instances", check(half), base, args.repeat),
+                bench_cli(f"check {args.instances} module instances", check(many), base, args.repeat),
             ]
             parsers = [
                 bench_parser("tfguard parse_body", "tfguard", sys.executable, listing, total, args.parse_repeat),

@@ -112,6 +112,18 @@ def _length(value: Any) -> int:
     raise TypeError("length() of a scalar")
 
 
+def _cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
+    import ipaddress
+
+    net = ipaddress.ip_network(str(prefix), strict=False)
+    new_prefix = net.prefixlen + int(newbits)
+    if new_prefix > net.max_prefixlen or int(netnum) >= 2 ** int(newbits) or int(netnum) < 0:
+        raise ValueError("not enough bits for that subnet")
+    size = 2 ** (net.max_prefixlen - new_prefix)
+    address = ipaddress.ip_address(int(net.network_address) + int(netnum) * size)
+    return f"{address}/{new_prefix}"
+
+
 MAX_RANGE = 100_000
 
 
@@ -122,8 +134,20 @@ def _range(*args: Any) -> list[int]:
     return list(r)
 
 
+# Scanned code is untrusted: a pattern with a quantified group that itself
+# repeats can backtrack for hours in Python's engine (Terraform uses RE2).
+_NESTED_QUANTIFIER = re.compile(r"\([^)]*[+*}][^)]*\)\s*[+*{]")
+
+
+def _safe_pattern(pattern: Any, text: Any) -> re.Pattern[str]:
+    p, t = str(pattern), str(text)
+    if len(p) > 1000 or len(t) > 100_000 or _NESTED_QUANTIFIER.search(p):
+        raise ValueError("pattern not evaluated: it could backtrack without bound")
+    return re.compile(p)
+
+
 def _regex(pattern: Any, text: Any) -> Any:
-    m = re.search(str(pattern), str(text))
+    m = _safe_pattern(pattern, text).search(str(text))
     if not m:
         raise ValueError("pattern did not match")
     if m.groupdict():
@@ -132,13 +156,14 @@ def _regex(pattern: Any, text: Any) -> Any:
 
 
 def _regexall(pattern: Any, text: Any) -> Any:
-    return [list(m.groups()) if m.groups() else m.group(0) for m in re.finditer(str(pattern), str(text))]
+    return [list(m.groups()) if m.groups() else m.group(0) for m in _safe_pattern(pattern, text).finditer(str(text))]
 
 
 def _replace(text: Any, old: Any, new: Any) -> str:
     old_s = str(old)
     if len(old_s) > 1 and old_s.startswith("/") and old_s.endswith("/"):
-        return re.sub(old_s[1:-1], re.sub(r"\$\{?(\d+)\}?", r"\\\1", str(new)), str(text))
+        pattern = _safe_pattern(old_s[1:-1], text)
+        return pattern.sub(re.sub(r"\$\{?(\d+)\}?", r"\\\1", str(new)), str(text))
     return str(text).replace(old_s, str(new))
 
 
@@ -179,6 +204,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sha256": lambda s: hashlib.sha256(str(s).encode()).hexdigest(),
     "md5": lambda s: hashlib.md5(str(s).encode()).hexdigest(),
     "jsondecode": lambda s: json.loads(str(s)),
+    "cidrsubnet": _cidrsubnet,
     "yamlencode": lambda v: json.dumps(v),
 }
 

@@ -1,0 +1,58 @@
+"""Every function tfguard evaluates, against the results Terraform gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tfguard.load.evaluate import Scope, evaluate
+from tfguard.load.hcl_ast import parse_expression
+from tfguard.model import Unknown
+
+CASES: list[tuple[str, Any]] = [
+    ('jsonencode({a = [1, "x", true]})', '{"a":[1,"x",true]}'),
+    ('jsondecode("{\\"a\\": 1}")', {"a": 1}),
+    ('merge({a = 1, b = 2}, {b = 3})', {"a": 1, "b": 3}),
+    ('concat([1], [2, 3])', [1, 2, 3]),
+    ('lookup({a = 1}, "b", 7)', 7),
+    ('coalesce("", null, "x")', "x"),
+    ('coalescelist([], ["a"])', ["a"]),
+    ('format("%s-%03d", "k", 7)', "k-007"),
+    ('formatlist("%s!", ["a", "b"])', ["a!", "b!"]),
+    ('join(",", ["a", "b"])', "a,b"),
+    ('split(",", "a,b")', ["a", "b"]),
+    ('lower("AbC")', "abc"), ('upper("abc")', "ABC"), ('title("hello world")', "Hello World"),
+    ('replace("a-b-c", "-", "_")', "a_b_c"),
+    ('replace("a1b22", "/[0-9]+/", "#")', "a#b#"),
+    ('trim("xxhixx", "x")', "hi"), ('trimspace("  hi \\n")', "hi"),
+    ('trimprefix("arn:aws", "arn:")', "aws"), ('trimsuffix("file.tf", ".tf")', "file"),
+    ('tolist(["a"])', ["a"]), ('toset(["a", "a", "b"])', ["a", "b"]), ('tomap({a = 1})', {"a": 1}),
+    ('tostring(5)', "5"), ('tonumber("5")', 5), ('tobool("true")', True),
+    ('length([1, 2])', 2), ('element(["a", "b"], 3)', "b"), ('index(["a", "b"], "b")', 1),
+    ('contains(["a"], "a")', True), ('keys({b = 1, a = 2})', ["a", "b"]), ('values({b = 1, a = 2})', [2, 1]),
+    ('flatten([[1], [2, [3]]])', [1, 2, 3]), ('distinct([1, 1, 2])', [1, 2]), ('compact(["a", "", null])', ["a"]),
+    ('zipmap(["a", "b"], [1, 2])', {"a": 1, "b": 2}), ('range(3)', [0, 1, 2]),
+    ('min(3, 1)', 1), ('max(3, 1)', 3), ('abs(-2)', 2), ('ceil(1.2)', 2), ('floor(1.8)', 1),
+    ('startswith("alias/aws/s3", "alias/aws/")', True), ('endswith("a.tf", ".tf")', True),
+    ('substr("hello", 1, 3)', "ell"), ('regex("k-([0-9]+)", "k-42")', ["42"]), ('regexall("[0-9]", "a1b2")', ["1", "2"]),
+    ('base64encode("hi")', "aGk="), ('base64decode("aGk=")', "hi"),
+    ('sha256("x")', "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"),
+    ('md5("x")', "9dd4e461268c8034f5c8564e155c67a6"),
+    ('cidrsubnet("10.0.0.0/16", 8, 2)', "10.0.2.0/24"),
+    ('try(local.missing, "fallback")', "fallback"), ('can(1)', True),
+    ('yamlencode({a = 1})', '{"a": 1}'),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_function(expr: str, expected: Any) -> None:
+    assert evaluate(parse_expression(expr), Scope()) == expected
+
+
+@pytest.mark.parametrize("expr", [
+    'upper(var.x)', 'merge(var.x, {a = 1})', 'regex("(a+)+$", "aaaa")', 'range(1000000000)',
+    'cidrsubnet("10.0.0.0/30", 8, 1)', 'nosuchfunction(1)', 'element([], 1)',
+])
+def test_unknown_or_refused_is_unknown_not_a_crash(expr: str) -> None:
+    assert isinstance(evaluate(parse_expression(expr), Scope()), Unknown)

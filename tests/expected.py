@@ -17,16 +17,21 @@ class Expected(NamedTuple):
     checks: frozenset[str]
     hcl: frozenset[Triple]
     plan: frozenset[Triple]
+    severities: frozenset[Triple]  # (id, address, effective severity) from `# severity:` lines
 
 
 def read_expected(path: Path) -> Expected:
     checks: set[str] = set()
     hcl: set[Triple] = set()
     plan_over: dict[tuple[str, str], str | None] = {}
+    severities: set[Triple] = set()
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line.startswith("# checks:"):
             checks.update(line.split(":", 1)[1].split())
+        elif line.startswith("# severity:"):
+            cid, address, sev = line.split(":", 1)[1].split()
+            severities.add((cid, address, sev.lower()))
         elif line.startswith("# plan-expect:"):
             parts = line.split(":", 1)[1].split()
             if len(parts) == 3:
@@ -38,4 +43,4 @@ def read_expected(path: Path) -> Expected:
             hcl.add((cid, address, status.upper()))
     plan = {t for t in hcl if (t[0], t[1]) not in plan_over}
     plan |= {(c, a, s.upper()) for (c, a), s in plan_over.items() if s}
-    return Expected(frozenset(checks), frozenset(hcl), frozenset(plan))
+    return Expected(frozenset(checks), frozenset(hcl), frozenset(plan), frozenset(severities))

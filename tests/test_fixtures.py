@@ -59,3 +59,16 @@ def test_plan_findings_point_at_tf_lines(case: Path) -> None:
     report = run([case / "plan.json"])
     for f in report.findings:
         assert f.location is not None and f.location.file.endswith(".tf"), (f.address, f.location)
+
+
+SEVERITY_CASES = [c for c in CASES if read_expected(c / "expected.txt").severities]
+
+
+@pytest.mark.parametrize("case", SEVERITY_CASES, ids=_ids)
+def test_escalated_severities(case: Path) -> None:
+    expected = read_expected(case / "expected.txt")
+    targets = [case] + ([case / "plan.json"] if (case / "plan.json").exists() else [])
+    for target in targets:
+        report = run([target], Options(only=expected.checks))
+        got = {(f.check_id, f.address, f.severity) for f in report.findings}
+        assert set(expected.severities) <= got, target

@@ -86,6 +86,7 @@ class Resource:
     region: Any = None
     index: Any = None
     origin: str = "hcl"  # "hcl" or "plan"
+    computed: list[str] = field(default_factory=list)  # plan: unknown paths taken as not set
 
     @property
     def base(self) -> str:
@@ -114,6 +115,20 @@ class Resource:
                 return loc
             parts.pop()
         return self.location
+
+
+def set_nested(obj: Any, parts: list[str], value: Any) -> None:
+    """Set `value` at a dotted path through every block instance on the way."""
+    if not parts:
+        return
+    items = obj if isinstance(obj, list) else [obj]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if len(parts) == 1:
+            item[parts[0]] = value
+        elif parts[0] in item:
+            set_nested(item[parts[0]], parts[1:], value)
 
 
 def nested(obj: Any, *path: str) -> list[Any]:

@@ -296,3 +296,23 @@ _HANDLERS: dict[str, Callable[[Any], Node]] = {
     "heredoc_template_trim": lambda t: _heredoc(str(t.children[0]), True),
     "template_string": lambda t: ("lit", _unescape(str(t.children[0])[2:-2])),
 }
+
+
+_NOT_RESOURCES = {"var", "local", "count", "each", "path", "terraform", "self", "module"}
+
+
+def static_refs(node: Any) -> list[str]:
+    """Resource and data addresses an expression names, without evaluating it."""
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            if item and item[0] == "trav" and isinstance(item[1], str) and item[1] not in _NOT_RESOURCES:
+                names = [s[1] for s in item[2] if isinstance(s, tuple) and s and s[0] == "attr"]
+                if item[1] == "data" and len(names) >= 2:
+                    found.append(f"data.{names[0]}.{names[1]}")
+                elif item[1] != "data" and names:
+                    found.append(f"{item[1]}.{names[0]}")
+            stack.extend(x for x in item if isinstance(x, tuple))
+    return list(dict.fromkeys(found))

@@ -134,26 +134,36 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
             if ref not in refs:
                 refs.append(ref)
     start: dict[str, Any] = after if isinstance(after, dict) else {}
-    merged = _merge_unknown(start, after_unknown, expressions, refs, "")
+    dropped: list[str] = []
+    merged = _merge_unknown(start, after_unknown, expressions, refs, "", dropped)
     provider = str(cres.get("provider_config_key", "")) if cres else ""
     provider = provider or rtype.split("_", 1)[0]
     return Resource(address=address, type=rtype, name=name, mode=mode, module=module,
                     values=merged if isinstance(merged, dict) else {}, location=Location(shown, 1, 1), refs=refs,
-                    provider=provider, region=config.region(provider), index=index, origin="plan")
+                    provider=provider, region=config.region(provider), index=index, origin="plan",
+                    computed=dropped)
 
 
-def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], path: str) -> Any:
-    """Overlay after_unknown on after: Unknown where configured, absent where computed."""
+def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], path: str,
+                   dropped: list[str] | None = None) -> Any:
+    """Overlay after_unknown on after: Unknown where configured, absent where computed.
+
+    The paths taken as computed are recorded in `dropped`: the plan omits
+    dynamic blocks from `configuration`, so the source may still show that
+    such a value was configured (see source_map).
+    """
     if unknown is True:
         if _has_expression(expressions):
             targets = tuple(dict.fromkeys(r.target for r in refs if r.attr == path or r.attr.startswith(path + ".")))
             return Unknown(f"{path or 'value'} is known only after apply", targets)
+        if dropped is not None and path not in dropped:
+            dropped.append(path)
         return None
     if isinstance(unknown, dict) and isinstance(after, dict | type(None)):
         out = dict(after or {})
         exprs = expressions if isinstance(expressions, dict) else {}
         for key, sub in unknown.items():
-            merged = _merge_unknown(out.get(key), sub, exprs.get(key), refs, f"{path}.{key}" if path else key)
+            merged = _merge_unknown(out.get(key), sub, exprs.get(key), refs, f"{path}.{key}" if path else key, dropped)
             if merged is None:
                 out.pop(key, None)
             else:
@@ -166,7 +176,7 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
         item_exprs = expressions if isinstance(expressions, list) else [expressions] * len(items)
         for i, sub in enumerate(unknown):
             expr = item_exprs[i] if i < len(item_exprs) else (item_exprs[0] if item_exprs else None)
-            items[i] = _merge_unknown(items[i], sub, expr, refs, path)
+            items[i] = _merge_unknown(items[i], sub, expr, refs, path, dropped)
         return [x for x in items if x is not None]
     return after
 

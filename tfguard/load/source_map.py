@@ -7,7 +7,8 @@ from pathlib import Path
 from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.plan_config import strip_indices
-from tfguard.model import Diagnostic, Location, Resource
+from tfguard.load.hcl_expr import Node, static_refs
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, set_nested, split_ref
 
 MAX_MODULE_DEPTH = 32
 
@@ -45,7 +46,41 @@ class SourceMap:
             if block.type == kind and block.labels == (res.type, res.name):
                 res.location = Location(file, block.line, block.end_line)
                 _attr_locations(block, file, "", res.attr_locations)
+                _restore_dynamic(res, block)
                 return
+
+
+def _restore_dynamic(res: Resource, block: Block) -> None:
+    """A value the plan left "known after apply" inside a dynamic block was configured:
+    the plan's configuration omits dynamic blocks, so it is Unknown, not unset."""
+    prefix = f"{res.module}." if res.module else ""
+    for path in res.computed:
+        parts = path.split(".")
+        expr = _dynamic_expression(block, parts)
+        if expr is None:
+            continue
+        targets = tuple(prefix + t for t in static_refs(expr))
+        for target in targets:
+            base, index = split_ref(target)
+            res.refs.append(Ref(path, base, index))
+        set_nested(res.values, parts, Unknown(f"{path} is set in a dynamic block and known only after apply", targets))
+
+
+def _dynamic_expression(block: Block, parts: list[str]) -> Node | None:
+    """The expression of `parts` when it sits inside a dynamic block (None otherwise)."""
+    node, dynamic = block, False
+    for segment in parts[:-1]:
+        child = next((c for c in node.blocks if c.type == "dynamic" and c.labels[:1] == (segment,)), None)
+        if child is not None:
+            dynamic = True
+            child = next((c for c in child.blocks if c.type == "content"), None)
+        else:
+            child = next((c for c in node.blocks if c.type == segment), None)
+        if child is None:
+            return None
+        node = child
+    attr = node.attrs.get(parts[-1])
+    return attr.expr if dynamic and attr is not None else None
 
 
 def _call_source(module: Module, name: str) -> Path | None:

@@ -331,9 +331,12 @@ def write_tree(root: Path, dirs: int) -> list[list[Path]]:
 
 
 def write_instances(root: Path, module_dir: Path, count: int) -> Path:
-    """A root module that calls one module `count` times through for_each."""
+    """A root module that calls (its own copy of) one module `count` times through for_each."""
+    import shutil
+
     root.mkdir(parents=True)
-    rel = os.path.relpath(module_dir, root)
+    shutil.copytree(module_dir, root / "module")
+    rel = "module"
     keys = ", ".join(f'"i{i:04d}"' for i in range(count))
     (root / "main.tf").write_text(
         f'module "many" {{\n  source   = "./{rel}"\n  for_each = toset([{keys}])\n}}\n', encoding="utf-8")
@@ -460,8 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         small = write_small(base / "small")
         modules = write_tree(base / "tree", args.dirs)
         module_dir = modules[0][0].parent
-        many = write_instances(base / "tree" / "many", module_dir, args.instances)
-        half = write_instances(base / "tree" / "half", module_dir, max(args.instances // 2, 1))
+        many = write_instances(base / "many", module_dir, args.instances)
+        half = write_instances(base / "half", module_dir, max(args.instances // 2, 1))
         files = [p for m in modules for p in m]
         parse_files = [p for m in modules[: args.parse_dirs or None] for p in m]
         total = sum(p.stat().st_size for p in parse_files)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
-from tfguard.load.plan_config import strip_indices
 from tfguard.load.hcl_expr import Node, static_refs
+from tfguard.load.plan_config import strip_indices
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, set_nested, split_ref
 
 MAX_MODULE_DEPTH = 32

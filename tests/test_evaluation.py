@@ -190,3 +190,25 @@ def test_policy_document_sources_and_overrides(tmp_path: Path, sources: str) -> 
     status = {f.address: f.status.value for f in report.findings}
     # A source statement with the same Sid is replaced by the document's own; an override replaces it.
     assert status == {"aws_kms_key_policy.p": "pass" if sources == "source_policy_documents" else "fail"}
+
+
+def test_optional_object_attribute_defaults(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'variable "cfg" {\n  type = object({\n    rotate = optional(bool, true)\n'
+                     '    window = optional(number)\n    name   = string\n  })\n  default = { name = "k", window = "7" }\n}\n'
+                     'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.cfg.rotate\n'
+                     '  deletion_window_in_days = var.cfg.window\n  description = var.cfg.name\n}\n'})
+    res, _ = load(tmp_path)
+    assert res["aws_kms_key.k"].values == {"enable_key_rotation": True, "deletion_window_in_days": 7, "description": "k"}
+
+
+def test_nested_dynamic_blocks_with_iterator(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'locals {\n  rules = [{ algo = "aws:kms", keys = ["a", "b"] }]\n}\n'
+                     'resource "aws_s3_bucket_server_side_encryption_configuration" "s" {\n  bucket = "b"\n'
+                     '  dynamic "rule" {\n    for_each = local.rules\n    iterator = r\n    content {\n'
+                     '      dynamic "apply_server_side_encryption_by_default" {\n        for_each = r.value.keys\n'
+                     '        content {\n          sse_algorithm     = r.value.algo\n'
+                     '          kms_master_key_id = apply_server_side_encryption_by_default.value\n        }\n      }\n    }\n  }\n}\n'})
+    res, _ = load(tmp_path)
+    rules = res["aws_s3_bucket_server_side_encryption_configuration.s"].values["rule"]
+    assert rules == [{"apply_server_side_encryption_by_default": [
+        {"sse_algorithm": "aws:kms", "kms_master_key_id": "a"}, {"sse_algorithm": "aws:kms", "kms_master_key_id": "b"}]}]

@@ -61,9 +61,14 @@ def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
     return out
 
 
-def convert(value: Any, type_node: Node | None) -> Any:
-    """Convert a value to a declared primitive type, as Terraform does on input."""
-    if type_node is None or is_unknown(value) or value is None or type_node[0] != "trav":
+def convert(value: Any, type_node: Node | None, depth: int = 0) -> Any:
+    """Convert a value to its declared type as Terraform does on input: primitive
+    conversions, and `optional(type, default)` attributes of object types filled in."""
+    if type_node is None or is_unknown(value) or value is None or depth > 16:
+        return value
+    if type_node[0] == "call":
+        return _convert_collection(value, type_node, depth)
+    if type_node[0] != "trav":
         return value
     kind = type_node[1]
     try:
@@ -75,6 +80,31 @@ def convert(value: Any, type_node: Node | None) -> Any:
             return ("true" if value else "false") if isinstance(value, bool) else str(value)
     except (KeyError, ValueError):
         return Unknown(f"value {value!r} is not a valid {kind}")
+    return value
+
+
+def _convert_collection(value: Any, type_node: Node, depth: int) -> Any:
+    name, args = type_node[1], type_node[2]
+    if not args:
+        return value
+    if name in ("list", "set") and isinstance(value, list):
+        return [convert(v, args[0], depth + 1) for v in value]
+    if name == "map" and isinstance(value, dict):
+        return {k: convert(v, args[0], depth + 1) for k, v in value.items()}
+    if name == "object" and isinstance(value, dict) and args[0][0] == "object":
+        out = dict(value)
+        for key_node, attr_type in args[0][1]:
+            key = key_node[1] if key_node[0] == "lit" else None
+            if not isinstance(key, str):
+                continue
+            if attr_type[0] == "call" and attr_type[1] == "optional" and attr_type[2]:
+                inner = attr_type[2][0]
+                if out.get(key) is None:
+                    out[key] = evaluate(attr_type[2][1], Scope()) if len(attr_type[2]) > 1 else None
+                attr_type = inner
+            if key in out:
+                out[key] = convert(out[key], attr_type, depth + 1)
+        return out
     return value
 
 

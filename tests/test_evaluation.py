@@ -212,3 +212,25 @@ def test_nested_dynamic_blocks_with_iterator(tmp_path: Path) -> None:
     rules = res["aws_s3_bucket_server_side_encryption_configuration.s"].values["rule"]
     assert rules == [{"apply_server_side_encryption_by_default": [
         {"sse_algorithm": "aws:kms", "kms_master_key_id": "a"}, {"sse_algorithm": "aws:kms", "kms_master_key_id": "b"}]}]
+
+
+def test_policy_document_is_rendered_and_flows_into_modules(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "main.tf": 'data "aws_iam_policy_document" "p" {\n  statement {\n    sid = "Open"\n    principals {\n'
+                   '      type        = "AWS"\n      identifiers = ["*"]\n    }\n    actions   = ["kms:Decrypt"]\n'
+                   '    resources = ["*"]\n  }\n}\nmodule "key" {\n  source = "./key"\n'
+                   '  policy = data.aws_iam_policy_document.p.json\n}\n',
+        "key/main.tf": 'variable "policy" {}\nresource "aws_kms_key" "this" {\n  policy = var.policy\n}\n',
+    })
+    res, _ = load(tmp_path)
+    assert json.loads(res["data.aws_iam_policy_document.p"].values["json"]) == {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Open", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*",
+                       "Principal": {"AWS": "*"}}],
+    }
+    report = run([tmp_path], Options(only=frozenset({"TG302"})))
+    [finding] = report.findings
+    assert (finding.address, finding.status.value) == ("module.key.aws_kms_key.this", "fail")
+    # The statement to edit lives in the document: the finding points there, the key is related.
+    assert finding.location is not None and (finding.location.file, finding.location.start_line) == ("main.tf", 2)
+    assert [r.address for r in finding.related] == ["module.key.aws_kms_key.this"]

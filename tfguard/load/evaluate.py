@@ -32,6 +32,7 @@ class Scope:
     path_module: str = "."
     functions: dict[str, Callable[..., Any]] | None = None
     module_outputs: Callable[[str], Any] | None = None  # module call name -> its outputs
+    policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
     shown_root: Path | None = None  # what paths like path.module are relative to

@@ -67,7 +67,13 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
     attrs = [s[1] for s in rest if s[0] == "attr"]
     text = ".".join(names + attrs)
     shape = _SHAPES.get((names[1] if root == "data" and len(names) > 1 else "", attrs[0] if attrs else ""), "")
-    return Unknown(f"{text} is known only after apply", (target,), shape=shape)
+    partial = None
+    if (root == "data" and len(names) == 3 and names[1] == "aws_iam_policy_document" and attrs[:1] == ["json"]
+            and scope.policy_document is not None):
+        # Rendered locally, but kept Unknown with the document as `partial` so
+        # that the reference (and so the graph edge to the document) survives.
+        partial = scope.policy_document(names[2])
+    return Unknown(f"{text} is known only after apply", (target,), partial=partial, shape=shape)
 
 
 # Data sources whose values are unknown before apply but of a known kind.

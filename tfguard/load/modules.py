@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
+from tfguard.load.evaluate import Scope, evaluate, iter_unknowns, json_value
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
+from tfguard.load.policy_document import render
 from tfguard.load.providers import ProviderConfig, module_providers, passed_providers
 from tfguard.load.variables import VarInputs, declarations, module_values, root_values
 from tfguard.model import Diagnostic, Unknown
@@ -68,16 +69,32 @@ class ModuleInstance:
         local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
                            path_module=module.rel or ".", module_outputs=self.outputs,
+                           policy_document=self.policy_document,
                            directory=module.directory, root=loader.root,
                            shown_root=loader.shown_root)
         self.providers = module_providers(module.blocks, self.scope, providers, passed)
         self._calls: dict[str, Any] = {}
         self._in_progress: set[str] = set()
+        self._documents: dict[str, Any] = {}
+
+    def policy_document(self, name: str) -> Any:
+        """The rendered document of `data "aws_iam_policy_document" name` (first instance)."""
+        if name not in self._documents:
+            self._documents[name] = None  # a document that sources itself renders as unknown
+            for file, block in self.module.of_type("data"):
+                if block.labels == ("aws_iam_policy_document", name):
+                    res, _ = instances_of(block, file, self.scope, self.providers, 1)
+                    self._documents[name] = render(res[0].values) if res else None
+        return self._documents[name]
 
     def run(self) -> None:
         for file, block in self.module.blocks:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
+                for doc in res:
+                    if doc.mode == "data" and doc.type == "aws_iam_policy_document":
+                        rendered = render(doc.values)
+                        doc.values["json"] = json_value(rendered)
                 self.loader.resources.extend(res)
                 self.loader.diagnostics.extend(diags)
         for _, block in self.module.of_type("module"):

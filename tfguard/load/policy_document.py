@@ -1,0 +1,89 @@
+"""`data "aws_iam_policy_document"` rendered to the policy JSON the provider would produce.
+
+Rendering is local (the provider computes it without calling AWS), so HCL
+mode can know it before apply. Statements with the same Sid are merged the
+provider's way: the document's own replace its `source_policy_documents`, and
+`override_policy_documents` replace both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tfguard.model import Unknown, is_unknown
+
+
+def _one_or_list(values: Any) -> Any:
+    if isinstance(values, list) and len(values) == 1:
+        return values[0]
+    return values
+
+
+def _principals(blocks: Any) -> Any:
+    out: dict[str, Any] = {}
+    for block in blocks or []:
+        if not isinstance(block, dict):
+            return Unknown("principal block not known statically")
+        ptype, idents = block.get("type"), block.get("identifiers")
+        if is_unknown(ptype):
+            return Unknown("principal type not known statically")
+        if ptype == "*":
+            return "*"
+        current = out.setdefault(str(ptype), [])
+        current.extend(idents if isinstance(idents, list) else [idents])
+    return {k: _one_or_list(v) for k, v in out.items()}
+
+
+def _statement(st: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if st.get("sid"):
+        out["Sid"] = st["sid"]
+    out["Effect"] = st.get("effect") or "Allow"
+    for key, name in (("actions", "Action"), ("not_actions", "NotAction"),
+                      ("resources", "Resource"), ("not_resources", "NotResource")):
+        if st.get(key):
+            out[name] = _one_or_list(st[key])
+    for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        if st.get(key):
+            out[name] = _principals(st[key])
+    conditions: dict[str, dict[str, Any]] = {}
+    for cond in st.get("condition") or []:
+        if isinstance(cond, dict):
+            conditions.setdefault(str(cond.get("test")), {})[str(cond.get("variable"))] = _one_or_list(cond.get("values"))
+    if conditions:
+        out["Condition"] = conditions
+    return out
+
+
+def _statements_of(doc: Any) -> list[Any] | Unknown:
+    if isinstance(doc, Unknown):
+        doc = doc.partial if isinstance(doc.partial, dict) else doc
+    if isinstance(doc, str):
+        try:
+            doc = json.loads(doc)
+        except ValueError:
+            return Unknown("a source policy document is not valid JSON")
+    if not isinstance(doc, dict):
+        return doc if isinstance(doc, Unknown) else Unknown("a source policy document is not an object")
+    statements = doc.get("Statement") or []
+    return statements if isinstance(statements, list) else [statements]
+
+
+def _merge(base: list[Any], extra: list[Any]) -> list[Any]:
+    sids = {s.get("Sid") for s in extra if isinstance(s, dict) and s.get("Sid")}
+    return [s for s in base if not (isinstance(s, dict) and s.get("Sid") in sids)] + extra
+
+
+def render(values: dict[str, Any]) -> dict[str, Any]:
+    """The policy document; leaves that are not known stay Unknown inside it."""
+    merged: list[Any] = []
+    for doc in values.get("source_policy_documents") or []:
+        part = _statements_of(doc)
+        merged += [part] if isinstance(part, Unknown) else part
+    own = [_statement(s) if isinstance(s, dict) else s for s in values.get("statement") or []]
+    merged = _merge(merged, own)
+    for doc in values.get("override_policy_documents") or []:
+        part = _statements_of(doc)
+        merged = merged + [part] if isinstance(part, Unknown) else _merge(merged, part)
+    return {"Version": values.get("version") or "2012-10-17", "Statement": merged}

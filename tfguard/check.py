@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from tfguard.classify import Classification
 from tfguard.graph import ResourceGraph
-from tfguard.model import SEVERITIES, Resource, Status
+from tfguard.model import SEVERITIES, Location, Resource, Status
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,45 @@ class Result:
     related: tuple[Resource, ...] = ()
 
 
+# Account-level anchors: their presence says the configuration manages the account.
+ANCHOR_TYPES = (
+    "aws_organizations_organization", "aws_cloudtrail", "aws_config_configuration_recorder",
+    "aws_guardduty_detector", "aws_ebs_encryption_by_default",
+)
+
+
 @dataclass(frozen=True)
 class Context:
     graph: ResourceGraph
     classification_tag: str = "DataClassification"
+    profile: str = ""  # "baseline" runs the baseline checks without an anchor
+    root_location: Location | None = None  # first file of the root module (account findings)
 
     def result(self, res: Resource, status: Status, message: str, **kw: object) -> Result:
         return Result(res, status, message, **kw)  # type: ignore[arg-type]
+
+    def anchors(self) -> list[Resource]:
+        return self.graph.of_type(*ANCHOR_TYPES)
+
+    @property
+    def baseline_active(self) -> bool:
+        return self.profile == "baseline" or bool(self.anchors())
+
+    def account(self, anchor: Resource | None = None) -> Resource:
+        """The subject of an account-level result: logical location `account`, pointing
+        at the anchor resource, else at the first file of the root module."""
+        anchor = anchor or next(iter(self.anchors()), None)
+        location = anchor.location if anchor is not None else self.root_location
+        return Resource(address="account", type="account", name="account", location=location)
+
+    def classification(self, res: Resource) -> Classification:
+        """Effective classification: own tags and every flow into the resource."""
+        from tfguard.flows import effective
+
+        return effective(self.graph, res, self.classification_tag)
+
+    def sensitive(self, res: Resource) -> bool:
+        return self.classification(res).sensitive
 
 
 Evaluate = Callable[[Context], Iterable[Result]]

@@ -1,12 +1,14 @@
-"""Data classification from tags (own tags and the provider's default_tags / tags_all)."""
+"""Data classification levels from tags (own tags and the provider's default_tags / tags_all)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tfguard.model import Resource
 
 LEVELS = ("public", "internal", "confidential", "restricted")
+CONFIDENTIAL = LEVELS.index("confidential")
 _ALIASES = {"sensitive": "confidential", "pii": "confidential", "phi": "restricted", "pci": "restricted"}
 
 
@@ -19,16 +21,29 @@ def level_of(value: Any) -> int | None:
 
 
 def own_level(res: Resource, tag: str = "DataClassification") -> int | None:
-    best: int | None = None
-    for attr in ("tags_all", "tags"):
+    """The resource's own label: its tags, else tags_all (which includes default_tags)."""
+    for attr in ("tags", "tags_all"):
         tags = res.values.get(attr)
-        if isinstance(tags, dict):
-            lvl = level_of(tags.get(tag))
-            if lvl is not None and (best is None or lvl > best):
-                best = lvl
-    return best
+        if isinstance(tags, dict) and tag in tags:
+            return level_of(tags.get(tag))
+    return None
+
+
+@dataclass(frozen=True)
+class Classification:
+    own: int | None  # the resource's own label
+    level: int | None  # effective: the highest of its own and every upstream flow
+    path: tuple[Resource, ...] = ()  # the flow path the effective level came through (source first)
+
+    @property
+    def sensitive(self) -> bool:
+        return self.level is not None and self.level >= CONFIDENTIAL
+
+    @property
+    def name(self) -> str:
+        return LEVELS[self.level] if self.level is not None else "unclassified"
 
 
 def is_sensitive(res: Resource, tag: str = "DataClassification") -> bool:
     lvl = own_level(res, tag)
-    return lvl is not None and lvl >= LEVELS.index("confidential")
+    return lvl is not None and lvl >= CONFIDENTIAL

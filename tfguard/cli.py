@@ -27,7 +27,8 @@ def check_command(
     paths: list[Path], fmt: str, output: Path | None, fail_on: str, only: list[str] | None,
     skip: list[str] | None, strict: bool, checks_dir: list[Path] | None, source: Path | None,
     include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
-    allow_outside_root: bool = False, max_instances: int = 10_000,
+    allow_outside_root: bool = False, max_instances: int = 10_000, profile: str = "",
+    classification_tag: str = "DataClassification",
 ) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
@@ -37,11 +38,14 @@ def check_command(
         raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
         raise UsageError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)}")
+    if profile not in ("", "baseline"):
+        raise UsageError(f"unknown --profile {profile!r}; the only profile is 'baseline'")
     if max_instances < 1:
         raise UsageError("--max-instances must be at least 1")
     options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source,
                       var_files=tuple(var_files or ()), variables=tuple(variables or ()),
-                      allow_outside_root=allow_outside_root, max_instances=max_instances)
+                      allow_outside_root=allow_outside_root, max_instances=max_instances, profile=profile,
+                      classification_tag=classification_tag)
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -102,9 +106,13 @@ def _app() -> object:
         allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
                                                 help="Follow local module sources outside the scanned directory."),
         max_instances: int = typer.Option(10_000, "--max-instances", help="Limit of count/for_each instances per block."),
+        profile: str = typer.Option("", "--profile", help="'baseline' runs account-level checks without an anchor."),
+        classification_tag: str = typer.Option("DataClassification", "--classification-tag",
+                                               help="Tag key that holds the data classification."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
-                                       source, include_passed, var_file, var, allow_outside_root, max_instances))
+                                       source, include_passed, var_file, var, allow_outside_root, max_instances,
+                                       profile, classification_tag))
 
     @app.command("list-checks")
     def _list(checks_dir: list[Path] | None = typer.Option(None, "--checks-dir")) -> None:

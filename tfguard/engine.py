@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tfguard.check import Check, Context, Result
-from tfguard.classify import is_sensitive
 from tfguard.errors import UsageError
 from tfguard.model import SEVERITIES, Finding, Related, Status
 
@@ -80,7 +79,7 @@ def fingerprint(check_id: str, address: str, attribute: str) -> str:
 
 def _severity(check: Check, result: Result, ctx: Context) -> str:
     sev = check.severity
-    if check.escalates and is_sensitive(result.resource, ctx.classification_tag):
+    if check.escalates and result.resource.type != "account" and ctx.sensitive(result.resource):
         sev = SEVERITIES[min(SEVERITIES.index(sev) + 1, len(SEVERITIES) - 1)]
     return sev
 
@@ -108,6 +107,8 @@ def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
 def run_checks(checks: list[Check], ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     for check in checks:
+        if check.baseline and not ctx.baseline_active:
+            continue  # account-level checks need an account anchor or --profile baseline
         for result in check.run(ctx):
             findings.append(to_finding(check, result, ctx))
     findings.sort(key=lambda f: (f.check_id, f.address, f.status != Status.FAIL))

@@ -14,13 +14,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from tfguard.load.plan_config import strip_indices
-from tfguard.model import Ref, Resource, Unknown
+from tfguard.model import Ref, Resource, Unknown, nested
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(.*)$")
 
 # Arguments that name another resource by its identity (name, id or ARN).
-LINK_ATTRS = ("bucket", "load_balancer_arn", "key_id", "target_key_id", "secret_id", "queue_url", "topic_arn")
-IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name")
+LINK_ATTRS = (
+    "bucket", "load_balancer_arn", "key_id", "target_key_id", "secret_id", "queue_url", "topic_arn",
+    "replicate_source_db", "db_instance_identifier", "db_cluster_identifier", "source_db_snapshot_identifier",
+    "volume_id", "source_snapshot_id", "s3_bucket_name", "global_table_arn", "source_db_instance_arn",
+    "plan_id", "detector_id", "recorder_name", "policy_id", "target_id", "kms_key_id", "kms_key_arn",
+)
+# Nested arguments that name another resource by identity (bucket ARN, vault name...).
+NESTED_LINK_ATTRS = (
+    "rule.destination.bucket", "replication_configuration.rules.destination.bucket",
+    "rule.target_vault_name", "rule.copy_action.destination_vault_arn",
+)
+IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluster_identifier")
 
 
 class ResourceGraph:
@@ -68,8 +78,9 @@ class ResourceGraph:
                     if res.type == "aws_s3_bucket" and attr == "bucket":
                         identities[f"arn:aws:s3:::{value}"].append(res)
         for res in self.resources:
-            for attr in LINK_ATTRS:
-                value = res.values.get(attr)
+            pairs = [(attr, res.values.get(attr)) for attr in LINK_ATTRS]
+            pairs += [(path, v) for path in NESTED_LINK_ATTRS for v in nested(res.values, *path.split("."))]
+            for attr, value in pairs:
                 if not isinstance(value, str) or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue
                 for target in identities.get(value, ()):

@@ -8,6 +8,7 @@ same `Statement` tuples.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from dataclasses import dataclass
@@ -53,6 +54,42 @@ class Statement:
 
     def condition_keys(self) -> set[str]:
         return {key for _, key, values in self.conditions if not _only_wildcards(values)}
+
+
+def action_matches(pattern: Any, action: str) -> bool | None:
+    """IAM action wildcard match (`kms:*`, `kms:De*`, `*`), case-insensitive; None when unknown."""
+    if is_unknown(pattern) or not isinstance(pattern, str):
+        return None
+    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def grants(st: Statement, action: str) -> bool | None:
+    """Does the statement's Action (or NotAction) cover `action`? None when not known."""
+    if st.actions:
+        results = [action_matches(p, action) for p in st.actions]
+        return True if any(results) else (None if None in results else False)
+    if st.not_actions:  # NotAction: every action except those listed
+        results = [action_matches(p, action) for p in st.not_actions]
+        return False if any(results) else (None if None in results else True)
+    return False
+
+
+def grants_any(st: Statement, actions: tuple[str, ...]) -> bool | None:
+    results = [grants(st, a) for a in actions]
+    return True if any(results) else (None if None in results else False)
+
+
+def all_resources(st: Statement) -> bool | None:
+    """Resource "*" (or NotResource, which leaves everything else): None when not known."""
+    if st.not_resources:
+        return True
+    if ANY in st.resources:
+        return True
+    return None if any(is_unknown(r) for r in st.resources) else False
+
+
+def principal_identifiers(st: Statement) -> list[tuple[str, Any]]:
+    return list(st.principals or ())
 
 
 def _only_wildcards(values: tuple[Any, ...]) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tfguard.check import Check, Context
 from tfguard.errors import InputError, UsageError
-from tfguard.model import Diagnostic, Finding, Resource
+from tfguard.model import Diagnostic, Finding, Location, Resource
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Options:
     variables: tuple[str, ...] = ()  # "name=value", as --var gives them
     allow_outside_root: bool = False
     max_instances: int = 10_000
+    profile: str = ""  # "baseline": run account-level checks even without an anchor
 
 
 @dataclass
@@ -50,6 +51,14 @@ class Loaded:
     resources: list[Resource]
     diagnostics: list[Diagnostic]
     sensitive: set[str] = field(default_factory=set)
+    root_location: Location | None = None  # where account-level findings point without an anchor
+
+
+def _first_file(directory: Path, shown: Path) -> Location | None:
+    from tfguard.load.files import relative, tf_files
+
+    files = tf_files(directory) if directory.is_dir() else []
+    return Location(relative(files[0], shown), 1, 1) if files else None
 
 
 def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> Loaded:
@@ -59,8 +68,10 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
 
     inputs = VarInputs(var_files=options.var_files, assignments=options.variables)
     loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances))
-    loader.load(module_dirs(directory) if recursive else [directory])
-    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values)
+    dirs = module_dirs(directory) if recursive else [directory]
+    loader.load(dirs)
+    first = next((loc for d in dirs if (loc := _first_file(d, shown)) is not None), None)
+    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values, first)
 
 
 def load_target(target: Path, options: Options) -> Loaded:
@@ -86,7 +97,8 @@ def load_target(target: Path, options: Options) -> Loaded:
         for res in resources:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
-    return Loaded(resources, diagnostics, sensitive)
+    first = _first_file(source, _shown_root(source)) if source is not None else None
+    return Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1))
 
 
 def _targets(paths: list[Path]) -> list[Path]:
@@ -128,6 +140,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             continue
         report.diagnostics.extend(loaded.diagnostics)
         report.resources += len(loaded.resources)
-        ctx = Context(ResourceGraph(loaded.resources), options.classification_tag)
+        ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
+                      loaded.root_location)
         report.findings.extend(redact(f, loaded.sensitive) for f in run_checks(checks, ctx))
     return report

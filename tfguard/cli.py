@@ -28,7 +28,7 @@ def check_command(
     skip: list[str] | None, strict: bool, checks_dir: list[Path] | None, source: Path | None,
     include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
     allow_outside_root: bool = False, max_instances: int = 10_000, profile: str = "",
-    classification_tag: str = "DataClassification",
+    classification_tag: str = "DataClassification", frameworks: list[str] | None = None,
 ) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
@@ -45,7 +45,7 @@ def check_command(
     options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source,
                       var_files=tuple(var_files or ()), variables=tuple(variables or ()),
                       allow_outside_root=allow_outside_root, max_instances=max_instances, profile=profile,
-                      classification_tag=classification_tag)
+                      classification_tag=classification_tag, frameworks=_ids(frameworks))
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -68,13 +68,29 @@ def check_command(
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def list_checks_command(checks_dir: list[Path] | None) -> int:
+def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | None = None) -> int:
+    from tfguard.compliance import framework_id
+    from tfguard.engine import load_checks, select
+
+    wanted = _ids(frameworks)
+    checks = select(load_checks(tuple(checks_dir or ())), set(), set(), set(wanted))
+    for c in checks:
+        flags = "".join([", escalates" if c.escalates else "", ", baseline" if c.baseline else ""])
+        print(f"{c.id}  {c.slug:<36} {c.severity}{flags}  {c.title}")
+        for fw in sorted(str(framework_id(f)) for f in wanted):
+            print(f"       {fw}: {', '.join(c.compliance.get(fw, ()))}")
+    return EXIT_OK
+
+
+def explain_command(check_id: str, checks_dir: list[Path] | None) -> int:
+    from tfguard.docs import render_check
     from tfguard.engine import load_checks
 
     for c in load_checks(tuple(checks_dir or ())):
-        flags = "".join([", escalates" if c.escalates else "", ", baseline" if c.baseline else ""])
-        print(f"{c.id}  {c.slug:<36} {c.severity}{flags}  {c.title}")
-    return EXIT_OK
+        if check_id in (c.id, c.slug):
+            sys.stdout.write(render_check(c))
+            return EXIT_OK
+    raise UsageError(f"unknown check {check_id!r} (see `tfguard list-checks`)")
 
 
 def _app() -> object:
@@ -109,14 +125,26 @@ def _app() -> object:
         profile: str = typer.Option("", "--profile", help="'baseline' runs account-level checks without an anchor."),
         classification_tag: str = typer.Option("DataClassification", "--classification-tag",
                                                help="Tag key that holds the data classification."),
+        framework: list[str] | None = typer.Option(None, "--framework",
+                                                   help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
                                        source, include_passed, var_file, var, allow_outside_root, max_instances,
-                                       profile, classification_tag))
+                                       profile, classification_tag, framework))
 
     @app.command("list-checks")
-    def _list(checks_dir: list[Path] | None = typer.Option(None, "--checks-dir")) -> None:
-        raise typer.Exit(list_checks_command(checks_dir))
+    def _list(
+        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", help="Also list checks from DIR."),
+        framework: list[str] | None = typer.Option(None, "--framework", help="Only checks mapped to FRAMEWORK, with their controls."),
+    ) -> None:
+        raise typer.Exit(list_checks_command(checks_dir, framework))
+
+    @app.command("explain")
+    def _explain(
+        check_id: str = typer.Argument(..., help="A check id or slug, e.g. TG101."),
+        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir"),
+    ) -> None:
+        raise typer.Exit(explain_command(check_id, checks_dir))
 
     return app
 

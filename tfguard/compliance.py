@@ -6,7 +6,27 @@ exactly the controls the catalog assigns.
 
 from __future__ import annotations
 
-FRAMEWORKS = ("HIPAA", "PCI-DSS-v4.0", "GDPR", "NIST-800-53-r5", "CIS-AWS-v3.0.0")
+# Framework ids (used in tags, --framework and reports) and their full names.
+FRAMEWORKS = ("hipaa", "pci-dss", "gdpr", "nist-800-53", "cis-aws")
+FRAMEWORK_NAMES = {
+    "hipaa": "HIPAA Security Rule",
+    "pci-dss": "PCI DSS v4.0",
+    "gdpr": "GDPR",
+    "nist-800-53": "NIST SP 800-53 Rev. 5",
+    "cis-aws": "CIS AWS Foundations Benchmark v3.0.0",
+}
+_FRAMEWORK_ALIASES = {"pci": "pci-dss", "nist": "nist-800-53", "cis": "cis-aws", "hipaa": "hipaa", "gdpr": "gdpr"}
+
+
+def framework_id(name: str) -> str | None:
+    """Normalise a user's framework name (`HIPAA`, `pci`, `nist-800-53`...) to its id."""
+    key = name.strip().lower()
+    return key if key in FRAMEWORKS else _FRAMEWORK_ALIASES.get(key)
+
+
+def tags(compliance: dict[str, tuple[str, ...]]) -> list[str]:
+    """Framework-qualified control ids, e.g. `hipaa/164.312(a)(2)(iv)`."""
+    return [f"{fw}/{control}" for fw, controls in compliance.items() for control in controls]
 
 Row = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -56,7 +76,7 @@ _ADDITIONS: dict[str, Row] = {
 
 
 def controls(check_id: str) -> dict[str, tuple[str, ...]]:
-    """{framework: controls} for a catalog check id (e.g. "TG101")."""
+    """{framework id: controls} for a catalog check id (e.g. "TG101")."""
     group = _GROUPS.get(check_id[2:3], ((), (), (), (), ()))
     extra = _ADDITIONS.get(check_id, ((), (), (), (), ()))
     out: dict[str, tuple[str, ...]] = {}

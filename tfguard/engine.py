@@ -61,14 +61,21 @@ def load_checks(extra_dirs: Iterable[Path] = ()) -> list[Check]:
     return sorted(seen.values(), key=lambda c: c.id)
 
 
-def select(checks: list[Check], only: set[str], skip: set[str]) -> list[Check]:
+def select(checks: list[Check], only: set[str], skip: set[str], frameworks: frozenset[str] | set[str] = frozenset()) -> list[Check]:
+    from tfguard.compliance import framework_id
+
     known = {c.id for c in checks} | {c.slug for c in checks}
     unknown = sorted((only | skip) - known)
     if unknown:
         raise UsageError(f"unknown check id(s): {', '.join(unknown)} (see `tfguard list-checks`)")
+    wanted = {framework_id(f) for f in frameworks}
+    if None in wanted:
+        raise UsageError(f"unknown framework in {', '.join(sorted(frameworks))}; "
+                         "choose from hipaa, pci-dss, gdpr, nist-800-53, cis-aws")
     return [
         c for c in checks
         if (not only or c.id in only or c.slug in only) and c.id not in skip and c.slug not in skip
+        and (not wanted or wanted & set(c.compliance))
     ]
 
 
@@ -101,6 +108,7 @@ def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
         location=location, attribute=result.attribute, related=tuple(related),
         remediation=check.remediation,
         fingerprint=fingerprint(check.id, subject.address, result.attribute),
+        compliance=check.compliance,
     )
 
 

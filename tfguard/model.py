@@ -190,3 +190,4 @@ class Finding:
     remediation: str = ""
     fingerprint: str = ""
     suppressed: bool = False
+    compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -23,6 +23,7 @@ class Options:
     allow_outside_root: bool = False
     max_instances: int = 10_000
     profile: str = ""  # "baseline": run account-level checks even without an anchor
+    frameworks: frozenset[str] = frozenset()  # run only checks mapped to these frameworks
 
 
 @dataclass
@@ -127,7 +128,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     from tfguard.engine import load_checks, run_checks, select
     from tfguard.graph import ResourceGraph
 
-    checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip))
+    checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip), set(options.frameworks))
     report = Report(checks=checks)
     for target in _targets(targets):
         if options.source is not None and not options.source.is_dir():

@@ -26,6 +26,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "attribute": f.attribute, "message": f.message, "remediation": f.remediation,
         "related": [{"resource": r.address, "type": r.message, **_loc(r.location)} for r in f.related],
         "fingerprint": f.fingerprint, "suppressed": f.suppressed,
+        "compliance": {fw: list(controls) for fw, controls in f.compliance.items()},
     }
 
 

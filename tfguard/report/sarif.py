@@ -7,6 +7,8 @@ from typing import Any
 
 from tfguard import __version__
 from tfguard.check import Check
+from tfguard.compliance import tags as compliance_tags
+from tfguard.docs import render_check
 from tfguard.model import Finding, Location, Status
 from tfguard.run import Report
 
@@ -15,30 +17,22 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 INFO_URI = "https://github.com/tfguard/tfguard"
 
 
-def _help_markdown(check: Check) -> str:
-    refs = "\n".join(f"- {r}" for r in check.references)
-    controls = "\n".join(f"- {k}: {', '.join(v)}" for k, v in check.compliance.items())
-    return (
-        f"**{check.title}** ({check.id} `{check.slug}`)\n\n{check.rationale}\n\n"
-        f"**Remediation:** {check.remediation}\n\n"
-        + (f"**Compliance:**\n{controls}\n\n" if controls else "")
-        + (f"**References:**\n{refs}\n" if refs else "")
-    )
-
-
 def _rule(check: Check) -> dict[str, Any]:
-    tags = ["security", "terraform", *(f"{k}:{c}" for k, v in check.compliance.items() for c in v)]
+    service = check.resource_types[0].split("_")[1] if check.resource_types and "_" in check.resource_types[0] else "account"
+    tags = ["security", "terraform", service, *compliance_tags(check.compliance)]
     rule: dict[str, Any] = {
         "id": check.id,
         "name": check.slug,
         "shortDescription": {"text": check.title},
         "fullDescription": {"text": check.rationale},
-        "help": {"text": f"{check.rationale} Remediation: {check.remediation}", "markdown": _help_markdown(check)},
+        "help": {"text": f"{check.rationale} Remediation: {check.remediation}", "markdown": render_check(check)},
         "defaultConfiguration": {"level": LEVELS[check.severity]},
         "properties": {"tags": tags, "security-severity": SECURITY_SEVERITY[check.severity],
                        "precision": "high", "severity": check.severity},
     }
-    rule["helpUri"] = check.references[0] if check.references else f"{INFO_URI}/blob/main/docs/checks/{check.id}.md"
+    builtin = check.id.startswith("TG") and check.id[2:].isdigit()
+    rule["helpUri"] = (f"{INFO_URI}/blob/main/docs/checks/{check.id}.md" if builtin or not check.references
+                       else check.references[0])
     return rule
 
 

@@ -1,0 +1,54 @@
+"""Check documentation from one source: the checks' metadata, rendered with jinja2.
+
+The same text is `tfguard explain ID`, the pages in docs/checks/ (written by
+scripts/gen_docs.py, checked for staleness by the tests) and SARIF help.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from tfguard.check import Check
+from tfguard.compliance import FRAMEWORK_NAMES
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters["code"] = lambda s: f"`{s}`"
+    return env
+
+
+def what_it_does(check: Check) -> str:
+    """The reading of the catalog that the check implements: its module docstring
+    without the first line (which repeats the id and slug)."""
+    doc = inspect.getdoc(inspect.getmodule(check.evaluate)) or ""
+    lines = doc.splitlines()
+    body = "\n".join(lines[1:]).strip() if lines and lines[0].startswith(check.id) else doc.strip()
+    if body.lower().startswith("reading:"):
+        body = body[len("reading:"):].strip()
+    body = textwrap.dedent(body)
+    return body[:1].upper() + body[1:] if body else check.title + "."
+
+
+def render_check(check: Check) -> str:
+    return str(_environment().get_template("check.md.j2").render(c=check, what=what_it_does(check),
+                                                                 names=FRAMEWORK_NAMES))
+
+
+def render_index(checks: list[Check]) -> str:
+    return str(_environment().get_template("index.md.j2").render(checks=checks))
+
+
+def pages(checks: list[Check]) -> dict[str, str]:
+    """File name -> content for docs/checks/."""
+    out = {f"{c.id}.md": render_check(c) for c in checks}
+    out["README.md"] = render_index(checks)
+    return out

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 DATA = Path(__file__).resolve().parent / "data"
+
+# Tests never write into the user's cache directory.
+os.environ["TFGUARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="tfguard-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ class Options:
     max_instances: int = 10_000
     profile: str = ""  # "baseline": run account-level checks even without an anchor
     frameworks: frozenset[str] = frozenset()  # run only checks mapped to these frameworks
+    cache: bool = True  # reuse parsed files from the user's cache directory
 
 
 @dataclass
@@ -68,7 +69,8 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
     from tfguard.load.variables import VarInputs
 
     inputs = VarInputs(var_files=options.var_files, assignments=options.variables)
-    loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances))
+    loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances,
+                                                  options.cache))
     dirs = module_dirs(directory) if recursive else [directory]
     loader.load(dirs)
     first = next((loc for d in dirs if (loc := _first_file(d, shown)) is not None), None)

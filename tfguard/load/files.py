@@ -41,16 +41,23 @@ def relative(path: Path, root: Path) -> str:
 
 def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     """The file's text, or a diagnostic saying why it cannot be read as text."""
+    data, diag = read_bytes(path, shown)
+    if data is None:
+        return None, diag
+    return decode(data, shown)
+
+
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]:
+    """The file's bytes: regular files only, never through a link, bounded in size."""
     try:
         if path.is_symlink() or not path.is_file():
             return None, Diagnostic(shown, 1, "not a regular file (symbolic links are not followed)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, Diagnostic(shown, 1, f"file is larger than {MAX_FILE_BYTES} bytes; skipped")
-        data = path.read_bytes()
+        return path.read_bytes(), None
     except OSError as exc:
         return None, Diagnostic(shown, 1, f"cannot read file: {exc.strerror or exc}")
-    return decode(data, shown)
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:

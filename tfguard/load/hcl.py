@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tfguard.load.files import module_dirs, read_text, relative, tf_files
+from tfguard.load.cache import ParseCache
+from tfguard.load.files import decode, module_dirs, read_bytes, relative, tf_files
 from tfguard.load.hcl_ast import Block, HclSyntaxError, parse_body
 from tfguard.load.hcl_json import json_body
 from tfguard.model import Diagnostic, Resource
@@ -31,10 +32,25 @@ class Module:
         return [(f, b) for f, b in self.blocks if b.type == kind]
 
 
-def parse_file(path: Path, root: Path) -> tuple[list[Block], list[Diagnostic]]:
+def parse_file(path: Path, root: Path, cache: ParseCache | None = None) -> tuple[list[Block], list[Diagnostic]]:
     shown = relative(path, root)
-    text, diag = read_text(path, shown)
-    if diag is not None or text is None:
+    data, diag = read_bytes(path, shown)
+    if data is None:
+        return [], [diag] if diag else []
+    key = ParseCache.key(path.suffix.encode() + b"\0" + data) if cache is not None else ""
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached, []
+    blocks, diags = _parse_data(path, shown, data)
+    if cache is not None and not diags:
+        cache.put(key, blocks)
+    return blocks, diags
+
+
+def _parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[Diagnostic]]:
+    text, diag = decode(data, shown)
+    if text is None:
         return [], [diag] if diag else []
     try:
         if path.name.endswith(".json"):
@@ -47,10 +63,10 @@ def parse_file(path: Path, root: Path) -> tuple[list[Block], list[Diagnostic]]:
         return [], [Diagnostic(shown, line, f"cannot parse JSON: {exc}")]
 
 
-def parse_module(directory: Path, root: Path) -> Module:
+def parse_module(directory: Path, root: Path, cache: ParseCache | None = None) -> Module:
     module = Module(directory, relative(directory, root))
     for path in tf_files(directory):
-        blocks, diags = parse_file(path, root)
+        blocks, diags = parse_file(path, root, cache)
         module.diagnostics.extend(diags)
         shown = relative(path, root)
         module.blocks.extend((shown, b) for b in blocks)

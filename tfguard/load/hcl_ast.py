@@ -20,11 +20,11 @@ AST nodes are tuples, tagged by their first element:
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfguard.load.cachedir import cache_directory
 from tfguard.load.hcl_expr import Node, convert, string_node
 
 
@@ -54,11 +54,6 @@ class Block:
     blocks: list[Block] = field(default_factory=list)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
-    return Path(base) / "tfguard"
-
-
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
     # python-hcl2 caches its compiled grammar inside site-packages, which is
@@ -71,7 +66,7 @@ def _parser() -> Any:
     grammar = Path(hcl2.__file__).parent / "hcl2.lark"
     cache: str | bool = False
     try:
-        cdir = _cache_dir()
+        cdir = cache_directory()
         cdir.mkdir(parents=True, exist_ok=True)
         cache = str(cdir / f"grammar-{_hcl2_version()}-nopos.lark.bin")
     except OSError:

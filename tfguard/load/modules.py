@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfguard.load.cache import ParseCache
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns, json_value
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
@@ -32,6 +33,7 @@ class LoadOptions:
     inputs: VarInputs = field(default_factory=VarInputs)
     allow_outside_root: bool = False
     max_instances: int = MAX_INSTANCES
+    cache: bool = True  # the content-hash parse cache (--no-cache turns it off)
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -202,11 +204,12 @@ class Loader:
         self.diagnostics: list[Diagnostic] = []
         self.sensitive_values: set[str] = set()
         self._parsed: dict[Path, Module] = {}
+        self.cache = ParseCache() if self.options.cache else None
 
     def module(self, directory: Path) -> Module:
         directory = directory.resolve()
         if directory not in self._parsed:
-            module = self._parse(directory, self.shown_root)
+            module = self._parse(directory, self.shown_root, self.cache)
             self.diagnostics.extend(module.diagnostics)
             self._parsed[directory] = module
         return self._parsed[directory]

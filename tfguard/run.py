@@ -118,11 +118,15 @@ def _targets(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _redact_text(text: str, secrets: set[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "(sensitive)")
+    return text
+
+
 def redact(finding: Finding, secrets: set[str]) -> Finding:
     """Values of sensitive variables never reach a report."""
-    message = finding.message
-    for secret in sorted(secrets, key=len, reverse=True):
-        message = message.replace(secret, "(sensitive)")
+    message = _redact_text(finding.message, secrets)
     return finding if message == finding.message else replace(finding, message=message)
 
 
@@ -141,7 +145,9 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             # One unreadable target is reported; the other targets are still scanned.
             report.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             continue
-        report.diagnostics.extend(loaded.diagnostics)
+        report.diagnostics.extend(
+            d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
+            for d in loaded.diagnostics)
         report.resources += len(loaded.resources)
         ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
                       loaded.root_location)

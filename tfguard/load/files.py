@@ -26,15 +26,25 @@ def module_dirs(root: Path) -> list[Path]:
 
 
 def tf_files(directory: Path) -> list[Path]:
+    # Links are listed too, so that reading them gives a diagnostic instead of silence.
     return sorted(
         p for p in directory.iterdir()
-        if p.name.endswith(TF_SUFFIXES) and p.is_file() and not p.name.startswith(".")
+        if p.name.endswith(TF_SUFFIXES) and (p.is_symlink() or p.is_file()) and not p.name.startswith(".")
     )
 
 
-def relative(path: Path, root: Path) -> str:
+def _resolved(path: Path) -> Path:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: show the path as named
+        return path.absolute()
+
+
+def relative(path: Path, root: Path) -> str:
+    # The folder is resolved, the file itself not: a linked file keeps its own name.
+    full = _resolved(path.parent) / path.name
+    try:
+        return full.relative_to(_resolved(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -50,7 +60,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]:
     """The file's bytes: regular files only, never through a link, bounded in size."""
     try:
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file():  # is_symlink first: never follow one
             return None, Diagnostic(shown, 1, "not a regular file (symbolic links are not followed)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -102,13 +102,39 @@ def parse_body(text: str) -> Block:
     except RecursionError:
         raise HclSyntaxError("expression nested too deeply", 1) from None
     root = Block("", (), 1, text.count("\n"))
-    _fill_body(root, tree.children[0])
+    try:
+        _fill_body(root, tree.children[0])
+    except RecursionError:
+        # LALR parsing is iterative, our tree conversion is not: a file nested
+        # thousands deep is refused with the line of the element it was in.
+        raise HclSyntaxError("nested too deeply to analyse", _deepest_line(tree)) from None
     return root
+
+
+def _deepest_line(tree: Any) -> int:
+    node, line = tree, 1
+    for _ in range(100_000):
+        kids = [c for c in getattr(node, "children", ()) if hasattr(c, "children") or hasattr(c, "line")]
+        if not kids:
+            break
+        node = kids[-1] if hasattr(kids[-1], "children") else kids[0]
+        if hasattr(node, "line") and not hasattr(node, "children"):
+            return int(node.line)
+        first = next((c for c in getattr(node, "children", ()) if hasattr(c, "line")), None)
+        if first is not None:
+            line = int(first.line)
+    return line
 
 
 def _short_lark_message(exc: Exception) -> str:
     token = getattr(exc, "token", None)
     if token is not None:
+        kind = getattr(token, "type", "")
+        if kind == "$END":
+            return "unexpected end of file"
+        text = str(token)
+        if text[:1] in ("\n", "\r") and not text.lstrip().startswith(("#", "//", "/*")):
+            return "unexpected end of line"
         return f"unexpected {str(token)[:40]!r}"
     char = getattr(exc, "char", None)
     if char is not None:

@@ -56,6 +56,9 @@ def instance_keys(
     attr = count_attr or each_attr
     assert attr is not None
     value = evaluate(attr.expr, scope)
+    if isinstance(value, Unknown) and "limit" in value.reason:
+        # Refused for its size (e.g. range() over millions): say so, check one instance.
+        return [(None, {})], Diagnostic(file, attr.line, f"{value.reason}; checked as one instance")
     if is_unknown(value) or (each_attr is not None and not isinstance(value, (list, dict))):
         # One instance stands for all of them, so that nothing goes unchecked.
         marker = Unknown("instance key not known statically")

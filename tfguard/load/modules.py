@@ -25,6 +25,8 @@ from tfguard.load.variables import VarInputs, declarations, module_values, root_
 from tfguard.model import Diagnostic, Unknown
 
 MAX_MODULE_DEPTH = 32
+_TOP_LEVEL = {"terraform", "provider", "variable", "locals", "output", "module", "resource", "data",
+              "moved", "import", "check", "removed"}
 _CALL_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
 
 
@@ -90,7 +92,18 @@ class ModuleInstance:
         return self._documents[name]
 
     def run(self) -> None:
+        seen: dict[tuple[str, ...], str] = {}
         for file, block in self.module.blocks:
+            if block.type not in _TOP_LEVEL:
+                self._diag(file, block.line, f"unknown top-level block {block.type!r}; ignored", "warning")
+                continue
+            if block.type in ("resource", "data", "module"):
+                key = (block.type, *block.labels)
+                if key in seen:
+                    self._diag(file, block.line, f"duplicate {block.type} {'.'.join(block.labels)} "
+                               f"(first declared in {seen[key]}); this one is not checked")
+                    continue
+                seen[key] = file
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
                 for doc in res:
@@ -102,6 +115,8 @@ class ModuleInstance:
         for _, block in self.module.of_type("module"):
             if block.labels:
                 self.outputs(block.labels[0])
+        for name in self.scope.local_exprs:  # every local once, so that unused cycles are found too
+            self.scope.local(name)
         for name in sorted(self.scope.cycles):
             file, line = self._local_location(name)
             self.loader.diagnostics.append(

@@ -46,7 +46,19 @@ def read_plan(path: Path, shown: str) -> dict[str, Any]:
         raise InputError(shown, 1, "not a Terraform plan (expected the output of `terraform show -json PLANFILE`)")
     if not isinstance(doc.get("resource_changes", []), list):
         raise InputError(shown, 1, "`resource_changes` is not a list")
+    if not isinstance(doc.get("configuration", {}), dict):
+        raise InputError(shown, 1, "`configuration` is not an object")
     return doc
+
+
+def format_warning(doc: dict[str, Any], shown: str) -> Diagnostic | None:
+    """Plan formats 0.x and 1.x are read; a newer major version may have changed shape."""
+    version = str(doc.get("format_version", ""))
+    major = version.split(".", 1)[0]
+    if major in ("0", "1"):
+        return None
+    return Diagnostic(shown, 1, f"plan format_version {version!r} is newer than the formats tfguard knows "
+                      "(0.1 to 1.2); reading it as 1.x", "warning")
 
 
 def sensitive_values(doc: dict[str, Any]) -> set[str]:
@@ -56,6 +68,7 @@ def sensitive_values(doc: dict[str, Any]) -> set[str]:
         change = rc.get("change") if isinstance(rc, dict) else None
         if isinstance(change, dict):
             _collect(change.get("after"), change.get("after_sensitive"), found, 0)
+            _collect(change.get("before"), change.get("before_sensitive"), found, 0)
     declared = ((doc.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
     for name, decl in declared.items() if isinstance(declared, dict) else []:
         if isinstance(decl, dict) and decl.get("sensitive"):
@@ -91,7 +104,8 @@ def load_plan(path: Path, shown: str) -> tuple[list[Resource], list[Diagnostic]]
 def load_plan_doc(doc: dict[str, Any], shown: str) -> tuple[list[Resource], list[Diagnostic], set[str]]:
     config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
     resources: list[Resource] = []
-    diagnostics: list[Diagnostic] = []
+    warning = format_warning(doc, shown)
+    diagnostics: list[Diagnostic] = [warning] if warning else []
     seen: set[str] = set()
     for rc in doc.get("resource_changes") or []:
         if not isinstance(rc, dict) or not isinstance(rc.get("change"), dict):

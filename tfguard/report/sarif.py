@@ -83,7 +83,9 @@ def render(report: Report, include_passed: bool = False) -> str:
         "tool": {"driver": {"name": "tfguard", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},
         "results": results,
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        # Input errors mean some of the input was not analysed: not a successful execution.
+        "invocations": [{"executionSuccessful": not any(d.severity == "error" for d in report.diagnostics),
+                         "toolExecutionNotifications": notifications}],
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # gen_plan beside this file
 
 # Runs one command in a fresh interpreter and reports that command's own wall
 # time and peak RSS. RUSAGE_CHILDREN's ru_maxrss is the maximum over every
@@ -364,9 +365,14 @@ class ParseResult:
     mb_per_s: float
 
 
+CACHE_DIR: Path | None = None  # the runs' parse cache, inside the benchmark's temporary folder
+
+
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    if CACHE_DIR is not None:
+        env["TFGUARD_CACHE_DIR"] = str(CACHE_DIR)
     return env
 
 
@@ -430,61 +436,113 @@ def print_report(info: dict[str, Any], tree: dict[str, Any], cli: list[CliResult
     print(f"tree:    {tree['dirs']} module dirs, {tree['files']} .tf files, {tree['bytes'] / 1e6:.2f} MB; "
           f"parsers timed on {tree['parse_files']} of them, {tree['parse_bytes'] / 1e6:.3f} MB")
     print()
-    print(f"{'CLI (wall time per process)':<34} {'runs':>4} {'median s':>9} {'min s':>8} {'peak RSS MiB':>13}")
+    print(f"{'CLI (wall time per process)':<50} {'runs':>4} {'median s':>9} {'min s':>8} {'peak RSS MiB':>13}")
     for r in cli:
-        print(f"{r.name:<34} {r.runs:>4} {r.median_s:>9.3f} {r.min_s:>8.3f} {r.peak_rss_mib:>13.1f}")
+        print(f"{r.name:<50} {r.runs:>4} {r.median_s:>9.3f} {r.min_s:>8.3f} {r.peak_rss_mib:>13.1f}")
     print()
     base = parsers[0]
-    print(f"{'Parser (tree files, warm)':<34} {'runs':>4} {'median s':>9} {'MB/s':>8} {'tfguard x':>13}")
+    print(f"{'Parser (tree files, warm)':<50} {'runs':>4} {'median s':>9} {'MB/s':>8} {'tfguard x':>13}")
     for p in parsers:
         ratio = base.mb_per_s / p.mb_per_s
-        print(f"{p.name + ' (hcl2 ' + p.version + ')':<34} {p.runs:>4} {p.median_s:>9.3f} "
+        print(f"{p.name + ' (hcl2 ' + p.version + ')':<50} {p.runs:>4} {p.median_s:>9.3f} "
               f"{p.mb_per_s:>8.3f} {ratio:>12.1f}x")
 
 
+def _checkov(name: str, cmd: list[str], cwd: Path, repeat: int) -> CliResult | None:
+    """The same input through checkov, when it is installed (it is not a dependency)."""
+    import shutil
+
+    exe = shutil.which("checkov")
+    if exe is None:
+        return None
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _RUN_WRAPPER, exe, *cmd], cwd=cwd, capture_output=True, text=True)
+        runs.append(json.loads(out.stdout))
+    walls = [r["wall"] for r in runs]
+    return CliResult(name, repeat, statistics.median(walls), min(walls), max(rss_mib(r["maxrss"]) for r in runs))
+
+
 def main(argv: list[str] | None = None) -> int:
+    global CACHE_DIR
     ap = argparse.ArgumentParser(description="tfguard end-to-end and parser benchmarks.")
-    ap.add_argument("--dirs", type=int, default=200, help="module directories in the generated tree (200)")
+    ap.add_argument("--dirs", type=int, default=25, help="module directories in the 1x tree; the 8x tree has 8 times as many (25)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per CLI scenario (5)")
     ap.add_argument("--parse-repeat", type=int, default=3, help="timed passes over the tree per parser (3)")
-    ap.add_argument("--parse-dirs", type=int, default=40,
-                    help="time the parsers on the files of the first N module dirs (40; 0 = all)")
+    ap.add_argument("--parse-dirs", type=int, default=25,
+                    help="time the parsers on the files of the first N module dirs (25; 0 = all)")
     ap.add_argument("--hcl2-v7-python", metavar="PATH", help="a Python with python-hcl2 7.x, to time it too")
     ap.add_argument("--instances", type=int, default=200,
                     help="module instances in the module-call scenario, also run at half that size (200)")
+    ap.add_argument("--plan-resources", type=int, default=1250,
+                    help="resources in the 1x plan; the 8x plan has 8 times as many (1250)")
+    ap.add_argument("--big-plan-mb", type=float, default=0, help="also scan a plan of about this many MB (off)")
+    ap.add_argument("--compare", choices=["checkov"], help="also run checkov on the same inputs, if installed")
     ap.add_argument("--json", metavar="FILE", type=Path, help="also write the numbers as JSON to FILE")
     args = ap.parse_args(argv)
     if args.dirs < 1 or args.repeat < 1 or args.parse_repeat < 1 or args.parse_dirs < 0:
         ap.error("--dirs, --repeat and --parse-repeat must be at least 1, --parse-dirs at least 0")
+    import gen_plan
 
     info = machine_info()
     with tempfile.TemporaryDirectory(prefix="tfguard-bench-") as tmp:
         base = Path(tmp)
+        CACHE_DIR = base / "cache"
         small = write_small(base / "small")
-        modules = write_tree(base / "tree", args.dirs)
+        modules = write_tree(base / "tree1", args.dirs)
+        write_tree(base / "tree8", args.dirs * 8)
         module_dir = modules[0][0].parent
         many = write_instances(base / "many", module_dir, args.instances)
         half = write_instances(base / "half", module_dir, max(args.instances // 2, 1))
+        plans = {n: base / f"plan-{n}.json" for n in (args.plan_resources, args.plan_resources * 8)}
+        for n, path in plans.items():
+            gen_plan.write(path, n)
+        if args.big_plan_mb:
+            big = base / "plan-big.json"
+            gen_plan.write(big, gen_plan.resources_for_mb(args.big_plan_mb))
         files = [p for m in modules for p in m]
         parse_files = [p for m in modules[: args.parse_dirs or None] for p in m]
         total = sum(p.stat().st_size for p in parse_files)
         tree = {"dirs": args.dirs, "files": len(files), "bytes": sum(p.stat().st_size for p in files),
-                "parse_files": len(parse_files), "parse_bytes": total}
+                "parse_files": len(parse_files), "parse_bytes": total,
+                "plans": {str(n): p.stat().st_size for n, p in plans.items()}}
         listing = base / "files.json"
         listing.write_text(json.dumps([str(p) for p in parse_files]), encoding="utf-8")
 
-        def check(target: Path) -> list[str]:
-            return ["check", str(target), "--format", "json", "--output", os.devnull]
+        def check(target: Path, *extra: str) -> list[str]:
+            return ["check", str(target), "--format", "json", "--output", os.devnull, *extra]
+
+        def cold_and_warm(label: str, target: Path) -> list[CliResult]:
+            cold = bench_cli(f"{label}, cold cache", check(target, "--no-cache"), base, args.repeat)
+            run_once(tfguard_cmd(check(target)), base)  # fills the parse cache
+            return [cold, bench_cli(f"{label}, warm cache", check(target), base, args.repeat)]
 
         try:
             run_once(tfguard_cmd(check(small)), base)  # warm-up, untimed: bytecode, tfguard's grammar cache
-            cli = [
-                bench_cli("tfguard --version", ["--version"], base, args.repeat),
-                bench_cli("check small (1 file)", check(small), base, args.repeat),
-                bench_cli(f"check tree ({len(files)} files)", check(base / "tree" / "modules"), base, args.repeat),
+            n8 = args.dirs * 8
+            cli = [bench_cli("tfguard --version", ["--version"], base, args.repeat)]
+            cli += cold_and_warm("check 1 file", small)
+            cli += cold_and_warm(f"check tree 1x ({args.dirs} dirs, {len(files)} files)", base / "tree1")
+            cli += cold_and_warm(f"check tree 8x ({n8} dirs, {len(files) * 8} files)", base / "tree8")
+            cli += [
                 bench_cli(f"check {max(args.instances // 2, 1)} module instances", check(half), base, args.repeat),
                 bench_cli(f"check {args.instances} module instances", check(many), base, args.repeat),
             ]
+            cli += [bench_cli(f"check plan of {n} resources", check(path), base, args.repeat)
+                    for n, path in plans.items()]
+            if args.big_plan_mb:
+                cli.append(bench_cli(f"check plan of {big.stat().st_size / 1e6:.0f} MB", check(big), base,
+                                     max(1, args.repeat // 2)))
+            if args.compare:
+                for label, cmd in (("checkov: 1 file", ["-d", str(small)]),
+                                   ("checkov: tree 1x", ["-d", str(base / "tree1")]),
+                                   (f"checkov: plan of {args.plan_resources} resources",
+                                    ["-f", str(plans[args.plan_resources]), "--framework", "terraform_plan"])):
+                    result = _checkov(label, [*cmd, "--quiet", "--compact", "-o", "json"], base, args.repeat)
+                    if result is None:
+                        print("bench: checkov is not installed; --compare skipped", file=sys.stderr)
+                        break
+                    cli.append(result)
             parsers = [
                 bench_parser("tfguard parse_body", "tfguard", sys.executable, listing, total, args.parse_repeat),
                 bench_parser("hcl2.loads", "hcl2", sys.executable, listing, total, args.parse_repeat),

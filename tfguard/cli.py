@@ -29,7 +29,7 @@ def check_command(
     include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
     allow_outside_root: bool = False, max_instances: int = 10_000, profile: str = "",
     classification_tag: str = "DataClassification", frameworks: list[str] | None = None,
-    cache: bool = True,
+    cache: bool = True, ignores: bool = True,
 ) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
@@ -46,7 +46,8 @@ def check_command(
     options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source,
                       var_files=tuple(var_files or ()), variables=tuple(variables or ()),
                       allow_outside_root=allow_outside_root, max_instances=max_instances, profile=profile,
-                      classification_tag=classification_tag, frameworks=_ids(frameworks), cache=cache)
+                      classification_tag=classification_tag, frameworks=_ids(frameworks), cache=cache,
+                      ignores=ignores)
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -129,10 +130,11 @@ def _app() -> object:
         framework: list[str] | None = typer.Option(None, "--framework",
                                                    help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again; do not use the parse cache."),
+        no_ignores: bool = typer.Option(False, "--no-ignores", help="Audit mode: report suppressed findings as if unsuppressed."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
                                        source, include_passed, var_file, var, allow_outside_root, max_instances,
-                                       profile, classification_tag, framework, not no_cache))
+                                       profile, classification_tag, framework, not no_cache, not no_ignores))
 
     @app.command("list-checks")
     def _list(

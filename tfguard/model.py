@@ -87,6 +87,7 @@ class Resource:
     index: Any = None
     origin: str = "hcl"  # "hcl" or "plan"
     computed: list[str] = field(default_factory=list)  # plan: unknown paths taken as not set
+    calls: tuple[Location, ...] = ()  # the module blocks that instantiate it, root first
 
     @property
     def base(self) -> str:
@@ -191,3 +192,5 @@ class Finding:
     fingerprint: str = ""
     suppressed: bool = False
     compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    justification: str = ""  # why it is suppressed (inline reason)
+    baseline: str = ""  # "", "new" or "unchanged" when a baseline is used

@@ -25,6 +25,7 @@ class Options:
     profile: str = ""  # "baseline": run account-level checks even without an anchor
     frameworks: frozenset[str] = frozenset()  # run only checks mapped to these frameworks
     cache: bool = True  # reuse parsed files from the user's cache directory
+    ignores: bool = True  # honour inline `tfguard:ignore` comments (--no-ignores: audit mode)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Loaded:
     diagnostics: list[Diagnostic]
     sensitive: set[str] = field(default_factory=set)
     root_location: Location | None = None  # where account-level findings point without an anchor
+    shown_root: Path | None = None  # what locations are relative to (for reading suppressions)
 
 
 def _first_file(directory: Path, shown: Path) -> Location | None:
@@ -74,7 +76,7 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
     dirs = module_dirs(directory) if recursive else [directory]
     loader.load(dirs)
     first = next((loc for d in dirs if (loc := _first_file(d, shown)) is not None), None)
-    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values, first)
+    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values, first, shown)
 
 
 def load_target(target: Path, options: Options) -> Loaded:
@@ -101,7 +103,8 @@ def load_target(target: Path, options: Options) -> Loaded:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
     first = _first_file(source, _shown_root(source)) if source is not None else None
-    return Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1))
+    return Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
+                  _shown_root(source) if source is not None else None)
 
 
 def _targets(paths: list[Path]) -> list[Path]:
@@ -151,5 +154,27 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
         report.resources += len(loaded.resources)
         ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
                       loaded.root_location)
-        report.findings.extend(redact(f, loaded.sensitive) for f in run_checks(checks, ctx))
+        findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx)]
+        if options.ignores and loaded.shown_root is not None:
+            findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
+        report.findings.extend(findings)
     return report
+
+
+def _apply_suppressions(findings: list[Finding], ctx: Context, root: Path, report: Report) -> list[Finding]:
+    from tfguard.model import Status
+    from tfguard.suppress import Suppressions
+
+    index = Suppressions([root])
+    out: list[Finding] = []
+    for f in findings:
+        s = index.match(f, ctx.graph.by_address.get(f.address)) if f.status is not Status.PASS else None
+        if s is None:
+            out.append(f)
+        elif s.expires is not None and s.expires < index.today:
+            note = f" (suppression at {s.file}:{s.line} expired on {s.expires.isoformat()})"
+            out.append(replace(f, message=f.message + note))
+        else:
+            out.append(replace(f, suppressed=True, justification=s.reason or "(no reason given)"))
+    report.diagnostics.extend(index.diagnostics)
+    return out

@@ -22,7 +22,7 @@ from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_o
 from tfguard.load.policy_document import render
 from tfguard.load.providers import ProviderConfig, module_providers, passed_providers
 from tfguard.load.variables import VarInputs, declarations, module_values, root_values
-from tfguard.model import Diagnostic, Unknown
+from tfguard.model import Diagnostic, Location, Unknown
 
 MAX_MODULE_DEPTH = 32
 _TOP_LEVEL = {"terraform", "provider", "variable", "locals", "output", "module", "resource", "data",
@@ -67,8 +67,10 @@ def remote_modules(directory: Path) -> dict[str, Path]:
 class ModuleInstance:
     def __init__(self, loader: Any, module: Module, path: str, variables: dict[str, Any],
                  providers: dict[str, ProviderConfig], chain: tuple[Path, ...],
-                 remote: dict[str, Path], remote_key: str = "", passed: dict[str, str] | None = None) -> None:
+                 remote: dict[str, Path], remote_key: str = "", passed: dict[str, str] | None = None,
+                 calls: tuple[Location, ...] = ()) -> None:
         self.loader, self.module, self.path, self.chain = loader, module, path, chain
+        self.calls = calls
         self.remote, self.remote_key = remote, remote_key
         local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
@@ -107,6 +109,7 @@ class ModuleInstance:
             if block.type in ("resource", "data") and len(block.labels) == 2:
                 res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
                 for doc in res:
+                    doc.calls = self.calls
                     if doc.mode == "data" and doc.type == "aws_iam_policy_document":
                         rendered = render(doc.values)
                         doc.values["json"] = json_value(rendered)
@@ -168,7 +171,8 @@ class ModuleInstance:
             path = f"{self.path + '.' if self.path else ''}module.{name}{suffix}"
             remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
             instance = ModuleInstance(self.loader, child, path, values.values, self.providers,
-                                      self.chain + (directory,), self.remote, remote_key, passed_providers(block))
+                                      self.chain + (directory,), self.remote, remote_key, passed_providers(block),
+                                      self.calls + (Location(file, block.line, block.end_line),))
             instance.run()
             results[key] = instance.output_values()
         if "count" in block.attrs and None not in results:

@@ -37,10 +37,26 @@ class SourceMap:
         self._modules[config_path] = module
         return module
 
+    def _calls(self, config_path: str) -> tuple[Location, ...]:
+        """Locations of the module blocks on the way from the root to `config_path`."""
+        out: list[Location] = []
+        parts = [p for p in config_path.split(".") if p and p != "module"]
+        path = ""
+        for name in parts:
+            parent = self._module(path)
+            block = next((b for f, b in parent.of_type("module") if b.labels == (name,)), None) if parent else None
+            file = next((f for f, b in parent.of_type("module") if b.labels == (name,)), "") if parent else ""
+            if block is None:
+                break
+            out.append(Location(file, block.line, block.end_line))
+            path = f"{path}.module.{name}" if path else f"module.{name}"
+        return tuple(out)
+
     def locate(self, res: Resource) -> None:
         module = self._module(strip_indices(res.module))
         if module is None:
             return
+        res.calls = self._calls(strip_indices(res.module))
         kind = "data" if res.mode == "data" else "resource"
         for file, block in module.blocks:
             if block.type == kind and block.labels == (res.type, res.name):

@@ -66,7 +66,9 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     if related:
         result["relatedLocations"] = related
     if f.suppressed:
-        result["suppressions"] = [{"kind": "inSource"}]
+        result["suppressions"] = [{"kind": "inSource", "justification": f.justification}]
+    if f.baseline:
+        result["baselineState"] = f.baseline
     return result
 
 

@@ -12,6 +12,8 @@ from tfguard.run import Report
 def _line(f: Finding) -> str:
     where = f":{f.location.start_line}" if f.location else ""
     status = "" if f.status is Status.FAIL else f" [{f.status.value}]"
+    if f.suppressed:
+        status += f" [suppressed: {f.justification}]"
     return f"  {where:>6}  {f.severity.upper():<8} {f.check_id} {f.address}{status}: {f.message}"
 
 
@@ -25,16 +27,17 @@ def render(report: Report, include_passed: bool = False) -> str:
         out.append(file)
         for f in sorted(by_file[file], key=lambda x: (x.location.start_line if x.location else 0, x.check_id)):
             out.append(_line(f))
-            if f.status is Status.FAIL and f.remediation:
+            if f.status is Status.FAIL and f.remediation and not f.suppressed:
                 out.append(f"          fix: {f.remediation}")
         out.append("")
     for d in report.diagnostics:
         out.append(f"{d}")
-    fails = sum(f.status is Status.FAIL for f in report.findings)
+    fails = sum(f.status is Status.FAIL and not f.suppressed for f in report.findings)
+    suppressed = sum(f.suppressed for f in report.findings)
     unknown = sum(f.status is Status.UNKNOWN for f in report.findings)
     passed = sum(f.status is Status.PASS for f in report.findings)
     out.append(
-        f"{fails} failed, {unknown} unknown, {passed} passed; "
+        f"{fails} failed, {unknown} unknown, {passed} passed, {suppressed} suppressed; "
         f"{report.resources} resources, {len(report.checks)} checks, {len(report.diagnostics)} input problems"
     )
     return "\n".join(out) + "\n"

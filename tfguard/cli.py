@@ -29,7 +29,7 @@ def check_command(
     include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
     allow_outside_root: bool = False, max_instances: int = 10_000, profile: str = "",
     classification_tag: str = "DataClassification", frameworks: list[str] | None = None,
-    cache: bool = True, ignores: bool = True,
+    cache: bool = True, ignores: bool = True, baseline: Path | None = None,
 ) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
@@ -47,7 +47,7 @@ def check_command(
                       var_files=tuple(var_files or ()), variables=tuple(variables or ()),
                       allow_outside_root=allow_outside_root, max_instances=max_instances, profile=profile,
                       classification_tag=classification_tag, frameworks=_ids(frameworks), cache=cache,
-                      ignores=ignores)
+                      ignores=ignores, baseline=baseline)
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -60,7 +60,7 @@ def check_command(
     threshold = SEVERITIES.index(fail_on)
     failing = [
         f for f in report.findings
-        if SEVERITIES.index(f.severity) >= threshold and not f.suppressed
+        if SEVERITIES.index(f.severity) >= threshold and not f.suppressed and f.baseline != "unchanged"
         and (f.status is Status.FAIL or (strict and f.status is Status.UNKNOWN))
     ]
     if any(d.severity == "error" for d in report.diagnostics):
@@ -82,6 +82,20 @@ def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | N
         for fw in sorted(str(framework_id(f)) for f in wanted):
             print(f"       {fw}: {', '.join(c.compliance.get(fw, ()))}")
     return EXIT_OK
+
+
+def baseline_command(paths: list[Path], output: Path) -> int:
+    from tfguard.baseline import dumps
+    from tfguard.run import run
+
+    report = run(paths)
+    try:
+        output.write_text(dumps(report.findings), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    count = sum(1 for f in report.findings if f.status.value != "pass" and not f.suppressed)
+    print(f"tfguard: baseline of {count} findings written to {output}", file=sys.stderr)
+    return EXIT_INPUT if any(d.severity == "error" for d in report.diagnostics) else EXIT_OK
 
 
 def explain_command(check_id: str, checks_dir: list[Path] | None) -> int:
@@ -131,10 +145,12 @@ def _app() -> object:
                                                    help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again; do not use the parse cache."),
         no_ignores: bool = typer.Option(False, "--no-ignores", help="Audit mode: report suppressed findings as if unsuppressed."),
+        baseline: Path | None = typer.Option(None, "--baseline", help="Only findings not in this baseline file fail."),
     ) -> None:
         raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
                                        source, include_passed, var_file, var, allow_outside_root, max_instances,
-                                       profile, classification_tag, framework, not no_cache, not no_ignores))
+                                       profile, classification_tag, framework, not no_cache, not no_ignores,
+                                       baseline))
 
     @app.command("list-checks")
     def _list(
@@ -142,6 +158,16 @@ def _app() -> object:
         framework: list[str] | None = typer.Option(None, "--framework", help="Only checks mapped to FRAMEWORK, with their controls."),
     ) -> None:
         raise typer.Exit(list_checks_command(checks_dir, framework))
+
+    baseline_app = typer.Typer(help="Accept current findings so that only new ones fail.", no_args_is_help=True)
+    app.add_typer(baseline_app, name="baseline")
+
+    @baseline_app.command("create")
+    def _baseline_create(
+        paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
+        output: Path = typer.Option(Path(".tfguard-baseline.json"), "--output", "-o", help="Baseline file to write."),
+    ) -> None:
+        raise typer.Exit(baseline_command(paths, output))
 
     @app.command("explain")
     def _explain(

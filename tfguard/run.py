@@ -26,6 +26,7 @@ class Options:
     frameworks: frozenset[str] = frozenset()  # run only checks mapped to these frameworks
     cache: bool = True  # reuse parsed files from the user's cache directory
     ignores: bool = True  # honour inline `tfguard:ignore` comments (--no-ignores: audit mode)
+    baseline: Path | None = None  # accepted findings: only new ones fail
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     resources: int = 0
+    fixed: list[tuple[str, str, str]] = field(default_factory=list)  # baseline entries no longer found
 
 
 def _shown_root(target: Path) -> Path:
@@ -158,6 +160,10 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
         if options.ignores and loaded.shown_root is not None:
             findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
         report.findings.extend(findings)
+    if options.baseline is not None:
+        from tfguard.baseline import apply, load
+
+        report.findings, report.fixed = apply(report.findings, load(options.baseline))
     return report
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from tfguard.model import Finding, Status
 from tfguard.run import Report
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
 
 
 def shown(report: Report, include_passed: bool) -> list[Finding]:
@@ -21,6 +21,12 @@ def renderer(name: str) -> Callable[[Report, bool], str]:
         from tfguard.report.json_format import render
     elif name == "sarif":
         from tfguard.report.sarif import render
+    elif name == "junit":
+        from tfguard.report.junit import render
+    elif name == "markdown":
+        from tfguard.report.markdown import render
+    elif name == "html":
+        from tfguard.report.html import render
     else:
         raise KeyError(name)
     return render

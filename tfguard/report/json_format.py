@@ -41,6 +41,7 @@ def render(report: Report, include_passed: bool = False) -> str:
             "diagnostics": len(report.diagnostics),
         },
         "findings": [finding_dict(f) for f in shown(report, include_passed)],
+        "baseline_fixed": [{"id": i, "resource": a, "fingerprint": fp} for i, a, fp in report.fixed],
         "diagnostics": [
             {"file": d.file, "line": d.line, "severity": d.severity, "message": d.message}
             for d in report.diagnostics

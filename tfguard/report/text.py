@@ -32,6 +32,8 @@ def render(report: Report, include_passed: bool = False) -> str:
         out.append("")
     for d in report.diagnostics:
         out.append(f"{d}")
+    for cid, address, _ in report.fixed:
+        out.append(f"fixed since the baseline: {cid} {address}")
     fails = sum(f.status is Status.FAIL and not f.suppressed for f in report.findings)
     suppressed = sum(f.suppressed for f in report.findings)
     unknown = sum(f.status is Status.UNKNOWN for f in report.findings)

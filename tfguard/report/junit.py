@@ -1,0 +1,90 @@
+"""JUnit XML for CI dashboards.
+
+One <testsuite> per check ("TG101 s3-encryption-configured"), one <testcase> per
+check x resource result (classname = check id, name = resource address, file and
+line when known). FAIL is a <failure> (type = severity, body = remediation),
+UNKNOWN and suppressed results are <skipped>, PASS is a plain test case. Input
+problems form the suite "tfguard input", one <error> each.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from tfguard.model import Diagnostic, Finding, Status
+from tfguard.run import Report
+
+INPUT_SUITE = "tfguard input"
+
+# Characters XML 1.0 cannot carry at all, escaped or not: C0 controls other than
+# tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML can hold: characters XML forbids become U+FFFD. Markup
+    characters (`<`, `&`, quotes) are left as they are: ElementTree escapes them."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _element(tag: str, attrs: dict[str, str], text: str = "") -> ET.Element:
+    el = ET.Element(tag, {k: xml_safe(v) for k, v in attrs.items()})
+    if text:
+        el.text = xml_safe(text)
+    return el
+
+
+def _case(f: Finding) -> ET.Element:
+    attrs = {"classname": f.check_id, "name": f.address}
+    if f.location is not None:
+        attrs["file"] = f.location.file
+        attrs["line"] = str(f.location.start_line)
+    case = _element("testcase", attrs)
+    if f.suppressed and f.status is not Status.PASS:
+        reason = f.justification or "(no reason given)"
+        case.append(_element("skipped", {"message": f"suppressed ({reason}): {f.status.value}: {f.message}"}))
+    elif f.status is Status.FAIL:
+        case.append(_element("failure", {"message": f.message, "type": f.severity}, f.remediation))
+    elif f.status is Status.UNKNOWN:
+        case.append(_element("skipped", {"message": f.message}))
+    return case
+
+
+def _suite(name: str, cases: list[ET.Element]) -> ET.Element:
+    def count(tag: str) -> int:
+        return sum(c.find(tag) is not None for c in cases)
+
+    suite = _element("testsuite", {
+        "name": name, "tests": str(len(cases)), "failures": str(count("failure")),
+        "errors": str(count("error")), "skipped": str(count("skipped")),
+    })
+    suite.extend(cases)
+    return suite
+
+
+def _input_case(d: Diagnostic) -> ET.Element:
+    case = _element("testcase", {"classname": INPUT_SUITE, "name": f"{d.file}:{d.line}", "file": d.file,
+                                 "line": str(d.line)})
+    case.append(_element("error", {"message": d.message, "type": d.severity}, str(d)))
+    return case
+
+
+def render(report: Report, include_passed: bool = False) -> str:
+    """`include_passed` is accepted for the common interface; a JUnit report always lists what passed."""
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        by_check[f.check_id].append(f)
+    names = {c.id: f"{c.id} {c.slug}" for c in report.checks}
+    for f in report.findings:  # results of a check the report does not list still count
+        names.setdefault(f.check_id, f"{f.check_id} {f.slug}")
+    suites = [_suite(name, [_case(f) for f in by_check.get(check_id, [])]) for check_id, name in names.items()]
+    if report.diagnostics:
+        suites.append(_suite(INPUT_SUITE, [_input_case(d) for d in report.diagnostics]))
+    root = _element("testsuites", {"name": "tfguard"})
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    root.extend(suites)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

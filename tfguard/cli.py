@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from tfguard import __version__
 from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError
@@ -23,18 +24,32 @@ def _ids(values: list[str] | None) -> frozenset[str]:
     return frozenset(x.strip() for v in values or [] for x in v.split(",") if x.strip())
 
 
-def check_command(
-    paths: list[Path], fmt: str, output: Path | None, fail_on: str, only: list[str] | None,
-    skip: list[str] | None, strict: bool, checks_dir: list[Path] | None, source: Path | None,
-    include_passed: bool, var_files: list[Path] | None = None, variables: list[str] | None = None,
-    allow_outside_root: bool = False, max_instances: int = 10_000, profile: str = "",
-    classification_tag: str = "DataClassification", frameworks: list[str] | None = None,
-    cache: bool = True, ignores: bool = True, baseline: Path | None = None,
-) -> int:
+DEFAULTS: dict[str, Any] = {
+    "fmt": "text", "output": None, "fail_on": "low", "only": None, "skip": None, "strict": False,
+    "checks_dir": None, "source": None, "include_passed": False, "var_file": None, "var": None,
+    "allow_outside_root": False, "max_instances": 10_000, "profile": "", "classification_tag": "DataClassification",
+    "framework": None, "no_cache": False, "no_ignores": False, "baseline": None, "severity": None,
+    "exclude": None, "trust_config": False,
+}
+
+
+def _merged(paths: list[Path], given: dict[str, Any]) -> dict[str, Any]:
+    """Defaults < configuration file < options given on the command line."""
+    from tfguard import config
+
+    path, data = config.find(paths)
+    from_file = config.options_from(path, data, bool(given.get("trust_config")))
+    explicit = {k: v for k, v in given.items() if v is not None and v != DEFAULTS.get(k)}
+    return {**DEFAULTS, **from_file, **explicit}
+
+
+def check_command(paths: list[Path], given: dict[str, Any]) -> int:
     from tfguard.model import SEVERITIES, Status
     from tfguard.report import FORMATS, renderer
     from tfguard.run import Options, run
 
+    a = _merged(paths, given)
+    fmt, fail_on, profile, max_instances = a["fmt"], a["fail_on"], a["profile"], a["max_instances"]
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
@@ -43,11 +58,16 @@ def check_command(
         raise UsageError(f"unknown --profile {profile!r}; the only profile is 'baseline'")
     if max_instances < 1:
         raise UsageError("--max-instances must be at least 1")
-    options = Options(only=_ids(only), skip=_ids(skip), checks_dirs=tuple(checks_dir or ()), source=source,
-                      var_files=tuple(var_files or ()), variables=tuple(variables or ()),
-                      allow_outside_root=allow_outside_root, max_instances=max_instances, profile=profile,
-                      classification_tag=classification_tag, frameworks=_ids(frameworks), cache=cache,
-                      ignores=ignores, baseline=baseline)
+    severity = {str(k): str(v) for k, v in (a["severity"] or {}).items()}
+    if any(v not in SEVERITIES for v in severity.values()):
+        raise UsageError(f"severity overrides must be one of {', '.join(SEVERITIES)}")
+    options = Options(only=_ids(a["only"]), skip=_ids(a["skip"]), checks_dirs=tuple(a["checks_dir"] or ()),
+                      source=a["source"], var_files=tuple(a["var_file"] or ()), variables=tuple(a["var"] or ()),
+                      allow_outside_root=a["allow_outside_root"], max_instances=max_instances, profile=profile,
+                      classification_tag=a["classification_tag"], frameworks=_ids(a["framework"]),
+                      cache=not a["no_cache"], ignores=not a["no_ignores"], baseline=a["baseline"],
+                      severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()))
+    output, include_passed, strict = a["output"], a["include_passed"], a["strict"]
     report = run(paths, options)
     text = renderer(fmt)(report, include_passed)
     if output is not None:
@@ -124,9 +144,9 @@ def _app() -> object:
     @app.command("check", epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
     def _check(
         paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
-        fmt: str = typer.Option("text", "--format", "-f", help="text, json or sarif."),
+        fmt: str = typer.Option(None, "--format", "-f", show_default="text", help="text, json, sarif, junit, markdown or html."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
-        fail_on: str = typer.Option("low", "--fail-on", help="Lowest severity that fails: low, medium, high, critical."),
+        fail_on: str = typer.Option(None, "--fail-on", show_default="low", help="Lowest severity that fails: low, medium, high, critical."),
         only: list[str] | None = typer.Option(None, "--checks", help="Run only these ids/slugs (comma-separated)."),
         skip: list[str] | None = typer.Option(None, "--skip-checks", help="Do not run these ids/slugs."),
         strict: bool = typer.Option(False, "--strict", help="UNKNOWN results fail too."),
@@ -137,20 +157,21 @@ def _app() -> object:
         var: list[str] | None = typer.Option(None, "--var", help="Root variable NAME=VALUE (repeatable)."),
         allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
                                                 help="Follow local module sources outside the scanned directory."),
-        max_instances: int = typer.Option(10_000, "--max-instances", help="Limit of count/for_each instances per block."),
-        profile: str = typer.Option("", "--profile", help="'baseline' runs account-level checks without an anchor."),
-        classification_tag: str = typer.Option("DataClassification", "--classification-tag",
+        max_instances: int = typer.Option(None, "--max-instances", show_default="10000",
+                                          help="Limit of count/for_each instances per block."),
+        profile: str = typer.Option(None, "--profile", help="'baseline' runs account-level checks without an anchor."),
+        classification_tag: str = typer.Option(None, "--classification-tag", show_default="DataClassification",
                                                help="Tag key that holds the data classification."),
         framework: list[str] | None = typer.Option(None, "--framework",
                                                    help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again; do not use the parse cache."),
         no_ignores: bool = typer.Option(False, "--no-ignores", help="Audit mode: report suppressed findings as if unsuppressed."),
         baseline: Path | None = typer.Option(None, "--baseline", help="Only findings not in this baseline file fail."),
+        trust_config: bool = typer.Option(False, "--trust-config", help="Allow checks-dir from a configuration file."),
     ) -> None:
-        raise typer.Exit(check_command(paths, fmt, output, fail_on, only, skip, strict, checks_dir,
-                                       source, include_passed, var_file, var, allow_outside_root, max_instances,
-                                       profile, classification_tag, framework, not no_cache, not no_ignores,
-                                       baseline))
+        given = dict(locals())
+        del given["paths"]
+        raise typer.Exit(check_command(paths, given))
 
     @app.command("list-checks")
     def _list(

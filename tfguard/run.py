@@ -27,6 +27,8 @@ class Options:
     cache: bool = True  # reuse parsed files from the user's cache directory
     ignores: bool = True  # honour inline `tfguard:ignore` comments (--no-ignores: audit mode)
     baseline: Path | None = None  # accepted findings: only new ones fail
+    severity: tuple[tuple[str, str], ...] = ()  # (check id or slug, severity) overrides from configuration
+    exclude: tuple[str, ...] = ()  # glob patterns of paths (relative to the target) not to scan
 
 
 @dataclass
@@ -76,9 +78,24 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
     loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances,
                                                   options.cache))
     dirs = module_dirs(directory) if recursive else [directory]
+    if options.exclude:
+        dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]
     loader.load(dirs)
     first = next((loc for d in dirs if (loc := _first_file(d, shown)) is not None), None)
     return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values, first, shown)
+
+
+def excluded(path: Path, base: Path, patterns: tuple[str, ...]) -> bool:
+    """A path matches when it, or one of its parent folders, matches a pattern (relative to base)."""
+    import fnmatch
+
+    try:
+        rel = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return False
+    parts = rel.split("/")
+    candidates = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatch(c, p.rstrip("/")) for c in candidates for p in patterns)
 
 
 def load_target(target: Path, options: Options) -> Loaded:
@@ -140,6 +157,8 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     from tfguard.graph import ResourceGraph
 
     checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip), set(options.frameworks))
+    overrides = dict(options.severity)
+    checks = [replace(c, severity=overrides.get(c.id, overrides.get(c.slug, c.severity))) for c in checks]
     report = Report(checks=checks)
     for target in _targets(targets):
         if options.source is not None and not options.source.is_dir():

@@ -10,6 +10,7 @@ Exit codes:
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,15 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
                       cache=not a["no_cache"], ignores=not a["no_ignores"], baseline=a["baseline"],
                       severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()))
     output, include_passed, strict = a["output"], a["include_passed"], a["strict"]
-    report = run(paths, options)
+    from tfguard.terminal import Progress, colourise, use_colour
+
+    started = time.monotonic()
+    with Progress(enabled=fmt == "text" and output is None and sys.stdout.isatty()):
+        report = run(paths, options)
+    report.seconds = time.monotonic() - started
     text = renderer(fmt)(report, include_passed)
+    if fmt == "text" and output is None and use_colour(sys.stdout):
+        text = colourise(text)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")

@@ -38,6 +38,8 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     resources: int = 0
     fixed: list[tuple[str, str, str]] = field(default_factory=list)  # baseline entries no longer found
+    files: int = 0  # distinct source files the findings and resources come from
+    seconds: float = 0.0
 
 
 def _shown_root(target: Path) -> Path:
@@ -173,6 +175,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
             for d in loaded.diagnostics)
         report.resources += len(loaded.resources)
+        report.files += len({r.location.file for r in loaded.resources if r.location is not None})
         ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
                       loaded.root_location)
         findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx)]

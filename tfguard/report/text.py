@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tfguard.model import Finding, Status
+from tfguard.model import SEVERITIES, Finding, Status
 from tfguard.report import shown
 from tfguard.run import Report
 
@@ -38,8 +38,13 @@ def render(report: Report, include_passed: bool = False) -> str:
     suppressed = sum(f.suppressed for f in report.findings)
     unknown = sum(f.status is Status.UNKNOWN for f in report.findings)
     passed = sum(f.status is Status.PASS for f in report.findings)
+    by_severity = ", ".join(
+        f"{n} {sev}" for sev in reversed(SEVERITIES)
+        if (n := sum(f.severity == sev and f.status is Status.FAIL and not f.suppressed for f in report.findings))
+    )
     out.append(
-        f"{fails} failed, {unknown} unknown, {passed} passed, {suppressed} suppressed; "
-        f"{report.resources} resources, {len(report.checks)} checks, {len(report.diagnostics)} input problems"
+        f"{fails} failed{f' ({by_severity})' if by_severity else ''}, {unknown} unknown, {passed} passed, "
+        f"{suppressed} suppressed; {report.files} files, {report.resources} resources, {len(report.checks)} checks, "
+        f"{len(report.diagnostics)} input problems" + (f", {report.seconds:.1f}s" if report.seconds else "")
     )
     return "\n".join(out) + "\n"

@@ -4,6 +4,11 @@ Edges point from the referring resource to the one it references and carry
 the attribute path in the referrer (`rule.apply_server_side_encryption_by_default.kms_master_key_id`).
 Links that are not references (equal literal bucket names, equal resolved
 ARNs in a plan) are added here too, so checks never search for them.
+
+Edges are kept in adjacency indexes built once; `ResourceGraph.g` gives the
+same graph as a networkx MultiDiGraph on demand. Importing networkx costs
+about 0.2 s, most of a small pre-commit run, so a scan only pays it when
+something asks for the networkx view.
 """
 
 from __future__ import annotations
@@ -24,21 +29,28 @@ LINK_ATTRS = (
     "replicate_source_db", "db_instance_identifier", "db_cluster_identifier", "source_db_snapshot_identifier",
     "volume_id", "source_snapshot_id", "s3_bucket_name", "global_table_arn", "source_db_instance_arn",
     "plan_id", "detector_id", "recorder_name", "policy_id", "target_id", "kms_key_id", "kms_key_arn",
+    "source_db_cluster_snapshot_identifier",
+    "target_bucket",
 )
 # Nested arguments that name another resource by identity (bucket ARN, vault name...).
 NESTED_LINK_ATTRS = (
     "rule.destination.bucket", "replication_configuration.rules.destination.bucket",
     "rule.target_vault_name", "rule.copy_action.destination_vault_arn",
+    "logging.target_bucket",
+    "rule.destination.encryption_configuration.replica_kms_key_id", "replication_configuration.rules.destination.replica_kms_key_id",
 )
-IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluster_identifier")
+IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluster_identifier",
+                  "db_snapshot_identifier", "target_db_snapshot_identifier", "db_cluster_snapshot_identifier",
+                  "target_db_cluster_snapshot_identifier")
 
 
 class ResourceGraph:
     def __init__(self, resources: Iterable[Resource]) -> None:
-        import networkx as nx
-
         self.resources: list[Resource] = list(resources)
-        self.g: Any = nx.MultiDiGraph()
+        self._out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # src -> [(dst, via, by)]
+        self._in: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # dst -> [(src, via, by)]
+        self._keys: set[tuple[str, str, str]] = set()
+        self._nx: Any = None
         self.by_address: dict[str, Resource] = {}
         self._by_base: dict[str, list[Resource]] = defaultdict(list)
         self._by_config: dict[str, list[Resource]] = defaultdict(list)
@@ -48,15 +60,21 @@ class ResourceGraph:
             self._by_base[res.base].append(res)
             self._by_config[_config_base(res.base)].append(res)
             self._by_type[res.type if res.mode == "managed" else f"data.{res.type}"].append(res)
-            self.g.add_node(res.address, resource=res)
         for res in self.resources:
             for ref in res.refs:
                 for target in self._instances(ref, res):
                     if target is not res:
-                        self.g.add_edge(res.address, target.address, key=ref.attr, via=ref.attr, by="reference")
+                        self._add(res.address, target.address, ref.attr, "reference")
         self._link_by_value()
 
     # -- building -------------------------------------------------------------
+
+    def _add(self, src: str, dst: str, via: str, by: str) -> None:
+        if (src, dst, via) in self._keys:
+            return
+        self._keys.add((src, dst, via))
+        self._out[src].append((dst, via, by))
+        self._in[dst].append((src, via, by))
 
     def _instances(self, ref: Ref, referrer: Resource) -> list[Resource]:
         found = self._by_base.get(ref.target) or self._by_config.get(_config_base(ref.target)) or []
@@ -84,8 +102,8 @@ class ResourceGraph:
                 if not isinstance(value, str) or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue
                 for target in identities.get(value, ()):
-                    if target is not res and not self.g.has_edge(res.address, target.address, key=attr):
-                        self.g.add_edge(res.address, target.address, key=attr, via=attr, by="value")
+                    if target is not res:
+                        self._add(res.address, target.address, attr, "value")
 
     # -- queries --------------------------------------------------------------
 
@@ -95,20 +113,42 @@ class ResourceGraph:
     def referrers(self, res: Resource, types: Iterable[str] = (), via: str | None = None) -> list[Resource]:
         wanted = set(types)
         out: list[Resource] = []
-        for src, _, data in self.g.in_edges(res.address, data=True):
+        for src, edge_via, _ in self._in.get(res.address, ()):
             other = self.by_address[src]
-            if (not wanted or other.type in wanted) and (via is None or data["via"] == via) and other not in out:
+            if (not wanted or other.type in wanted) and (via is None or edge_via == via) and other not in out:
                 out.append(other)
         return out
 
     def targets(self, res: Resource, via: str | None = None, types: Iterable[str] = ()) -> list[Resource]:
         wanted = set(types)
         out: list[Resource] = []
-        for _, dst, data in self.g.out_edges(res.address, data=True):
+        for dst, edge_via, _ in self._out.get(res.address, ()):
             other = self.by_address[dst]
-            if (not wanted or other.type in wanted) and (via is None or data["via"] == via) and other not in out:
+            if (not wanted or other.type in wanted) and (via is None or edge_via == via) and other not in out:
                 out.append(other)
         return out
+
+    def edges(self) -> list[tuple[str, str, str, dict[str, str]]]:
+        """Every edge as (referrer, referenced, attribute path, {"via", "by"})."""
+        return [(src, dst, via, {"via": via, "by": by}) for src, items in self._out.items() for dst, via, by in items]
+
+    @property
+    def g(self) -> Any:
+        """The graph as a networkx MultiDiGraph, built on first use.
+
+        Checks query the indexes above; networkx (about 0.2 s to import) is
+        only loaded for graph algorithms and exports that want it.
+        """
+        if self._nx is None:
+            import networkx as nx
+
+            graph = nx.MultiDiGraph()
+            for res in self.resources:
+                graph.add_node(res.address, resource=res)
+            for src, dst, via, data in self.edges():
+                graph.add_edge(src, dst, key=via, **data)
+            self._nx = graph
+        return self._nx
 
     def has_reference(self, res: Resource, via: str) -> bool:
         """True when the attribute references configuration objects (even unresolved ones)."""

@@ -147,3 +147,33 @@ def test_user_checks_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_demo_has_findings() -> None:
     assert main(["check", str(DEMO)]) == 1
+
+
+def test_each_root_module_is_its_own_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two root folders may use the same addresses; one's linked settings never cover the other."""
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "legacy" / "main.tf").write_text('resource "aws_s3_bucket" "records" {\n  bucket = "a"\n}\n',
+                                                 encoding="utf-8")
+    (tmp_path / "new" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "records" {\n  bucket = "b"\n}\n'
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "s" {\n  bucket = aws_s3_bucket.records.id\n'
+        '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "AES256"\n    }\n  }\n}\n',
+        encoding="utf-8")
+    assert main(["check", str(tmp_path), "--checks", "TG101", "--include-passed", "--format", "json"]) == 1
+    got = {(f["file"], f["status"]) for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert got == {("legacy/main.tf", "fail"), ("new/main.tf", "pass")}
+
+
+def test_tfvars_file_stands_for_its_folder(tmp_path: Path) -> None:
+    _tf(tmp_path, 'variable "rotate" {\n  default = true\n}\nresource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("rotate = false\n", encoding="utf-8")
+    assert main(["check", str(tmp_path / "terraform.tfvars"), "--checks", "TG301"]) == 1
+
+
+def test_graph_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", str(FIXTURES / "checks" / "TG101" / "good_linked_by_id"), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["edges"] == [{"from": "aws_s3_bucket_server_side_encryption_configuration.logs",
+                             "to": "aws_s3_bucket.logs", "via": "bucket", "by": "reference"}]
+    assert main(["graph", str(FIXTURES / "demo"), "--format", "png"]) == 2

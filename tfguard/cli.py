@@ -126,6 +126,20 @@ def baseline_command(paths: list[Path], output: Path) -> int:
     return EXIT_INPUT if any(d.severity == "error" for d in report.diagnostics) else EXIT_OK
 
 
+def graph_command(path: Path, fmt: str) -> int:
+    """The resource graph with its labelled edges, for Graphviz or tools."""
+    from tfguard.graph import ResourceGraph
+    from tfguard.graph_export import render_graph
+    from tfguard.run import Options, _targets, load_target
+
+    if fmt not in ("dot", "json"):
+        raise UsageError(f"unknown graph format {fmt!r}; choose dot or json")
+    groups = [g for target in _targets([path]) for g in load_target(target, Options())]
+    resources = [r for g in groups for r in g.resources]
+    sys.stdout.write(render_graph(ResourceGraph(resources), fmt))
+    return EXIT_OK
+
+
 def explain_command(check_id: str, checks_dir: list[Path] | None) -> int:
     from tfguard.docs import render_check
     from tfguard.engine import load_checks
@@ -197,6 +211,13 @@ def _app() -> object:
         output: Path = typer.Option(Path(".tfguard-baseline.json"), "--output", "-o", help="Baseline file to write."),
     ) -> None:
         raise typer.Exit(baseline_command(paths, output))
+
+    @app.command("graph")
+    def _graph(
+        path: Path = typer.Argument(..., help="A directory or plan JSON file."),
+        fmt: str = typer.Option("dot", "--format", "-f", help="dot or json."),
+    ) -> None:
+        raise typer.Exit(graph_command(path, fmt))
 
     @app.command("explain")
     def _explain(

@@ -71,7 +71,7 @@ def _first_file(directory: Path, shown: Path) -> Location | None:
     return Location(relative(files[0], shown), 1, 1) if files else None
 
 
-def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> Loaded:
+def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> list[Loaded]:
     from tfguard.load.files import module_dirs
     from tfguard.load.modules import Loader, LoadOptions
     from tfguard.load.variables import VarInputs
@@ -83,8 +83,12 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
     if options.exclude:
         dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]
     loader.load(dirs)
-    first = next((loc for d in dirs if (loc := _first_file(d, shown)) is not None), None)
-    return Loaded(loader.resources, loader.diagnostics, loader.sensitive_values, first, shown)
+    groups = [Loaded(resources, [], loader.sensitive_values, _first_file(root, shown), shown)
+              for root, resources in loader.roots]
+    if not groups:
+        groups = [Loaded([], [], loader.sensitive_values, None, shown)]
+    groups[0].diagnostics = loader.diagnostics
+    return groups
 
 
 def excluded(path: Path, base: Path, patterns: tuple[str, ...]) -> bool:
@@ -100,13 +104,14 @@ def excluded(path: Path, base: Path, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(c, p.rstrip("/")) for c in candidates for p in patterns)
 
 
-def load_target(target: Path, options: Options) -> Loaded:
+def load_target(target: Path, options: Options) -> list[Loaded]:
+    """One Loaded per root module (a plan is one)."""
     from tfguard.load.files import relative
 
     root = _shown_root(target)
     if target.is_dir():
         return _load_hcl(target, target, root, options, recursive=True)
-    if target.name.endswith((".tf", ".tf.json")):
+    if target.name.endswith(HCL_FILES):
         # A file stands for its module directory (pre-commit passes file names).
         return _load_hcl(target.parent, root, root, options, recursive=False)
     from tfguard.load.plan import load_plan_doc, read_plan
@@ -124,8 +129,12 @@ def load_target(target: Path, options: Options) -> Loaded:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
     first = _first_file(source, _shown_root(source)) if source is not None else None
-    return Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
-                  _shown_root(source) if source is not None else None)
+    return [Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
+                   _shown_root(source) if source is not None else None)]
+
+
+# Files that stand for their folder: configuration and variable files (pre-commit passes them).
+HCL_FILES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 
 
 def _targets(paths: list[Path]) -> list[Path]:
@@ -135,7 +144,7 @@ def _targets(paths: list[Path]) -> list[Path]:
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
-        key = path.resolve().parent if path.name.endswith((".tf", ".tf.json")) else path.resolve()
+        key = path.resolve().parent if path.name.endswith(HCL_FILES) else path.resolve()
         if key not in seen:
             seen.add(key)
             out.append(path)
@@ -155,8 +164,7 @@ def redact(finding: Finding, secrets: set[str]) -> Finding:
 
 
 def run(targets: list[Path], options: Options = Options()) -> Report:
-    from tfguard.engine import load_checks, run_checks, select
-    from tfguard.graph import ResourceGraph
+    from tfguard.engine import load_checks, select
 
     checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip), set(options.frameworks))
     overrides = dict(options.severity)
@@ -166,27 +174,35 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")
         try:
-            loaded = load_target(target, options)
+            groups = load_target(target, options)
         except InputError as exc:
             # One unreadable target is reported; the other targets are still scanned.
             report.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             continue
-        report.diagnostics.extend(
-            d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
-            for d in loaded.diagnostics)
-        report.resources += len(loaded.resources)
-        report.files += len({r.location.file for r in loaded.resources if r.location is not None})
-        ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
-                      loaded.root_location)
-        findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx)]
-        if options.ignores and loaded.shown_root is not None:
-            findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
-        report.findings.extend(findings)
+        for loaded in groups:
+            _check_group(loaded, checks, options, report)
     if options.baseline is not None:
         from tfguard.baseline import apply, load
 
         report.findings, report.fixed = apply(report.findings, load(options.baseline))
     return report
+
+
+def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: Report) -> None:
+    from tfguard.engine import run_checks
+    from tfguard.graph import ResourceGraph
+
+    report.diagnostics.extend(
+        d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
+        for d in loaded.diagnostics)
+    report.resources += len(loaded.resources)
+    report.files += len({r.location.file for r in loaded.resources if r.location is not None})
+    ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
+                  loaded.root_location)
+    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx)]
+    if options.ignores and loaded.shown_root is not None:
+        findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
+    report.findings.extend(findings)
 
 
 def _apply_suppressions(findings: list[Finding], ctx: Context, root: Path, report: Report) -> list[Finding]:

@@ -222,6 +222,7 @@ class Loader:
         self.resources: list[Any] = []
         self.diagnostics: list[Diagnostic] = []
         self.sensitive_values: set[str] = set()
+        self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
         self._parsed: dict[Path, Module] = {}
         self.cache = ParseCache() if self.options.cache else None
 
@@ -250,12 +251,15 @@ class Loader:
         for module in modules:
             if module.directory in called:
                 continue  # scanned through the module calls that use it
+            start = len(self.resources)
             decls = declarations(module.blocks)
             values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
             self.diagnostics.extend(values.diagnostics)
             self.note_sensitive(values.values, values.sensitive)
             ModuleInstance(self, module, "", values.values, {}, (module.directory,),
                            remote_modules(module.directory)).run()
+            # Each root module is its own configuration: its own addresses, its own graph.
+            self.roots.append((module.directory, self.resources[start:]))
 
 
 def _strings(value: Any) -> list[str]:

@@ -12,6 +12,8 @@ from tfguard.docs import render_check
 from tfguard.model import Finding, Location, Status
 from tfguard.run import Report
 
+MAX_TAGS = 20
+MAX_RESULTS = 25_000
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 INFO_URI = "https://github.com/tfguard/tfguard"
@@ -19,7 +21,8 @@ INFO_URI = "https://github.com/tfguard/tfguard"
 
 def _rule(check: Check) -> dict[str, Any]:
     service = check.resource_types[0].split("_")[1] if check.resource_types and "_" in check.resource_types[0] else "account"
-    tags = ["security", "terraform", service, *compliance_tags(check.compliance)]
+    # GitHub accepts at most 20 tags per rule (and shows 10): the general ones first.
+    tags = ["security", "terraform", service, *compliance_tags(check.compliance)][:MAX_TAGS]
     rule: dict[str, Any] = {
         "id": check.id,
         "name": check.slug,
@@ -47,22 +50,25 @@ def _physical(loc: Location | None) -> dict[str, Any]:
 
 def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     level = "note" if f.status is Status.UNKNOWN else LEVELS[f.severity]
+    kind = "account" if f.address == "account" else "resource"
     location = {**_physical(f.location),
-                "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}
+                "logicalLocations": [{"fullyQualifiedName": f.address, "kind": kind}]}
+    linked = [(i, r) for i, r in enumerate(f.related, 1) if r.location is not None]
+    # GitHub links related locations only from `[text](id)` in the message.
+    see = "; ".join(f"[{r.address}]({i})" for i, r in linked)
     result: dict[str, Any] = {
         "ruleId": f.check_id,
         "ruleIndex": rule_index,
         "level": level,
-        "message": {"text": f"{f.address}: {f.message}"},
+        "message": {"text": f"{f.address}: {f.message}" + (f" (see {see})" if see else "")},
         "locations": [location],
-        "partialFingerprints": {"tfguard/v1": f.fingerprint},
+        # Our fingerprint (check id, address, attribute) as GitHub's primary key too:
+        # alerts then survive moved lines and stay apart for count/for_each instances.
+        "partialFingerprints": {"tfguard/v1": f.fingerprint, "primaryLocationLineHash": f.fingerprint},
         "properties": {"status": f.status.value, "severity": f.severity,
                        "security-severity": SECURITY_SEVERITY[f.severity]},
     }
-    related = [
-        {"id": i, "message": {"text": r.address}, **_physical(r.location)}
-        for i, r in enumerate(f.related, 1) if r.location is not None
-    ]
+    related = [{"id": i, "message": {"text": r.address}, **_physical(r.location)} for i, r in linked]
     if related:
         result["relatedLocations"] = related
     if f.suppressed:
@@ -76,11 +82,18 @@ def render(report: Report, include_passed: bool = False) -> str:
     index = {c.id: i for i, c in enumerate(report.checks)}
     results = [_result(f, index[f.check_id]) for f in report.findings
                if f.status is not Status.PASS and f.check_id in index]
+    truncated = len(results) > MAX_RESULTS
+    # GitHub rejects runs of more than 25,000 results: keep the most severe, and say so.
+    results.sort(key=lambda r: (r["properties"]["status"] != "fail", -float(r["properties"]["security-severity"])))
+    results = results[:MAX_RESULTS]
     notifications = [
         {"level": "error" if d.severity == "error" else "warning", "message": {"text": d.message},
          "locations": [_physical(Location(d.file, d.line, d.line))]}
         for d in report.diagnostics
     ]
+    if truncated:
+        notifications.append({"level": "warning", "message": {"text": f"only the {MAX_RESULTS} most severe results "
+                                                                      "are included (GitHub's limit per run)"}})
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "tfguard", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tfguard import __version__
 from tfguard.model import Finding, Location, Status
-from tfguard.report import shown
+from tfguard.report import dumps, shown
 from tfguard.run import Report
 
 SCHEMA_VERSION = 1
@@ -47,4 +46,4 @@ def render(report: Report, include_passed: bool = False) -> str:
             for d in report.diagnostics
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return dumps(doc, len(report.findings))

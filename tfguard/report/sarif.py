@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tfguard import __version__
@@ -10,6 +9,7 @@ from tfguard.check import Check
 from tfguard.compliance import tags as compliance_tags
 from tfguard.docs import render_check
 from tfguard.model import Finding, Location, Status
+from tfguard.report import dumps
 from tfguard.run import Report
 
 MAX_TAGS = 20
@@ -103,4 +103,4 @@ def render(report: Report, include_passed: bool = False) -> str:
                          "toolExecutionNotifications": notifications}],
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2) + "\n"
+    return dumps(doc, len(report.findings))

@@ -1,0 +1,54 @@
+"""TG111 rds-cmk.
+
+Reading: evaluated only where TG110 does not fail (no result for unencrypted
+resources, UNKNOWN when TG110 is UNKNOWN). PASS when the key argument
+(`kms_key_id`; `kms_key_arn` on `aws_neptune_cluster`) is a customer-managed
+key (see tfguard.keys); FAIL when it is unset (the AWS-managed `aws/rds` key,
+also for a `serverless` cluster, which counts as encrypted) or `alias/aws/*`.
+A read replica without its own key uses its source's key (through chains of
+replicas), and the finding then points at the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.check import FAIL, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.storage import RDS_TYPES, rds_cmk, rds_encrypted
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for res in ctx.graph.of_type(*RDS_TYPES):
+        enc = rds_encrypted(ctx.graph, res)
+        if enc.status is FAIL:
+            continue
+        if enc.status is UNKNOWN:
+            at = enc.holder if enc.holder is not None and enc.holder is not res else None
+            yield Result(res, UNKNOWN, f"whether the storage is encrypted is not known: {enc.reason}",
+                         attribute=enc.attribute, at=at, related=enc.related)
+            continue
+        v = rds_cmk(ctx.graph, res)
+        at = v.holder if v.holder is not None and v.holder is not res else None
+        yield Result(res, v.status, v.reason, attribute=v.attribute, at=at, related=v.related)
+
+
+CHECK = Check(
+    id="TG111",
+    slug="rds-cmk",
+    title="Encrypted RDS, DocumentDB and Neptune storage uses a customer-managed KMS key",
+    severity="medium",
+    escalates=True,
+    resource_types=RDS_TYPES,
+    rationale="The AWS-managed aws/rds key cannot be restricted by your key policy, shared with another "
+    "account for snapshot copies, or revoked; a customer-managed key puts the data under your control.",
+    remediation="Set kms_key_id (kms_key_arn for Neptune) to an aws_kms_key you manage; for a read replica, "
+    "set it on the source (same region) or on the replica (cross-region).",
+    evaluate=evaluate,
+    compliance=controls("TG111"),
+    references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html",),
+    bad_example='resource "aws_db_instance" "patients" {\n  identifier        = "patients"\n  engine            = "postgres"\n'
+    '  instance_class    = "db.t3.micro"\n  storage_encrypted = true\n}',
+    good_example='resource "aws_db_instance" "patients" {\n  identifier        = "patients"\n  engine            = "postgres"\n'
+    '  instance_class    = "db.t3.micro"\n  storage_encrypted = true\n  kms_key_id        = aws_kms_key.rds.arn\n}',
+)

@@ -1,0 +1,109 @@
+"""TG305 kms-key-region-match.
+
+Reading: every KMS key argument of a managed resource (`kms_key_id`,
+`kms_key_arn`, `kms_master_key_id`, `replica_kms_key_id`, nested ones such as
+`server_side_encryption.kms_key_arn`, and any other argument that references
+a key) is compared with the region where the key is used. The key's region is
+the region of the provider configuration that creates the referenced
+`aws_kms_key` / `aws_kms_replica_key` / `aws_kms_alias` (aliases and
+`providers = {}` into modules resolved), the region of the provider that reads
+a `data "aws_kms_key"` (or the region field of the ARN it names), or the
+region field of a literal key or alias ARN. A literal key id or alias name is
+looked up in the region where it is used: PASS. The region of use is the
+resource's own, except S3 `replica_kms_key_id` (the rule's destination
+bucket) and DynamoDB `replica.kms_key_arn` (that replica's `region_name`).
+FAIL when the regions differ. A key created by the same provider
+configuration as the resource that uses it is in the same region even when
+that region is not known statically (a `region = var.x` without a value, or
+no provider block at all): PASS. Otherwise UNKNOWN when the key or a region
+cannot be resolved (a destination bucket outside the configuration, a
+provider whose region is not known, a key from an unset variable). Resources without a key argument
+give no result; resources that manage keys (keys, replica keys, aliases, key
+policies, grants) are not subjects. An
+`aws_s3_bucket_server_side_encryption_configuration` or
+`aws_s3_bucket_replication_configuration` is reported on the bucket it
+configures, pointing at the argument in the configuration resource. One
+result per subject: FAIL if any of its key arguments fails, else UNKNOWN if
+any is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.access import KeyUse, compare, key_subject, key_uses
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, Status
+
+
+def _key_name(use: KeyUse) -> str:
+    if use.key is not None:
+        return use.key.address
+    return f"key {use.literal}" if use.literal else "the key"
+
+
+def _message(status: Status, use: KeyUse) -> str:
+    if status is FAIL:
+        return (f"{use.attribute} uses {_key_name(use)} in {use.key_region}, "
+                f"but {use.where} is in {use.use_region}")
+    if status is UNKNOWN:
+        for value in (use.key_region, use.use_region):
+            reason = getattr(value, "reason", "")
+            if reason:
+                return f"the region of {use.attribute} cannot be compared: {reason}"
+        return f"the region of {use.attribute} cannot be compared"
+    if use.key_region is None:
+        return f"{use.attribute} names a key id or alias, looked up in the region where it is used"
+    if not isinstance(use.key_region, str):
+        return (f"{use.attribute} uses {_key_name(use)}, created by the same provider configuration "
+                f"as {use.where}")
+    return f"{use.attribute} uses {_key_name(use)} in {use.key_region}, the region of {use.where}"
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    subjects: dict[str, tuple[Resource, list[KeyUse]]] = {}
+    for res in ctx.graph.resources:
+        uses = key_uses(ctx.graph, res)
+        if uses:
+            subject = key_subject(ctx.graph, res)
+            subjects.setdefault(subject.address, (subject, []))[1].extend(uses)
+    for subject, uses in subjects.values():
+        verdicts = [(compare(u), u) for u in uses]
+        status, use = next(((s, u) for wanted in (FAIL, UNKNOWN, PASS) for s, u in verdicts if s is wanted))
+        related: list[Resource] = []
+        for _, u in verdicts:
+            for r in ((u.holder,) if u.holder is not subject else ()) + ((u.key,) if u.key else ()) + u.related:
+                if r not in related and r is not use.holder:
+                    related.append(r)
+        message = _message(status, use)
+        if status is PASS and len(uses) > 1:
+            message = f"all {len(uses)} KMS key arguments use keys of the region where they are used"
+        yield Result(subject, status, message, attribute=use.attribute,
+                     at=use.holder if use.holder is not subject else None, related=tuple(related))
+
+
+CHECK = Check(
+    id="TG305",
+    slug="kms-key-region-match",
+    title="KMS key is in the region of the resource that uses it",
+    severity="high",
+    # Any resource with a KMS key argument; these are the common ones.
+    resource_types=("aws_s3_bucket", "aws_dynamodb_table", "aws_ebs_volume", "aws_db_instance", "aws_rds_cluster",
+                    "aws_sqs_queue", "aws_sns_topic", "aws_cloudwatch_log_group", "aws_secretsmanager_secret",
+                    "aws_cloudtrail", "aws_backup_vault", "aws_kinesis_stream", "aws_efs_file_system"),
+    rationale="KMS keys are regional: a resource cannot encrypt with a key from another region, so the "
+    "apply fails or the data ends up under a key (or no key) the design did not intend; replicas "
+    "need a key in the replica's region.",
+    remediation="Use a key created by the provider configuration of the resource's region (for replicas, the "
+    "destination's region), e.g. an aws_kms_replica_key of a multi-region key.",
+    evaluate=evaluate,
+    compliance=controls("TG305"),
+    references=("https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html",),
+    bad_example='resource "aws_kms_key" "west" {\n  provider = aws.west\n}\n\n'
+    'resource "aws_sqs_queue" "orders" {\n  name              = "orders"  # default provider: us-east-1\n'
+    '  kms_master_key_id = aws_kms_key.west.arn\n}',
+    good_example='resource "aws_kms_key" "east" {}\n\n'
+    'resource "aws_sqs_queue" "orders" {\n  name              = "orders"\n'
+    '  kms_master_key_id = aws_kms_key.east.arn\n}',
+)

@@ -1,0 +1,122 @@
+"""TG405 scp-protects-audit (baseline, account-level).
+
+Reading: evaluated only when the configuration (any module) holds an
+`aws_organizations_organization`; without one there is no result, even with
+`--profile baseline`. One result for the account (logical location
+`account`). PASS when some `aws_organizations_policy` of type
+`SERVICE_CONTROL_POLICY` (unset `type` is the provider's
+`SERVICE_CONTROL_POLICY`) is attached (an
+`aws_organizations_policy_attachment` whose `policy_id` references it or
+names its id; any target counts) and its `content` has a Deny statement
+covering `cloudtrail:StopLogging` or `cloudtrail:DeleteTrail` (directly, by
+a wildcard such as `cloudtrail:*`, or by a NotAction that leaves it in;
+conditions such as a break-glass role exemption do not matter). Otherwise
+FAIL, pointing at what to edit: the content of an attached SCP that denies
+neither action, an SCP that denies them but is not attached, else the
+organization. A type or content not known statically gives UNKNOWN unless
+another SCP passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from tfguard.access import judged_policy
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, Status, is_unknown
+from tfguard.policy import Statement, grants
+
+SCP = "SERVICE_CONTROL_POLICY"
+PROTECTED = ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail")
+
+
+def _denies(st: Statement) -> bool | None:
+    if is_unknown(st.effect):
+        return None
+    if not isinstance(st.effect, str) or st.effect.lower() != "deny":
+        return False
+    found = [grants(st, action) for action in PROTECTED]
+    return True if any(found) else (None if None in found else False)
+
+
+def denies_trail_tampering(ctx: Context, policy: Resource) -> bool | None:
+    statements, _ = judged_policy(ctx.graph, policy, "content")
+    if statements is None:
+        return False
+    if is_unknown(statements):
+        return None
+    found = [_denies(st) for st in statements]  # type: ignore[union-attr]
+    return True if any(found) else (None if None in found else False)
+
+
+def _subject(ctx: Context, holder: Resource) -> Resource:
+    """The account, located at the resource to edit (with its argument locations)."""
+    return replace(ctx.account(holder), attr_locations=dict(holder.attr_locations))
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    orgs = ctx.graph.of_type("aws_organizations_organization")
+    if not orgs:
+        return
+    org = orgs[0]
+    verdicts: list[tuple[Status, Resource, str, str, tuple[Resource, ...]]] = []
+    for policy in ctx.graph.of_type("aws_organizations_policy"):
+        ptype = policy.values.get("type")
+        if ptype is not None and not is_unknown(ptype) and ptype != SCP:
+            continue
+        attachments = tuple(ctx.graph.referrers(policy, types=("aws_organizations_policy_attachment",),
+                                                via="policy_id"))
+        denies = denies_trail_tampering(ctx, policy)
+        name = policy.address
+        if attachments and denies and not is_unknown(ptype):
+            verdicts.append((PASS, policy, "content", f"attached service control policy {name} denies "
+                             "cloudtrail:StopLogging or cloudtrail:DeleteTrail", attachments))
+        elif attachments and denies is False:
+            verdicts.append((FAIL, policy, "content", f"attached service control policy {name} denies neither "
+                             "cloudtrail:StopLogging nor cloudtrail:DeleteTrail", attachments))
+        elif not attachments and denies is not False:
+            verdicts.append((FAIL, policy, "", f"{name} denies stopping or deleting trails but no "
+                             "aws_organizations_policy_attachment attaches it", ()))
+        elif attachments:
+            what = "type" if is_unknown(ptype) and denies else "content"
+            verdicts.append((UNKNOWN, policy, what, f"the {what} of {name} is not known statically", attachments))
+    for wanted in (PASS, UNKNOWN):
+        for status, holder, attr, message, related in verdicts:
+            if status is wanted:
+                yield Result(_subject(ctx, holder), status, message, attribute=attr, related=(org, *related))
+                return
+    fails = [v for v in verdicts if v[0] is FAIL]
+    fails.sort(key=lambda v: v[2] != "content")  # an attached policy to extend first
+    if fails:
+        _, holder, attr, message, related = fails[0]
+        yield Result(_subject(ctx, holder), FAIL, message, attribute=attr, related=(org, *related))
+        return
+    yield Result(_subject(ctx, org), FAIL, "no attached service control policy denies cloudtrail:StopLogging "
+                 "or cloudtrail:DeleteTrail")
+
+
+CHECK = Check(
+    id="TG405",
+    slug="scp-protects-audit",
+    title="A service control policy stops member accounts from disabling CloudTrail",
+    severity="low",
+    baseline=True,
+    resource_types=("aws_organizations_policy",),
+    rationale="Without an SCP, an administrator of a member account (or an attacker with its credentials) can "
+    "stop or delete the trail and act without an audit record.",
+    remediation="Attach an aws_organizations_policy of type SERVICE_CONTROL_POLICY that denies "
+    "cloudtrail:StopLogging and cloudtrail:DeleteTrail to the organization root or the OUs.",
+    evaluate=evaluate,
+    compliance=controls("TG405"),
+    references=("https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",),
+    bad_example='resource "aws_organizations_organization" "org" {\n'
+    '  enabled_policy_types = ["SERVICE_CONTROL_POLICY"]\n}',
+    good_example='resource "aws_organizations_policy" "protect_audit" {\n  name    = "protect-audit"\n'
+    '  content = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{ Effect = "Deny",\n'
+    '      Action = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], Resource = "*" }]\n  })\n}\n\n'
+    'resource "aws_organizations_policy_attachment" "root" {\n'
+    '  policy_id = aws_organizations_policy.protect_audit.id\n'
+    '  target_id = aws_organizations_organization.org.roots[0].id\n}',
+)

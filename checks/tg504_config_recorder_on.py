@@ -1,0 +1,96 @@
+"""TG504 config-recorder-on (baseline, account-level).
+
+Reading: the account passes when some `aws_config_configuration_recorder`
+records all supported resource types (`recording_group.all_supported`, true
+when unset or when there is no `recording_group`) and an
+`aws_config_configuration_recorder_status` with `is_enabled = true` is linked
+to it: its `name` references the recorder or equals the recorder's literal
+name (an unset recorder name is the provider's "default"). Otherwise it
+fails, pointing at what to edit: `all_supported`, the status's
+`is_enabled`, the recorder that has no status, or (no recorder at all) the
+account anchor. Values not known statically give UNKNOWN unless another
+recorder passes. One result for the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.audit import account_subject, recorder_statuses
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, Status, is_unknown
+
+
+def _all_supported(recorder: Resource) -> object:
+    values = [g.get("all_supported") if isinstance(g, dict) else g for g in recorder.blocks("recording_group")]
+    if any(v is False for v in values):
+        return False
+    unknown = [v for v in values if is_unknown(v)]
+    return unknown[0] if unknown else True
+
+
+Verdict = tuple[Status, Resource, str, str]  # status, resource to point at, attribute, message
+
+
+def _judge(recorder: Resource, statuses: list[Resource]) -> Verdict:
+    scope = _all_supported(recorder)
+    enabled = [s.values.get("is_enabled") for s in statuses]
+    if scope is False:
+        return FAIL, recorder, "recording_group.all_supported", \
+            f"{recorder.address} does not record all supported resource types"
+    if not statuses:
+        return FAIL, recorder, "", f"no aws_config_configuration_recorder_status turns {recorder.address} on"
+    if not any(v is True or is_unknown(v) for v in enabled):
+        return FAIL, statuses[0], "is_enabled", f"{statuses[0].address} leaves {recorder.address} off"
+    if is_unknown(scope):
+        return UNKNOWN, recorder, "recording_group.all_supported", \
+            f"whether {recorder.address} records all supported types is not known statically"
+    if True not in enabled:
+        holder, value = next((s, v) for s, v in zip(statuses, enabled) if is_unknown(v))
+        return UNKNOWN, holder, "is_enabled", \
+            f"is_enabled of {holder.address} is not known statically: {getattr(value, 'reason', '')}"
+    on = statuses[enabled.index(True)]
+    return PASS, on, "is_enabled", f"{recorder.address} records all supported resource types and {on.address} enables it"
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    recorders = ctx.graph.of_type("aws_config_configuration_recorder")
+    if not recorders:
+        yield Result(account_subject(ctx), FAIL, "no aws_config_configuration_recorder records the account's resources")
+        return
+    verdicts: list[tuple[Verdict, tuple[Resource, ...]]] = []
+    for recorder in recorders:
+        statuses = recorder_statuses(ctx.graph, recorder)
+        verdicts.append((_judge(recorder, statuses), (recorder, *statuses)))
+    for wanted in (PASS, UNKNOWN, FAIL):
+        for (status, holder, attr, message), related in verdicts:
+            if status is wanted:
+                yield Result(account_subject(ctx, holder), status, message, attribute=attr,
+                             related=tuple(r for r in related if r is not holder))
+                return
+
+
+CHECK = Check(
+    id="TG504",
+    slug="config-recorder-on",
+    title="AWS Config records all supported resource types",
+    severity="medium",
+    baseline=True,
+    resource_types=("account",),
+    rationale="AWS Config keeps the configuration history of every resource; without a running recorder "
+    "for all types there is no record of who changed encryption or access settings, or when.",
+    remediation="Add an aws_config_configuration_recorder recording all supported types and an "
+    "aws_config_configuration_recorder_status with is_enabled = true for it.",
+    evaluate=evaluate,
+    compliance=controls("TG504"),
+    references=("https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html",),
+    bad_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
+    '  role_arn = aws_iam_role.config.arn\n  recording_group {\n    all_supported = false\n'
+    '    resource_types = ["AWS::S3::Bucket"]\n  }\n}',
+    good_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
+    '  role_arn = aws_iam_role.config.arn\n}\n\n'
+    'resource "aws_config_configuration_recorder_status" "main" {\n'
+    '  name       = aws_config_configuration_recorder.main.name\n  is_enabled = true\n'
+    '  depends_on = [aws_config_delivery_channel.main]\n}',
+)

@@ -1,0 +1,72 @@
+"""TG505 config-encryption-rules (baseline, account-level).
+
+Reading: applies when the configuration has an
+`aws_config_configuration_recorder`; with none there is no result (TG504
+reports the missing recorder). The account passes when `aws_config_config_rule`
+resources with `source.source_identifier` equal to
+S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED, ENCRYPTED_VOLUMES and
+RDS_STORAGE_ENCRYPTED (AWS's managed rule identifiers, exact spelling) are
+all present, and fails naming the missing ones; a rule identifier that is
+not known statically makes a missing rule UNKNOWN. The finding points at the
+recorder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.audit import account_subject
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, is_unknown
+
+RULES = ("S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "ENCRYPTED_VOLUMES", "RDS_STORAGE_ENCRYPTED")
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    recorders = ctx.graph.of_type("aws_config_configuration_recorder")
+    if not recorders:
+        return
+    subject = account_subject(ctx, recorders[0])
+    present: dict[str, Resource] = {}
+    unknown: list[Resource] = []
+    for rule in ctx.graph.of_type("aws_config_config_rule"):
+        for source in rule.blocks("source"):
+            ident = source if is_unknown(source) else source.get("source_identifier") if isinstance(source, dict) else None
+            if is_unknown(ident):
+                unknown.append(rule)
+            elif isinstance(ident, str) and ident in RULES:
+                present.setdefault(ident, rule)
+    related = tuple(dict.fromkeys([*present.values(), *unknown]))
+    missing = [r for r in RULES if r not in present]
+    if not missing:
+        yield Result(subject, PASS, "the managed rules " + ", ".join(RULES) + " are deployed", related=related)
+    elif unknown:
+        yield Result(subject, UNKNOWN, f"a config rule's source_identifier is not known statically; "
+                     f"{', '.join(missing)} may be missing", related=related)
+    else:
+        yield Result(subject, FAIL, f"the AWS Config managed rule(s) {', '.join(missing)} are not deployed",
+                     related=related)
+
+
+CHECK = Check(
+    id="TG505",
+    slug="config-encryption-rules",
+    title="AWS Config evaluates S3, EBS and RDS encryption",
+    severity="low",
+    baseline=True,
+    resource_types=("account",),
+    rationale="A recorder alone only stores history; the managed rules S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED, "
+    "ENCRYPTED_VOLUMES and RDS_STORAGE_ENCRYPTED continuously flag stores that lose encryption at rest.",
+    remediation="Add an aws_config_config_rule with source { owner = \"AWS\", source_identifier = ... } "
+    "for each of the three managed rules.",
+    evaluate=evaluate,
+    compliance=controls("TG505"),
+    references=("https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html",),
+    bad_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
+    '  role_arn = aws_iam_role.config.arn\n}',
+    good_example='resource "aws_config_config_rule" "s3_sse" {\n  name = "s3-bucket-sse"\n  source {\n'
+    '    owner             = "AWS"\n    source_identifier = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"\n  }\n'
+    '  depends_on = [aws_config_configuration_recorder.main]\n}\n'
+    '# ...and the same for ENCRYPTED_VOLUMES and RDS_STORAGE_ENCRYPTED',
+)

@@ -1,0 +1,65 @@
+"""TG508 s3-access-logging (escalates).
+
+Reading: a bucket passes when a linked `aws_s3_bucket_logging` (its `bucket`
+names this bucket by reference or literal name) or an inline `logging`
+block sends its server access logs to another bucket. It fails with no
+logging configuration, or when every configuration logs to the bucket
+itself (`target_bucket` references it or equals its literal name or ARN). A
+target that is not known statically (and not a reference to another bucket)
+gives UNKNOWN. A bucket created with `bucket_prefix` or a provider-generated
+name cannot equal a literal target. Every bucket is judged, log buckets
+included; severity rises to medium for sensitive buckets (a CloudTrail
+bucket is sensitive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.audit import access_logging
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        configs = access_logging(ctx.graph, bucket)
+        related = tuple(dict.fromkeys(c.holder for c in configs if c.holder is not bucket))
+        good = [c for c in configs if c.to_self is False]
+        unknown = [c for c in configs if c.to_self is None]
+        if good:
+            first = good[0]
+            targets = ctx.graph.targets(first.holder, via=first.attr, types=("aws_s3_bucket",))
+            where = targets[0].address if targets else repr(first.target)
+            yield Result(bucket, PASS, f"server access logs go to {where}", attribute=first.attr,
+                         at=first.holder if first.holder is not bucket else None, related=related + tuple(targets))
+        elif unknown:
+            first = unknown[0]
+            yield Result(bucket, UNKNOWN, "the access log target bucket is not known statically",
+                         attribute=first.attr, at=first.holder if first.holder is not bucket else None, related=related)
+        elif configs:
+            first = configs[0]
+            yield Result(bucket, FAIL, "the bucket writes its server access logs to itself", attribute=first.attr,
+                         at=first.holder if first.holder is not bucket else None, related=related)
+        else:
+            yield Result(bucket, FAIL, "server access logging is not configured for the bucket")
+
+
+CHECK = Check(
+    id="TG508",
+    slug="s3-access-logging",
+    title="S3 bucket has server access logging to another bucket",
+    severity="low",
+    escalates=True,
+    resource_types=("aws_s3_bucket",),
+    rationale="Server access logs record every request to the bucket's data, the evidence needed to tell "
+    "who read or changed it; a bucket logging to itself loops and mixes logs with the data.",
+    remediation="Add an aws_s3_bucket_logging for the bucket whose target_bucket is a separate log bucket.",
+    evaluate=evaluate,
+    compliance=controls("TG508"),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html",),
+    bad_example='resource "aws_s3_bucket_logging" "data" {\n  bucket        = aws_s3_bucket.data.id\n'
+    '  target_bucket = aws_s3_bucket.data.id\n  target_prefix = "log/"\n}',
+    good_example='resource "aws_s3_bucket_logging" "data" {\n  bucket        = aws_s3_bucket.data.id\n'
+    '  target_bucket = aws_s3_bucket.logs.id\n  target_prefix = "data/"\n}',
+)

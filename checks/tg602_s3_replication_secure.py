@@ -1,0 +1,132 @@
+"""TG602 s3-replication-secure.
+
+Reading: the subject is each `aws_s3_bucket_replication_configuration`, and
+each `aws_s3_bucket` with an inline `replication_configuration` (the finding
+points at the owning bucket). Every rule is judged, whatever its status:
+
+- its destination bucket (`destination.bucket` by reference, bucket name or
+  `arn:aws:s3:::name`) must pass TG101 (default encryption) and TG601
+  (versioning); a destination that is not a bucket of the configuration
+  cannot be judged (UNKNOWN; an S3 ARN has no region or settings to read);
+- a rule that replicates KMS-encrypted objects
+  (`source_selection_criteria.sse_kms_encrypted_objects` status `Enabled`,
+  inline `enabled = true`) must set `replica_kms_key_id`
+  (`destination.encryption_configuration`, inline `destination`);
+- when the source bucket's default encryption is a customer-managed key
+  (`aws:kms`/`aws:kms:dsse` with a CMK, as TG102 judges it), the rule must replicate KMS-encrypted objects; a source
+  bucket that is not in the configuration makes this part UNKNOWN.
+
+A definite failure of any rule fails the subject; otherwise anything not known
+statically makes it UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, Status, is_unknown
+from tfguard.recovery import Rule, rules_of, uses_cmk, versioning
+from tfguard.s3 import encryption
+
+Finding = tuple[str, Resource | None, str]  # (attribute, where it lives when not the subject, message)
+
+
+def _judge(ctx: Context, rule: Rule, fails: list[Finding], unknown: list[Finding], related: list[Resource]) -> None:
+    holder = rule.holder
+    if not rule.destinations:
+        shown = rule.dest_value if isinstance(rule.dest_value, str) else "the destination bucket"
+        why = "is not a bucket of this configuration" if not is_unknown(rule.dest_value) or rule.dest_value.refs \
+            else "is not known statically"
+        unknown.append((rule.dest_attr, holder, f"{shown} {why}: its encryption and versioning cannot be checked"))
+    for dst in rule.destinations:
+        related.append(dst)
+        enc, ver = encryption(ctx.graph, dst), versioning(ctx.graph, dst)
+        if enc.status is FAIL:
+            fails.append((rule.dest_attr, holder, f"destination {dst.address} has no default encryption"))
+        elif enc.status is UNKNOWN:
+            unknown.append((rule.dest_attr, holder, f"the encryption of destination {dst.address} is not known statically"))
+        if ver.status is FAIL:
+            fails.append((rule.dest_attr, holder, f"destination {dst.address} does not have versioning enabled"))
+        elif ver.status is UNKNOWN:
+            unknown.append((rule.dest_attr, holder, f"the versioning of destination {dst.address} is not known statically"))
+    kms = rule.replicates_kms()
+    if is_unknown(kms):
+        unknown.append((rule.kms_attr, holder, "whether the rule replicates KMS-encrypted objects is not known statically"))
+    elif kms:
+        key = rule.replica_key()
+        if key is None or key == "":
+            fails.append((rule.kms_attr, holder, "the rule replicates KMS-encrypted objects but sets no replica_kms_key_id "
+                          "for the destination"))
+    elif rule.source is None:
+        unknown.append(("bucket", holder, "the source bucket is not in the configuration: whether it uses a "
+                        "customer-managed key is not known"))
+    else:
+        verdict = uses_cmk(ctx.graph, rule.source)
+        if verdict.cmk:
+            related.append(rule.source)
+            fails.append((rule.path, holder, f"the source bucket {rule.source.address} uses a customer-managed key but "
+                          "the rule does not replicate KMS-encrypted objects (source_selection_criteria)"))
+        elif verdict.cmk is None:
+            unknown.append((rule.path, holder, f"whether the source bucket uses a customer-managed key is not known: "
+                            f"{verdict.reason}"))
+
+
+def _result(ctx: Context, subject: Resource, holder: Resource) -> Result:
+    fails: list[Finding] = []
+    unknown: list[Finding] = []
+    related: list[Resource] = []
+    for rule in rules_of(ctx.graph, holder):
+        if isinstance(rule, Rule):
+            _judge(ctx, rule, fails, unknown, related)
+        else:
+            path = "rule" if holder is not subject else "replication_configuration.rules"
+            unknown.append((path, holder, f"a replication rule is not known statically: {rule.reason}"))
+    if holder is not subject:
+        related.insert(0, holder)
+    related_t = tuple(dict.fromkeys(r for r in related if r is not subject))
+    status: Status
+    if fails:
+        status, chosen = FAIL, fails
+    elif unknown:
+        status, chosen = UNKNOWN, unknown
+    else:
+        return Result(subject, PASS, "every replication rule writes to an encrypted, versioned bucket with the KMS "
+                      "settings its source needs", attribute="", at=None, related=related_t)
+    attr, at, _ = chosen[0]
+    message = "; ".join(dict.fromkeys(m for _, _, m in chosen))
+    return Result(subject, status, message, attribute=attr, at=at if at is not subject else None, related=related_t)
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for cfg in ctx.graph.of_type("aws_s3_bucket_replication_configuration"):
+        yield _result(ctx, cfg, cfg)
+    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        if bucket.blocks("replication_configuration"):
+            yield _result(ctx, bucket, bucket)
+
+
+CHECK = Check(
+    id="TG602",
+    slug="s3-replication-secure",
+    title="S3 replication writes to an encrypted, versioned bucket and keeps KMS encryption",
+    severity="high",
+    resource_types=("aws_s3_bucket_replication_configuration", "aws_s3_bucket"),
+    rationale="A replica is a second copy of the data: a destination without default encryption or "
+    "versioning, or replicated objects that lose their KMS protection, weaken the protection the source has.",
+    remediation="Encrypt and version the destination bucket, set destination.encryption_configuration.replica_kms_key_id "
+    "and, when the source uses a customer-managed key, enable source_selection_criteria.sse_kms_encrypted_objects.",
+    evaluate=evaluate,
+    compliance=controls("TG602"),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html"),
+    bad_example='resource "aws_s3_bucket_replication_configuration" "data" {\n  bucket = aws_s3_bucket.data.id\n'
+    '  role   = aws_iam_role.replication.arn\n  rule {\n    status = "Enabled"\n    destination {\n'
+    '      bucket = aws_s3_bucket.unencrypted_replica.arn\n    }\n  }\n}',
+    good_example='resource "aws_s3_bucket_replication_configuration" "data" {\n  bucket = aws_s3_bucket.data.id\n'
+    '  role   = aws_iam_role.replication.arn\n  rule {\n    status = "Enabled"\n    source_selection_criteria {\n'
+    '      sse_kms_encrypted_objects {\n        status = "Enabled"\n      }\n    }\n    destination {\n'
+    '      bucket = aws_s3_bucket.replica.arn\n      encryption_configuration {\n'
+    '        replica_kms_key_id = aws_kms_key.replica.arn\n      }\n    }\n  }\n}',
+)

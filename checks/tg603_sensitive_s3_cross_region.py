@@ -1,0 +1,91 @@
+"""TG603 sensitive-s3-cross-region.
+
+Reading: applies to buckets whose effective classification is confidential or
+higher (own tags, default_tags, or data flowing in), except buckets that are
+themselves replication destinations (no result). The bucket passes when a
+replication rule (linked `aws_s3_bucket_replication_configuration` or inline
+`replication_configuration`) writes to a bucket in another region than its
+own. Regions are the buckets' provider regions. A destination that is not a
+bucket of the configuration (a literal name or ARN; S3 ARNs carry no region),
+or a region that cannot be resolved, makes the result UNKNOWN unless another
+rule already passes; no replication, or replication only within the region,
+fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.model import Resource, is_unknown
+from tfguard.recovery import Rule, is_replication_destination, other_region, replication_holders, rules_of, why_unknown
+
+
+def _judge(ctx: Context, bucket: Resource) -> Result:
+    here = ctx.graph.region(bucket)
+    holders = replication_holders(ctx.graph, bucket)
+    related = tuple(h for h in holders if h is not bucket)
+    unknown: tuple[str, Resource, str] | None = None
+    same: list[Resource] = []
+    for holder in holders:
+        for rule in rules_of(ctx.graph, holder):
+            if not isinstance(rule, Rule):
+                path = "rule" if holder is not bucket else "replication_configuration.rules"
+                unknown = unknown or (path, holder, f"a replication rule is not known statically: {rule.reason}")
+                continue
+            if not rule.destinations:
+                shown = rule.dest_value if isinstance(rule.dest_value, str) else "the destination"
+                what = "is not known statically" if is_unknown(rule.dest_value) and not rule.dest_value.refs \
+                    else "is not a bucket of this configuration"
+                unknown = unknown or (rule.dest_attr, holder, f"{shown} {what}: its region cannot be resolved")
+            for dst in rule.destinations:
+                there = ctx.graph.region(dst)
+                differs = other_region(here, there)
+                if differs:
+                    return Result(bucket, PASS, f"replicates to {dst.address} in {there} (the bucket is in {here})",
+                                  attribute=rule.dest_attr, at=holder if holder is not bucket else None,
+                                  related=related + (dst,))
+                if differs is None:
+                    unknown = unknown or (rule.dest_attr, holder,
+                                          f"the regions of the bucket and {dst.address} cannot be resolved: {why_unknown(here, there)}")
+                else:
+                    same.append(dst)
+    if unknown is not None:
+        attr, holder, msg = unknown
+        return Result(bucket, UNKNOWN, msg, attribute=attr, at=holder if holder is not bucket else None, related=related)
+    if same:
+        names = ", ".join(d.address for d in same)
+        return Result(bucket, FAIL, f"the sensitive bucket replicates only within its region {here} ({names})",
+                      attribute="rule.destination.bucket" if holders[0] is not bucket else "replication_configuration.rules",
+                      at=holders[0] if holders[0] is not bucket else None, related=related + tuple(same))
+    return Result(bucket, FAIL, "the sensitive bucket is not replicated to another region", related=related)
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        if not ctx.sensitive(bucket) or is_replication_destination(ctx.graph, bucket):
+            continue
+        yield _judge(ctx, bucket)
+
+
+CHECK = Check(
+    id="TG603",
+    slug="sensitive-s3-cross-region",
+    title="Sensitive S3 bucket is replicated to another region",
+    severity="medium",
+    resource_types=("aws_s3_bucket",),
+    rationale="A copy in a second region keeps sensitive data available when a whole region is lost, "
+    "which disaster recovery plans under HIPAA require.",
+    remediation="Add an aws_s3_bucket_replication_configuration whose rule writes to a bucket created "
+    "with a provider for another region.",
+    evaluate=evaluate,
+    compliance=controls("TG603"),
+    references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html",),
+    bad_example='resource "aws_s3_bucket" "records" {\n  bucket = "patient-records"\n'
+    '  tags   = { DataClassification = "phi" }\n}',
+    good_example='resource "aws_s3_bucket" "replica" {\n  provider = aws.dr\n  bucket   = "patient-records-dr"\n}\n\n'
+    'resource "aws_s3_bucket_replication_configuration" "records" {\n  bucket = aws_s3_bucket.records.id\n'
+    '  role   = aws_iam_role.replication.arn\n  rule {\n    status = "Enabled"\n    destination {\n'
+    '      bucket = aws_s3_bucket.replica.arn\n    }\n  }\n}',
+)

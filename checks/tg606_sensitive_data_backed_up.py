@@ -1,0 +1,89 @@
+"""TG606 sensitive-data-backed-up.
+
+Reading: applies to data stores whose effective classification is
+confidential or higher (own tags, default_tags, or data flowing in). RDS read
+replicas (`replicate_source_db` set) give no result. PASS when an
+`aws_backup_selection` selects the store (its `resources` reference it or
+name its ARN, or its `selection_tag` conditions all match the store's tags)
+or when the store has a native backup: RDS `backup_retention_period` >= 7,
+DynamoDB `point_in_time_recovery.enabled = true`. EBS volumes and EFS file
+systems have only backup selections (the catalog names no native backup for
+them). A native setting that is not known statically,
+or a backup selection whose resources or tags are not known statically, makes
+an otherwise failing result UNKNOWN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.compliance import controls
+from tfguard.flows import backup_selections
+from tfguard.model import Resource, is_unknown
+from tfguard.recovery import is_read_replica, number, open_selections, pitr
+
+TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")
+
+
+def _judge(ctx: Context, res: Resource, undecided: list[Resource]) -> Result:
+    selections = backup_selections(ctx.graph, res)
+    level = ctx.classification(res).name
+    if selections:
+        return Result(res, PASS, f"{level} data is backed up by {selections[0].address}", related=tuple(selections))
+    unknown = ""
+    attr = ""
+    if res.type in ("aws_db_instance", "aws_rds_cluster"):
+        attr = "backup_retention_period"
+        days = number(res.values.get(attr))
+        if is_unknown(days):
+            unknown = f"backup_retention_period is not known statically: {days.reason}"
+        elif days is not None and days >= 7:
+            return Result(res, PASS, f"automated backups are kept {days} days", attribute=attr)
+        native = f"backup_retention_period is {days if days is not None else 'unset (AWS default 1 day)'}, below 7 days"
+    elif res.type == "aws_dynamodb_table":
+        attr = "point_in_time_recovery.enabled"
+        enabled = pitr(res)
+        if is_unknown(enabled):
+            unknown = f"point_in_time_recovery is not known statically: {enabled.reason}"
+        elif enabled:
+            return Result(res, PASS, "point-in-time recovery is enabled", attribute=attr)
+        native = "point-in-time recovery is not enabled"
+    else:
+        native = "it has no native backup setting"
+    if not unknown and undecided:
+        unknown = f"{undecided[0].address} selects resources that are not known statically"
+    if attr and res.values.get(attr.split(".")[0]) in (None, []):
+        attr = ""  # the setting is missing: point at the block
+    if unknown:
+        return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided))
+    return Result(res, FAIL, f"{level} data is not selected by any aws_backup_selection and {native}", attribute=attr)
+
+
+def evaluate(ctx: Context) -> Iterator[Result]:
+    undecided = open_selections(ctx.graph)
+    for res in ctx.graph.of_type(*TYPES):
+        if is_read_replica(res) or not ctx.sensitive(res):
+            continue
+        yield _judge(ctx, res, undecided)
+
+
+CHECK = Check(
+    id="TG606",
+    slug="sensitive-data-backed-up",
+    title="Sensitive data store is backed up",
+    severity="medium",
+    resource_types=TYPES,
+    rationale="Sensitive records must be restorable after deletion, corruption or ransomware; HIPAA and PCI DSS "
+    "require a data backup plan.",
+    remediation="Select the resource in an aws_backup_selection of a backup plan, or enable its native backup "
+    "(RDS backup_retention_period >= 7, DynamoDB point_in_time_recovery).",
+    evaluate=evaluate,
+    compliance=controls("TG606"),
+    references=("https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html",),
+    bad_example='resource "aws_ebs_volume" "records" {\n  availability_zone = "us-east-1a"\n  size              = 100\n'
+    '  tags              = { DataClassification = "phi" }\n}',
+    good_example='resource "aws_backup_selection" "records" {\n  name         = "records"\n'
+    '  plan_id      = aws_backup_plan.daily.id\n  iam_role_arn = aws_iam_role.backup.arn\n'
+    '  resources    = [aws_ebs_volume.records.arn]\n}',
+)

@@ -1,0 +1,333 @@
+"""Encryption of RDS and EBS storage, shared by the TG11x and TG12x checks.
+
+- RDS (`aws_db_instance`, `aws_rds_cluster`, `aws_docdb_cluster`,
+  `aws_neptune_cluster`): encrypted when `storage_encrypted = true`; a
+  `serverless` `aws_rds_cluster` is always encrypted; a read replica
+  (`replicate_source_db`) is encrypted when its source resolves to an
+  encrypted instance, and without its own key it uses the source's key.
+- Snapshots and copies: an `aws_db_snapshot` / `aws_db_cluster_snapshot` is
+  as encrypted as the instance or cluster it is taken from; a copy is
+  encrypted when it sets `kms_key_id`, else like its source.
+- EBS: a volume is encrypted when `encrypted` is true (`"true"` in a launch
+  template); account default encryption is an `aws_ebs_encryption_by_default`
+  whose `enabled` is true or unset (the provider's default).
+
+A source is found through the graph (reference or literal identifier), else
+through a literal RDS ARN whose name (and region, when known) matches a
+resource of the configuration. Verdicts are three-valued and carry the
+resource that holds the deciding argument, for the finding's location.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from tfguard.graph import ResourceGraph
+from tfguard.keys import cmk_verdict
+from tfguard.model import Resource, Status, is_unknown
+
+PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+
+RDS_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
+CLUSTER_TYPES = ("aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
+SNAPSHOT_COPY_TYPES = ("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
+BACKUP_COPY_TYPES = (*SNAPSHOT_COPY_TYPES, "aws_db_instance_automated_backups_replication")
+EBS_TYPES = ("aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration")
+
+# copy/snapshot type -> (attribute naming its source, source types, ARN resource kind, identity attributes)
+_SOURCES: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
+    "aws_db_instance": ("replicate_source_db", ("aws_db_instance",), "db", ("identifier",)),
+    "aws_db_snapshot": ("db_instance_identifier", ("aws_db_instance",), "db", ("identifier",)),
+    "aws_db_cluster_snapshot": ("db_cluster_identifier", CLUSTER_TYPES, "cluster", ("cluster_identifier",)),
+    "aws_db_snapshot_copy": ("source_db_snapshot_identifier", ("aws_db_snapshot", "aws_db_snapshot_copy"),
+                             "snapshot", ("db_snapshot_identifier", "target_db_snapshot_identifier")),
+    "aws_rds_cluster_snapshot_copy": ("source_db_cluster_snapshot_identifier",
+                                      ("aws_db_cluster_snapshot", "aws_rds_cluster_snapshot_copy"), "cluster-snapshot",
+                                      ("db_cluster_snapshot_identifier", "target_db_cluster_snapshot_identifier")),
+    "aws_db_instance_automated_backups_replication": ("source_db_instance_arn", ("aws_db_instance",), "db",
+                                                      ("identifier",)),
+}
+_RDS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:([^:]*):(\d*):([a-z-]+):(.+)$")
+
+
+class Verdict(NamedTuple):
+    status: Status
+    reason: str
+    attribute: str = ""  # the deciding argument (in `holder`)
+    holder: Resource | None = None  # the resource that holds it (the subject or a source)
+    related: tuple[Resource, ...] = ()  # sources and keys that explain the verdict
+    cause: str = ""  # through a chain of sources: the reason where it was decided
+
+
+def _cause(v: Verdict) -> str:
+    """The innermost reason, named by the resource it was decided on (no nested messages)."""
+    if v.cause:
+        return v.cause
+    return f"{v.holder.address}: {v.reason}" if v.holder is not None else v.reason
+
+
+def key_set(graph: ResourceGraph, res: Resource, attr: str = "kms_key_id") -> Status:
+    """Is a key argument set? PASS for a known value or a reference to a key of the
+    configuration (known only after apply, but never null); UNKNOWN for other unknowns."""
+    value = res.values.get(attr)
+    if value is None or value == "":
+        return FAIL
+    if not is_unknown(value):
+        return PASS
+    return PASS if cmk_verdict(graph, res, attr, value).key is not None else UNKNOWN
+
+
+def truth(value: Any) -> Status:
+    """`true` (bool, or the string "true" that launch templates use) -> PASS; unknown -> UNKNOWN."""
+    if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+        return PASS
+    return UNKNOWN if is_unknown(value) else FAIL
+
+
+def key_attr(res: Resource) -> str:
+    """The argument that names the storage key (Neptune calls it kms_key_arn)."""
+    return "kms_key_arn" if res.type == "aws_neptune_cluster" else "kms_key_id"
+
+
+# -- sources ------------------------------------------------------------------
+
+
+def source_attr(res: Resource) -> str:
+    return _SOURCES[res.type][0] if res.type in _SOURCES else ""
+
+
+def source_of(graph: ResourceGraph, res: Resource) -> tuple[Any, Resource | None]:
+    """(the value naming the source, the source resource in the configuration or None).
+
+    The value is None when the resource names no source (not a replica).
+    """
+    if res.type not in _SOURCES:
+        return None, None
+    attr, types, kind, identities = _SOURCES[res.type]
+    value = res.values.get(attr)
+    if value is None or value == "":
+        return None, None
+    found = graph.targets(res, via=attr, types=types)
+    if found:  # a resource of the configuration before an existing one read by a data source
+        return value, sorted(found, key=lambda r: r.mode != "managed")[0]
+    if isinstance(value, str):
+        m = _RDS_ARN.match(value)
+        if m and m.group(3) == kind:
+            region, name = m.group(1), m.group(4)
+            for cand in graph.of_type(*types):
+                cand_region = graph.region(cand)
+                if region and isinstance(cand_region, str) and cand_region != region:
+                    continue
+                if any(cand.values.get(i) == name for i in identities):
+                    return value, cand
+    return value, None
+
+
+def _unresolved(res: Resource, value: Any, what: str) -> Verdict:
+    attr = source_attr(res)
+    if is_unknown(value):
+        reason = f"the {what} ({attr}) is not known statically"
+        detail = getattr(value, "reason", "")
+        return Verdict(UNKNOWN, f"{reason}: {detail}" if detail else reason, attr, res)
+    return Verdict(UNKNOWN, f"the {what} {value!r} is not in the configuration", attr, res)
+
+
+def _existing(res: Resource, value: Any, attr: str) -> Verdict:
+    """An existing resource read through a data source: only a value read back decides."""
+    if isinstance(value, bool):
+        return Verdict(PASS if value else FAIL, f"the existing {res.type} has {attr} = {str(value).lower()}", attr, res)
+    return Verdict(UNKNOWN, f"whether the existing {res.type} is encrypted is not known statically", attr, res)
+
+
+# -- RDS ----------------------------------------------------------------------
+
+
+def rds_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+    """TG110's verdict for an RDS instance or cluster."""
+    encrypted = res.values.get("storage_encrypted")
+    if res.mode == "data":
+        return _existing(res, encrypted, "storage_encrypted")
+    if encrypted is True:
+        return Verdict(PASS, "storage_encrypted is true", "storage_encrypted", res)
+    if res.type == "aws_rds_cluster":
+        mode = res.values.get("engine_mode")
+        if isinstance(mode, str) and mode.lower() == "serverless":
+            return Verdict(PASS, "a serverless cluster's storage is always encrypted", "engine_mode", res)
+        if is_unknown(mode):
+            return Verdict(UNKNOWN, "engine_mode is not known statically", "engine_mode", res)
+    value, source = source_of(graph, res)
+    if value is not None:  # a read replica: encrypted like its source
+        if source is None:
+            return _unresolved(res, value, "replica's source")
+        if source.address in _seen:
+            return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
+        up = rds_encrypted(graph, source, _seen | {res.address})
+        related = (source, *up.related)
+        cause = _cause(up)
+        if up.status is PASS:
+            return Verdict(PASS, f"read replica of {source.address}, which is encrypted ({cause})",
+                           "replicate_source_db", res, related, cause)
+        if up.status is UNKNOWN or is_unknown(encrypted):
+            return Verdict(UNKNOWN, f"read replica of {source.address}, whose encryption is not known ({cause})",
+                           up.attribute, up.holder, related, cause)
+        return Verdict(FAIL, f"read replica of {source.address}, which is not encrypted ({cause})",
+                       up.attribute, up.holder, related, cause)
+    if is_unknown(encrypted):
+        detail = getattr(encrypted, "reason", "")
+        return Verdict(UNKNOWN, "storage_encrypted is not known statically" + (f": {detail}" if detail else ""),
+                       "storage_encrypted", res)
+    if encrypted is False:
+        return Verdict(FAIL, "storage_encrypted is false", "storage_encrypted", res)
+    return Verdict(FAIL, "storage_encrypted is not set to true", "storage_encrypted", res)
+
+
+def rds_cmk(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+    """TG111's key verdict for an encrypted RDS instance or cluster (a replica without its own
+    key uses its source's key)."""
+    attr = key_attr(res)
+    value = res.values.get(attr)
+    if res.mode == "data" and not isinstance(value, str):
+        return Verdict(UNKNOWN, f"the key of the existing {res.type} is not known statically", attr, res)
+    if value is None or value == "":
+        src_value, source = source_of(graph, res)
+        if src_value is not None and res.type == "aws_db_instance":
+            if source is None:
+                return _unresolved(res, src_value, "replica's source, whose key it uses,")
+            if source.address in _seen:
+                return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
+            up = rds_cmk(graph, source, _seen | {res.address})
+            cause = _cause(up)
+            return Verdict(up.status, f"read replica uses the key of its source ({cause})",
+                           up.attribute, up.holder, (source, *up.related), cause)
+    kv = cmk_verdict(graph, res, attr, value)
+    status = PASS if kv.cmk else FAIL if kv.cmk is False else UNKNOWN
+    reason = kv.reason if value not in (None, "") else f"no {attr}: the AWS-managed aws/rds key is used"
+    return Verdict(status, reason, attr, res, (kv.key,) if kv.key is not None else ())
+
+
+def copy_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+    """Is this RDS instance/cluster, snapshot, snapshot copy or backup replication encrypted?"""
+    if res.type in RDS_TYPES:
+        return rds_encrypted(graph, res, _seen)
+    if res.mode == "data":
+        return _existing(res, res.values.get("encrypted"), "encrypted")
+    own_key = key_set(graph, res) if res.type in BACKUP_COPY_TYPES else FAIL
+    if own_key is PASS:
+        return Verdict(PASS, "kms_key_id is set", "kms_key_id", res)
+    value, source = source_of(graph, res)
+    if value is None:
+        return Verdict(UNKNOWN, f"{res.address} names no source", source_attr(res), res)
+    if source is None:
+        return _unresolved(res, value, "source")
+    if source.address in _seen:
+        return Verdict(UNKNOWN, "the snapshot sources form a loop", source_attr(res), res)
+    up = copy_encrypted(graph, source, _seen | {res.address})
+    related = (source, *up.related)
+    if up.status is FAIL and own_key is UNKNOWN:
+        return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
+    return Verdict(up.status, up.reason, up.attribute, up.holder, related, _cause(up))
+
+
+def backup_copy(graph: ResourceGraph, res: Resource) -> Verdict:
+    """TG112: a copy or replicated backup of an encrypted source must set kms_key_id."""
+    key = key_set(graph, res)
+    if key is PASS:
+        named = cmk_verdict(graph, res, "kms_key_id", res.values.get("kms_key_id")).key
+        return Verdict(PASS, "kms_key_id is set" + (f" to {named.address}" if named is not None else ""),
+                       "kms_key_id", res, (named,) if named is not None else ())
+    value, source = source_of(graph, res)
+    if source is None:
+        src = _unresolved(res, value, "source")
+        return Verdict(UNKNOWN, f"{src.reason}, so whether it is encrypted is not known", src.attribute, res)
+    up = copy_encrypted(graph, source, frozenset({res.address}))
+    related = (source, *up.related)
+    if up.status is FAIL:
+        return Verdict(PASS, f"the source {source.address} is not encrypted, so the copy needs no kms_key_id "
+                       f"({_cause(up)}; TG110 reports it)", source_attr(res), res, related)
+    if up.status is UNKNOWN:
+        return Verdict(UNKNOWN, f"whether the source {source.address} is encrypted is not known ({_cause(up)})",
+                       source_attr(res), res, related)
+    if key is UNKNOWN:
+        return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
+    return Verdict(FAIL, f"the source {source.address} is encrypted ({_cause(up)}) but the copy sets no kms_key_id",
+                   "kms_key_id", res, related)
+
+
+# -- EBS ----------------------------------------------------------------------
+
+
+def ebs_default(graph: ResourceGraph) -> Verdict:
+    """Account default EBS encryption: an aws_ebs_encryption_by_default with enabled true (default)."""
+    resources = graph.of_type("aws_ebs_encryption_by_default")
+    unknown: Resource | None = None
+    for res in resources:
+        enabled = res.values.get("enabled", True)
+        if enabled is True or enabled is None:
+            return Verdict(PASS, f"account default EBS encryption is enabled by {res.address}", "enabled", res)
+        if is_unknown(enabled):
+            unknown = unknown or res
+    if unknown is not None:
+        return Verdict(UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically",
+                       "enabled", unknown)
+    if resources:
+        return Verdict(FAIL, f"{resources[0].address} sets enabled = false", "enabled", resources[0])
+    return Verdict(FAIL, "the configuration has no aws_ebs_encryption_by_default")
+
+
+def ebs_volumes(res: Resource) -> list[tuple[str, Any]]:
+    """(attribute path of `encrypted`, its value) for every EBS volume the resource declares.
+
+    An aws_instance without a root_block_device block has an unencrypted root
+    volume: it is listed as ("root_block_device", None). A block that is not
+    known statically (a dynamic block over an unknown list) is listed with
+    an Unknown value.
+    """
+    out: list[tuple[str, Any]] = []
+    if res.type == "aws_ebs_volume":
+        return [("encrypted", res.values.get("encrypted"))]
+    if res.type in ("aws_instance", "aws_launch_configuration"):
+        roots = res.blocks("root_block_device")
+        if not roots and res.type == "aws_instance":
+            out.append(("root_block_device", None))
+        for name in ("root_block_device", "ebs_block_device"):
+            for block in res.blocks(name):
+                out.append((f"{name}.encrypted", block if is_unknown(block) else block.get("encrypted")))
+        return out
+    if res.type == "aws_launch_template":
+        for mapping in res.blocks("block_device_mappings"):
+            if is_unknown(mapping):
+                out.append(("block_device_mappings", mapping))
+                continue
+            for ebs in mapping.get("ebs") or []:
+                value = ebs if is_unknown(ebs) else ebs.get("encrypted") if isinstance(ebs, dict) else None
+                out.append(("block_device_mappings.ebs.encrypted", value))
+    return out
+
+
+def volumes_encrypted(res: Resource) -> Verdict:
+    """The resource's own volumes (without account default encryption)."""
+    volumes = ebs_volumes(res)
+    if not volumes:
+        return Verdict(PASS, "it declares no EBS volume", "", res)
+    unknown: str | None = None
+    for attr, value in volumes:
+        status = truth(value)
+        if status is FAIL:
+            if attr == "root_block_device":
+                reason = "it has no root_block_device block, so its root volume is not encrypted"
+            else:
+                where = attr.rsplit(".", 1)[0] if "." in attr else "the volume"
+                if value is None:
+                    reason = f"{where} does not set encrypted = true"
+                else:
+                    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+                    reason = f"{where} sets encrypted = {shown}"
+            return Verdict(FAIL, reason, attr, res)
+        if status is UNKNOWN and unknown is None:
+            unknown = attr
+    if unknown is not None:
+        return Verdict(UNKNOWN, f"{unknown} is not known statically", unknown, res)
+    count = len(volumes)
+    return Verdict(PASS, "its EBS volume is encrypted" if count == 1 else f"all {count} of its EBS volumes are encrypted",
+                   volumes[0][0], res)

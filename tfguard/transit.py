@@ -1,0 +1,332 @@
+"""Encryption in transit: what the 2xx checks share.
+
+- `members` / `contains_any`: set-of-strings arguments (protocol lists,
+  algorithm lists) with unknown members kept apart from known ones.
+- CloudFront: the viewer protocol policy of every cache behavior, whether any
+  behavior lets viewers use HTTP, and the viewer TLS version ordering.
+- TLS policy names of API Gateway and OpenSearch domains.
+- `deny_insecure_transport`: does a bucket policy (inline `policy` or a linked
+  `aws_s3_bucket_policy`, as a JSON string, `jsonencode()` or a
+  `data "aws_iam_policy_document"`) deny every request that does not use TLS
+  to the bucket and to all of its objects?
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from tfguard.graph import ResourceGraph
+from tfguard.model import Resource, Status, Unknown, is_unknown, split_ref
+from tfguard.policy import Statement, grants, statements_of
+from tfguard.s3 import linked
+
+# -- set-of-strings arguments ---------------------------------------------------
+
+
+def members(value: Any) -> tuple[list[Any], bool]:
+    """The known members of a list/set argument, and whether any member (or the whole) is unknown."""
+    if value is None:
+        return [], False
+    if is_unknown(value):
+        return [], True
+    items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    known = [v for v in items if not is_unknown(v)]
+    return known, len(known) != len(items)
+
+
+def contains_any(value: Any, wanted: Iterable[str]) -> bool | None:
+    """Does the argument hold one of `wanted` (case-insensitive)? None when it may, but is not known."""
+    lowered = {w.lower() for w in wanted}
+    known, unknown = members(value)
+    if any(isinstance(v, str) and v.lower() in lowered for v in known):
+        return True
+    return None if unknown else False
+
+
+# -- CloudFront -------------------------------------------------------------------
+
+BEHAVIORS = ("default_cache_behavior", "ordered_cache_behavior")
+
+
+class Behavior(NamedTuple):
+    path: str  # attribute path of its viewer_protocol_policy
+    label: str  # "default_cache_behavior" or "ordered_cache_behavior \"/api/*\""
+    policy: Any  # viewer_protocol_policy (Unknown when the block itself is not known)
+
+
+def viewer_policies(dist: Resource) -> list[Behavior]:
+    """The viewer_protocol_policy of every cache behavior (default first, then the ordered ones)."""
+    out: list[Behavior] = []
+    for name in BEHAVIORS:
+        for block in dist.blocks(name):
+            path = f"{name}.viewer_protocol_policy"
+            if not isinstance(block, dict):
+                out.append(Behavior(path, name, block if is_unknown(block) else None))
+                continue
+            pattern = block.get("path_pattern")
+            label = f"{name} {pattern!r}" if isinstance(pattern, str) else name
+            out.append(Behavior(path, label, block.get("viewer_protocol_policy")))
+    return out
+
+
+def allows_http(dist: Resource) -> tuple[bool | None, Behavior | None]:
+    """(True, behavior) when a behavior allows HTTP (`allow-all`); (None, behavior) when one is not known."""
+    unknown: Behavior | None = None
+    for behavior in viewer_policies(dist):
+        if is_unknown(behavior.policy):
+            unknown = unknown or behavior
+        elif isinstance(behavior.policy, str) and behavior.policy.lower() == "allow-all":
+            return True, behavior
+    return (None, unknown) if unknown else (False, None)
+
+
+_CLOUDFRONT_TLS = re.compile(r"^TLSv1(?:\.(\d))?(?:_(\d{4}))?$", re.IGNORECASE)
+
+
+def cloudfront_tls_ok(version: str) -> bool:
+    """At least TLSv1.2_2019: TLSv1.2_2019, TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_*. SSLv3, TLSv1,
+    TLSv1_2016, TLSv1.1_2016, TLSv1.2_2018 and unrecognised names are below it."""
+    m = _CLOUDFRONT_TLS.match(version.strip())
+    if not m:
+        return False
+    minor, year = int(m.group(1) or 0), int(m.group(2) or 0)
+    return minor >= 3 or (minor == 2 and year >= 2019)
+
+
+# -- TLS policy names -------------------------------------------------------------
+
+_APIGW_GOOD = re.compile(r"^(TLS_1_2|SecurityPolicy_TLS1[23]_.+)$", re.IGNORECASE)
+_OPENSEARCH_GOOD = re.compile(r"^Policy-Min-TLS-1-2-.+$", re.IGNORECASE)
+
+
+def apigw_policy_ok(policy: str) -> bool:
+    """`TLS_1_2`, or an enhanced `SecurityPolicy_TLS13_*` / `SecurityPolicy_TLS12_*` policy."""
+    return bool(_APIGW_GOOD.match(policy.strip()))
+
+
+def opensearch_policy_ok(policy: str) -> bool:
+    """A `Policy-Min-TLS-1-2-*` policy (e.g. Policy-Min-TLS-1-2-2019-07, Policy-Min-TLS-1-2-PFS-2023-10)."""
+    return bool(_OPENSEARCH_GOOD.match(policy.strip()))
+
+
+# -- S3: deny requests without TLS ---------------------------------------------------
+
+_BUCKET, _OBJECTS = "the bucket ARN", "its objects (<arn>/*)"
+_NAME = "\x00bucket-name\x00"  # stands for a bucket name that is not known statically
+_SHAPE_SOURCES = ("data.aws_partition.", "data.aws_caller_identity.", "data.aws_region.")
+_AFTER_APPLY = " is known only after apply"
+
+
+class TransportVerdict(NamedTuple):
+    status: Status
+    message: str
+    at: Resource | None  # the policy holder or document to edit; None for the bucket itself
+    attribute: str
+    related: tuple[Resource, ...]
+
+
+class _Bucket(NamedTuple):
+    res: Resource
+    name: str  # the literal bucket name, or _NAME
+    known: bool
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:s3:::{self.name}"
+
+
+def _glob(pattern: str, text: str) -> bool:
+    """IAM resource wildcards: `*` any run of characters, `?` one character (case-sensitive, as ARNs are)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text, re.DOTALL) is not None
+
+
+def _refers_to(ref: str, bucket: Resource) -> bool:
+    base, index = split_ref(ref)
+    if base != bucket.base:
+        return False
+    if index is None or bucket.index is None:
+        return True
+    expected = f'"{bucket.index}"' if isinstance(bucket.index, str) else str(bucket.index)
+    return index == expected
+
+
+def _is_bucket_ref(ref: str) -> bool:
+    parts = split_ref(ref)[0].split(".")
+    return len(parts) >= 2 and parts[-2] == "aws_s3_bucket" and (len(parts) < 3 or parts[-3] != "data")
+
+
+def _reason_attr(value: Unknown, bucket: Resource) -> str | None:
+    """The attribute of the subject bucket an unknown value was read from (HCL: `aws_s3_bucket.x.arn is known ...`)."""
+    head = f"{bucket.type}.{bucket.name}."
+    reason = value.reason
+    if reason.startswith(head) and reason.endswith(_AFTER_APPLY):
+        attr = reason[len(head):-len(_AFTER_APPLY)]
+        return attr if attr.isidentifier() else None
+    return None
+
+
+def _resolve(value: Any, bucket: _Bucket) -> str | None:
+    """A Resource entry as text; an entry computed from the subject bucket's ARN or name is rebuilt
+    with that bucket's ARN. None when it cannot be told which resource the entry names."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Unknown):
+        return ""  # not a string: names nothing
+    refs = [r for r in value.refs if not any(s in r for s in _SHAPE_SOURCES)]
+    if refs and not any(_refers_to(r, bucket.res) for r in refs) and all(_is_bucket_ref(r) for r in refs):
+        return ""  # computed from other buckets only: names another bucket
+    if not refs or not all(_refers_to(r, bucket.res) for r in refs):
+        return None
+    text = value.partial if isinstance(value.partial, str) else "{?}"
+    text = text.replace("{partition}", "aws")
+    if text.count("{?}") != 1 or re.search(r"\{[a-z_]+\}", text.replace("{?}", "")):
+        return None
+    attr = _reason_attr(value, bucket.res)
+    before = text.split("{?}", 1)[0]
+    if attr == "arn" and before == "":
+        return text.replace("{?}", bucket.arn)
+    if before == "arn:aws:s3:::" and (attr in ("id", "bucket") or (attr is None and isinstance(value.partial, str))):
+        return text.replace("{?}", bucket.name)
+    return None
+
+
+class _Coverage(NamedTuple):
+    covered: frozenset[str]
+    unknown: str  # why coverage is not known ("" when it is)
+
+
+def _coverage(st: Statement, bucket: _Bucket) -> _Coverage:
+    """Which of the bucket ARN and `<arn>/*` the statement's Resource (or NotResource) covers."""
+    negate = bool(st.not_resources)
+    patterns = [_resolve(v, bucket) for v in (st.not_resources if negate else st.resources)]
+    known = [p for p in patterns if p is not None]
+    unknown = "the resources of the bucket policy's Deny statement are not known statically" if None in patterns else ""
+    targets = {_BUCKET: [bucket.arn], _OBJECTS: [f"{bucket.arn}/", f"{bucket.arn}/any/object.key"]}
+    covered: set[str] = set()
+    for part, texts in targets.items():
+        hit = any(all(_glob(p, t) for t in texts) for p in known)
+        if not bucket.known and not hit and not unknown and any(p and _NAME not in p for p in known):
+            # A literal ARN may or may not name a bucket whose name is not known.
+            unknown = "the bucket's name is not known statically, so the policy's literal ARNs may or may not name it"
+        if hit != negate:
+            covered.add(part)
+    return _Coverage(frozenset(covered), unknown)
+
+
+def _everyone(st: Statement) -> bool | None:
+    unknown = False
+    for ptype, ident in st.principals or ():
+        if is_unknown(ptype) or is_unknown(ident):
+            unknown = True
+        elif ptype in ("*", "AWS") and ident == "*":
+            return True
+    return None if unknown else False
+
+
+def _secure_transport_false(st: Statement) -> bool | None:
+    """Is there a Bool (or BoolIfExists) condition aws:SecureTransport = false? Other condition keys
+    narrow the statement (it denies only some requests without TLS): False."""
+    found: bool | None = False
+    for op, key, values in st.conditions:
+        if key != "aws:securetransport":
+            return False
+        if str(op).lower() not in ("bool", "boolifexists"):
+            return False
+        if any(is_unknown(v) for v in values):
+            found = None if found is False else found
+        elif any(v is False or (isinstance(v, str) and v.strip().lower() == "false") for v in values):
+            found = True
+    return found
+
+
+def _qualifies(st: Statement) -> tuple[bool | None, str]:
+    """(verdict, why not / why not known): a Deny of every S3 action, for every principal, on
+    aws:SecureTransport = false."""
+    condition = _secure_transport_false(st)
+    if condition is False:
+        others = sorted({key for _, key, _ in st.conditions if key != "aws:securetransport"})
+        if others and any(key == "aws:securetransport" for _, key, _ in st.conditions):
+            return False, f"the Deny statement on aws:SecureTransport is narrowed by {', '.join(others)}"
+        return False, ""
+    name = f"statement {st.sid!r}" if st.sid else "the statement on aws:SecureTransport"
+    effect = st.effect
+    if is_unknown(effect):
+        return None, f"the effect of {name} is not known statically"
+    if not (isinstance(effect, str) and effect.lower() == "deny"):
+        return False, ""
+    if condition is None:
+        return None, f"the aws:SecureTransport condition of {name} is not known statically"
+    everyone, all_actions = _everyone(st), grants(st, "s3:*")
+    if everyone is None:
+        return None, f"the principal of {name} is not known statically"
+    if all_actions is None:
+        return None, f"the actions of {name} are not known statically"
+    if not everyone:
+        return False, f"{name} does not apply to every principal (\"*\")"
+    if not all_actions:
+        return False, f"{name} does not deny every S3 action (\"s3:*\")"
+    return True, ""
+
+
+def _bucket(res: Resource) -> _Bucket:
+    name = res.values.get("bucket")
+    if isinstance(name, str) and name:
+        return _Bucket(res, name, True)
+    return _Bucket(res, _NAME, False)
+
+
+def deny_insecure_transport(graph: ResourceGraph, bucket: Resource) -> TransportVerdict:
+    """TG230: a Deny on aws:SecureTransport = false (Bool) covering the bucket ARN and `<arn>/*`."""
+    holders = ([bucket] if bucket.values.get("policy") is not None else []) + linked(graph, bucket, "aws_s3_bucket_policy")
+    subject = _bucket(bucket)
+    related: list[Resource] = [h for h in holders if h is not bucket]
+    covered: set[str] = set()
+    unknown: tuple[Resource, str, str] | None = None  # (where, attribute, reason)
+    near_miss = ""
+    first: tuple[Resource, str] | None = None  # where a missing statement belongs
+    by: list[str] = []  # the policies whose Deny statements cover it
+    for holder in holders:
+        statements, docs = statements_of(graph, holder, "policy")
+        related += [d for d in docs if d not in related]
+        if statements is None:
+            continue
+        first = first or ((docs[0], "statement") if docs else (holder, "policy"))
+        if isinstance(statements, Unknown):
+            unknown = unknown or (holder, "policy", f"the bucket policy is not known statically: {statements.reason}")
+            continue
+        for st in statements:
+            verdict, why = _qualifies(st)
+            if verdict is False:
+                near_miss = near_miss or why
+                continue
+            cov = _coverage(st, subject)
+            if verdict is None:
+                if cov.covered or cov.unknown:
+                    unknown = unknown or (holder, "policy", why)
+                continue
+            covered |= cov.covered
+            label = "inline policy" if holder is bucket else holder.address
+            if cov.covered and label not in by:
+                by.append(label)
+            if cov.unknown:
+                unknown = unknown or (holder, "policy", cov.unknown)
+            elif cov.covered != {_BUCKET, _OBJECTS}:
+                part = _OBJECTS if _BUCKET in cov.covered else _BUCKET if cov.covered else "the bucket ARN or its objects"
+                near_miss = near_miss or f"the Deny statement on aws:SecureTransport does not cover {part}"
+    rel = tuple(related)
+    if covered == {_BUCKET, _OBJECTS}:
+        return TransportVerdict(Status.PASS, f"the bucket's {' and '.join(by)} denies requests without TLS "
+                                "(aws:SecureTransport = false) to the bucket and its objects", None, "", rel)
+    if unknown is not None:
+        where, attr, reason = unknown
+        return TransportVerdict(Status.UNKNOWN, reason, where if where is not bucket else None, attr, rel)
+    if first is None:
+        return TransportVerdict(Status.FAIL, "no bucket policy denies requests without TLS (aws:SecureTransport = false)",
+                                None, "", rel)
+    where, attr = first
+    message = near_miss or "the bucket policy has no Deny statement on aws:SecureTransport = false"
+    return TransportVerdict(Status.FAIL, f"{message}; requests without TLS are not denied", where if where is not bucket else None,
+                            attr, rel)

@@ -11,35 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.audit import public_access_block
+from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.s3 import all_true, linked
-
-FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    accounts = ctx.graph.of_type("aws_s3_account_public_access_block")
-    account_ok = [a for a in accounts if all_true(a, FLAGS) is PASS]
+    # One verdict function serves TG403 and TG503 (a trail's bucket), so they cannot drift apart.
     for bucket in ctx.graph.of_type("aws_s3_bucket"):
-        blocks = linked(ctx.graph, bucket, "aws_s3_bucket_public_access_block")
-        verdicts = [(b, all_true(b, FLAGS)) for b in blocks]
-        passing = [b for b, v in verdicts if v is PASS]
-        if passing or account_ok:
-            by = passing[0] if passing else account_ok[0]
-            yield Result(bucket, PASS, f"public access is blocked by {by.address}", related=(by,))
-            continue
-        unknown = [b for b, v in verdicts if v is UNKNOWN] or [a for a in accounts if all_true(a, FLAGS) is UNKNOWN]
-        if unknown:
-            yield Result(bucket, UNKNOWN, "the public access block flags are not known statically",
-                         at=unknown[0], related=tuple(blocks))
-            continue
-        if blocks:
-            off = [f for f in FLAGS if blocks[0].values.get(f) is not True]
-            yield Result(bucket, FAIL, f"the public access block leaves {', '.join(off)} off",
-                         attribute=off[0], at=blocks[0], related=tuple(blocks[1:]))
-        else:
-            yield Result(bucket, FAIL, "no public access block with all four flags covers the bucket")
+        v = public_access_block(ctx.graph, bucket)
+        yield Result(bucket, v.status, v.message, attribute=v.attr, at=v.holder,
+                     related=tuple(r for r in v.related if r is not v.holder))
 
 
 CHECK = Check(

@@ -12,29 +12,26 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import is_unknown
-from tfguard.s3 import linked
+from tfguard.recovery import versioning
+
+_MESSAGES = {
+    PASS: "versioning is enabled",
+    UNKNOWN: "the versioning status is not known statically",
+}
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
+    # The verdict is shared with TG602 (replication destinations), so the two agree.
     for bucket in ctx.graph.of_type("aws_s3_bucket"):
-        configs = linked(ctx.graph, bucket, "aws_s3_bucket_versioning")
-        states = [(c, "versioning_configuration.status", s.get("status") if isinstance(s, dict) else s)
-                  for c in configs for s in c.blocks("versioning_configuration")]
-        states += [(bucket, "versioning.enabled", v.get("enabled") if isinstance(v, dict) else v)
-                   for v in bucket.blocks("versioning")]
-        if any(v is True or v == "Enabled" for _, _, v in states):
-            yield Result(bucket, PASS, "versioning is enabled", related=tuple(configs))
-        elif any(is_unknown(v) for _, _, v in states):
-            holder, attr, _ = next(s for s in states if is_unknown(s[2]))
-            yield Result(bucket, UNKNOWN, "the versioning status is not known statically", attribute=attr,
-                         at=holder if holder is not bucket else None, related=tuple(configs))
-        elif configs:
-            yield Result(bucket, FAIL, "the linked versioning configuration does not enable versioning",
-                         attribute="versioning_configuration.status", at=configs[0], related=tuple(configs[1:]))
+        v = versioning(ctx.graph, bucket)
+        at = v.holder if v.holder is not bucket else None
+        if v.status is FAIL:
+            message = ("the linked versioning configuration does not enable versioning" if at
+                       else "versioning is not enabled for the bucket")
         else:
-            attr = "versioning.enabled" if states else ""
-            yield Result(bucket, FAIL, "versioning is not enabled for the bucket", attribute=attr)
+            message = _MESSAGES[v.status]
+        related = tuple(r for r in v.related if r is not v.holder)
+        yield Result(bucket, v.status, message, attribute=v.attr, at=at, related=related)
 
 
 CHECK = Check(

@@ -38,8 +38,8 @@ CHECK = Check(
     severity="medium",
     escalates=True,
     resource_types=("aws_s3_bucket",),
-    rationale="S3 accepts plain HTTP requests unless the bucket policy denies them; without the deny, a client "
-    "or SDK misconfiguration sends data and credentials-signed requests in clear text.",
+    rationale="S3 accepts plain HTTP requests unless the bucket policy denies them; without the deny, one "
+    "misconfigured client or SDK sends objects and signed requests in clear text.",
     remediation="Add a bucket policy statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource the bucket "
     "ARN and \"<arn>/*\", Condition Bool aws:SecureTransport = \"false\".",
     evaluate=evaluate,

@@ -3,9 +3,11 @@
 Reading: evaluated only when the configuration (any module) holds an
 `aws_organizations_organization`; without one there is no result, even with
 `--profile baseline`. One result for the account (logical location
-`account`). PASS when some `aws_organizations_policy` of type
-`SERVICE_CONTROL_POLICY` (unset `type` is the provider's
-`SERVICE_CONTROL_POLICY`) is attached (an
+`account`, like every baseline result): the catalog lists
+`aws_organizations_policy`, but the missing protection often has no policy
+resource to report on, and several SCPs may exist. PASS when some
+`aws_organizations_policy` of type `SERVICE_CONTROL_POLICY` (unset `type` is
+the provider's `SERVICE_CONTROL_POLICY`) is attached (an
 `aws_organizations_policy_attachment` whose `policy_id` references it or
 names its id; any target counts) and its `content` has a Deny statement
 covering `cloudtrail:StopLogging` or `cloudtrail:DeleteTrail` (directly, by
@@ -13,8 +15,8 @@ a wildcard such as `cloudtrail:*`, or by a NotAction that leaves it in;
 conditions such as a break-glass role exemption do not matter). Otherwise
 FAIL, pointing at what to edit: the content of an attached SCP that denies
 neither action, an SCP that denies them but is not attached, else the
-organization. A type or content not known statically gives UNKNOWN unless
-another SCP passes.
+organization (the anchor), which is always a related location. A type or
+content not known statically gives UNKNOWN unless another SCP passes.
 """
 
 from __future__ import annotations

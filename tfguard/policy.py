@@ -81,11 +81,19 @@ def grants_any(st: Statement, actions: tuple[str, ...]) -> bool | None:
 
 def all_resources(st: Statement) -> bool | None:
     """Resource "*" (or NotResource, which leaves everything else): None when not known."""
-    if st.not_resources:
+    if st.not_resources or ANY in st.resources:
         return True
-    if ANY in st.resources:
-        return True
-    return None if any(is_unknown(r) for r in st.resources) else False
+    return None if any(_could_be_any(r) for r in st.resources) else False
+
+
+def _could_be_any(resource: Any) -> bool:
+    """An unknown resource could be "*" unless it is a reference (an ARN of something in
+    the configuration) or a template with literal text around its unknown parts."""
+    if not isinstance(resource, Unknown):
+        return False
+    if isinstance(resource.partial, str) and re.sub(r"\{[a-z_?]*\}", "", resource.partial).strip("*"):
+        return False
+    return not resource.refs
 
 
 def principal_identifiers(st: Statement) -> list[tuple[str, Any]]:
@@ -187,7 +195,12 @@ _ACCOUNT_ROOT = re.compile(
 def is_account_root(ident: Any) -> bool:
     """`arn:aws:iam::123456789012:root`, a bare account id, or the same built from
     data.aws_caller_identity / data.aws_partition (see Unknown.shape)."""
-    text = ident.partial if isinstance(ident, Unknown) else ident
+    if isinstance(ident, Unknown):
+        if ident.partial is None:
+            return ident.shape == "account_id"  # a bare data.aws_caller_identity.x.account_id
+        text = ident.partial
+    else:
+        text = ident
     return isinstance(text, str) and bool(_ACCOUNT_ROOT.match(text))
 
 

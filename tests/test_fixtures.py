@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,12 @@ def _ids(case: Path) -> str:
     return case.relative_to(FIXTURES).as_posix()
 
 
-def results(target: Path, checks: frozenset[str]) -> set[Triple]:
+@functools.lru_cache(maxsize=None)
+def results(target: Path, checks: frozenset[str]) -> frozenset[Triple]:
+    # Cached: the mode tests and the differential test ask for the same scans.
     report = run([target], Options(only=checks))
     assert not report.diagnostics, report.diagnostics
-    return {(f.check_id, f.address, f.status.value.upper()) for f in report.findings}
+    return frozenset((f.check_id, f.address, f.status.value.upper()) for f in report.findings)
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)

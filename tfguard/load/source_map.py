@@ -7,6 +7,7 @@ from pathlib import Path
 from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node, static_refs
+from tfguard.load.modules import inside
 from tfguard.load.plan_config import strip_indices
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, set_nested, split_ref
 
@@ -30,7 +31,7 @@ class SourceMap:
             parent_path, _, name = config_path.rpartition("module.")
             parent = self._module(parent_path.rstrip("."))
             directory = _call_source(parent, name) if parent else None
-            if directory is not None and _inside(directory, self.source):
+            if directory is not None and inside(directory, self.source):
                 module = parse_module(directory, self.root)
         if module is not None:
             self.diagnostics.extend(module.diagnostics)
@@ -106,14 +107,6 @@ def _call_source(module: Module, name: str) -> Path | None:
             if src is not None and src.expr[0] == "lit" and str(src.expr[1]).startswith(("./", "../")):
                 return (module.directory / str(src.expr[1])).resolve()
     return None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
 
 
 def _attr_locations(block: Block, file: str, prefix: str, out: dict[str, Location]) -> None:

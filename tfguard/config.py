@@ -36,6 +36,13 @@ def _toml(path: Path) -> dict[str, Any]:
         raise UsageError(f"cannot read {path}: {exc}") from None
 
 
+def _mentions_tfguard(path: Path) -> bool:
+    try:
+        return b"tfguard" in path.read_bytes()
+    except OSError:
+        return True  # let _toml report the error
+
+
 def find(targets: list[Path]) -> tuple[Path | None, dict[str, Any]]:
     """The configuration for a run: beside the first target, else in the working directory."""
     first = targets[0] if targets else Path(".")
@@ -45,7 +52,9 @@ def find(targets: list[Path]) -> tuple[Path | None, dict[str, Any]]:
         if own.is_file():
             return own, _toml(own)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        # Most projects' pyproject.toml has no tfguard section; a byte search
+        # spares them the TOML parser's import and parse on every run.
+        if pyproject.is_file() and _mentions_tfguard(pyproject):
             section = _toml(pyproject).get("tool", {}).get("tfguard")
             if isinstance(section, dict):
                 return pyproject, section

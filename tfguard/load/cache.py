@@ -25,12 +25,18 @@ _MAGIC = "tfguard-parse-cache"
 
 def _namespace() -> str:
     from tfguard import __version__
+    from tfguard.load.hcl_ast import grammar_fingerprint
 
-    try:
-        from hcl2.version import version as hcl2_version
-    except ImportError:  # pragma: no cover - a dependency
-        hcl2_version = "none"
-    return f"v{FORMAT}-{__version__}-hcl2-{hcl2_version}"
+    # The entries hold our converter's output, so its source is part of the key
+    # too: a development checkout changes it without changing __version__.
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("hcl_ast.py", "hcl_expr.py", "cache.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover - installed without sources
+            digest.update(name.encode())
+    return f"v{FORMAT}-{__version__}-{digest.hexdigest()[:12]}-grammar-{grammar_fingerprint()}"
 
 
 def _encode(block: Block) -> tuple[Any, ...]:

@@ -68,7 +68,7 @@ def _parser() -> Any:
     try:
         cdir = cache_directory()
         cdir.mkdir(parents=True, exist_ok=True)
-        cache = str(cdir / f"grammar-{_hcl2_version()}-nopos.lark.bin")
+        cache = str(cdir / f"grammar-{grammar_fingerprint()}-nopos.lark.bin")
     except OSError:
         cache = False
     return Lark(
@@ -80,10 +80,25 @@ def _parser() -> Any:
     )
 
 
-def _hcl2_version() -> str:
-    from hcl2.version import version
+@functools.lru_cache(maxsize=1)
+def grammar_fingerprint() -> str:
+    """A hash of python-hcl2's grammar and post-lexer: what decides how text
+    parses. Read from the files rather than by importing hcl2, whose import
+    (lark and its regex module) costs ~0.1 s that a warm-cache run never needs."""
+    import hashlib
+    import importlib.util
 
-    return str(version)
+    spec = importlib.util.find_spec("hcl2")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        return "no-hcl2"
+    package = Path(next(iter(spec.submodule_search_locations)))
+    digest = hashlib.sha256()
+    for name in ("hcl2.lark", "postlexer.py"):
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            digest.update(b"missing:" + name.encode())
+    return digest.hexdigest()[:16]
 
 
 def parse_body(text: str) -> Block:

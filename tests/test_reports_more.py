@@ -491,3 +491,27 @@ def test_graph_export_networkx_fallback(tree: Path) -> None:
 
     assert edges(OnlyNetworkx()) == edges(graph)  # type: ignore[arg-type]
     assert render_graph(OnlyNetworkx(), "json") == render_graph(graph, "json")  # type: ignore[arg-type]
+
+
+def test_dumps_indents_the_top_levels_and_keeps_each_item_on_one_line() -> None:
+    import json
+
+    from tfguard.report import dumps
+
+    doc = {"summary": {"fail": 1}, "findings": [{"id": "TG101", "related": [{"a": "é\"x"}]}, {"id": "TG102"}],
+           "empty": [], "none": None}
+    text = dumps(doc, 2)
+    assert json.loads(text) == doc
+    assert text.splitlines() == [
+        "{",
+        '  "summary": {',
+        '    "fail": 1',
+        "  },",
+        '  "findings": [',
+        '    {"id": "TG101", "related": [{"a": "\\u00e9\\"x"}]},',
+        '    {"id": "TG102"}',
+        "  ],",
+        '  "empty": [],',
+        '  "none": null',
+        "}",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -33,6 +34,9 @@ def tf_files(directory: Path) -> list[Path]:
     )
 
 
+# Folders are resolved once per run: a tree has few of them and many findings
+# per folder, and each resolve() is a chain of lstat() calls.
+@functools.lru_cache(maxsize=4096)
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()

@@ -46,4 +46,4 @@ def render(report: Report, include_passed: bool = False) -> str:
             for d in report.diagnostics
         ],
     }
-    return dumps(doc, len(report.findings))
+    return dumps(doc, 2)  # one finding per line

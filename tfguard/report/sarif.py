@@ -103,4 +103,4 @@ def render(report: Report, include_passed: bool = False) -> str:
                          "toolExecutionNotifications": notifications}],
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
-    return dumps(doc, len(report.findings))
+    return dumps(doc, 4)  # one result per line

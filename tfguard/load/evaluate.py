@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,18 @@ class Scope:
 
     def child(self, **names: Any) -> Scope:
         # Shares the locals cache: locals never depend on count/each/for variables.
-        return replace(self, iteration={**self.iteration, **names})
+        # A shallow copy, not dataclasses.replace(): this runs for every resource
+        # instance and dynamic block, and replace() re-runs __init__ through fields().
+        new = object.__new__(Scope)
+        new.__dict__.update(self.__dict__)
+        new.iteration = {**self.iteration, **names}
+        return new
+
+    def child_without_iteration(self) -> Scope:
+        new = object.__new__(Scope)
+        new.__dict__.update(self.__dict__)
+        new.iteration = {}
+        return new
 
     def local(self, name: str) -> Any:
         if name in self._locals:
@@ -56,7 +67,7 @@ class Scope:
             return Unknown(f"local.{name} is part of a reference cycle")
         self._evaluating[name] = None
         try:
-            value = evaluate(expr, replace(self, iteration={}))
+            value = evaluate(expr, self.child_without_iteration())
         finally:
             self._evaluating.pop(name, None)
         self._locals[name] = value

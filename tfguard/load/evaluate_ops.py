@@ -91,7 +91,7 @@ def _trav(node: Node, scope: Scope, depth: int) -> Any:
         return apply_steps(scope.iteration[root], steps, scope, depth)
     first = steps[0][1] if steps and steps[0][0] == "attr" else None
     if root == "var" and first is not None:
-        value = scope.variables.get(first, Unknown(f"var.{first} has no value"))
+        value = scope.variables[first] if first in scope.variables else Unknown(f"var.{first} has no value")
         return apply_steps(value, steps[1:], scope, depth)
     if root == "local" and first is not None:
         return apply_steps(scope.local(first), steps[1:], scope, depth)

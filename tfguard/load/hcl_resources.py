@@ -130,6 +130,8 @@ def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, va
 
 
 def _add_refs(res: Resource, apath: str, value: Any) -> None:
+    if not isinstance(value, (Unknown, dict, list)):
+        return  # most values are plain literals: nothing to walk
     for unknown in iter_unknowns(value):
         for target in unknown.refs:
             base, index = split_ref(target)

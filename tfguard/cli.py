@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "fmt": "text", "output": None, "fail_on": "low", "only": None, "skip": None, "strict": False,
     "checks_dir": None, "source": None, "include_passed": False, "var_file": None, "var": None,
     "allow_outside_root": False, "max_instances": 10_000, "profile": "", "classification_tag": "DataClassification",
-    "framework": None, "no_cache": False, "no_ignores": False, "baseline": None, "severity": None,
+    "framework": None, "no_cache": False, "jobs": 0, "no_ignores": False, "baseline": None, "severity": None,
     "exclude": None, "trust_config": False,
 }
 
@@ -59,6 +59,8 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
         raise UsageError(f"unknown --profile {profile!r}; the only profile is 'baseline'")
     if max_instances < 1:
         raise UsageError("--max-instances must be at least 1")
+    if a["jobs"] < 0:
+        raise UsageError("--jobs must be 0 (one per core) or more")
     severity = {str(k): str(v) for k, v in (a["severity"] or {}).items()}
     if any(v not in SEVERITIES for v in severity.values()):
         raise UsageError(f"severity overrides must be one of {', '.join(SEVERITIES)}")
@@ -66,7 +68,7 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
                       source=a["source"], var_files=tuple(a["var_file"] or ()), variables=tuple(a["var"] or ()),
                       allow_outside_root=a["allow_outside_root"], max_instances=max_instances, profile=profile,
                       classification_tag=a["classification_tag"], frameworks=_ids(a["framework"]),
-                      cache=not a["no_cache"], ignores=not a["no_ignores"], baseline=a["baseline"],
+                      cache=not a["no_cache"], jobs=a["jobs"], ignores=not a["no_ignores"], baseline=a["baseline"],
                       severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()))
     output, include_passed, strict = a["output"], a["include_passed"], a["strict"]
     from tfguard.terminal import Progress, colourise, use_colour
@@ -187,6 +189,8 @@ def _app() -> object:
         framework: list[str] | None = typer.Option(None, "--framework",
                                                    help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again; do not use the parse cache."),
+        jobs: int = typer.Option(None, "--jobs", "-j", show_default="0",
+                                 help="Parser processes for a large uncached tree: 0 = one per core, 1 = serial."),
         no_ignores: bool = typer.Option(False, "--no-ignores", help="Audit mode: report suppressed findings as if unsuppressed."),
         baseline: Path | None = typer.Option(None, "--baseline", help="Only findings not in this baseline file fail."),
         trust_config: bool = typer.Option(False, "--trust-config", help="Allow checks-dir from a configuration file."),

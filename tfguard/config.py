@@ -19,7 +19,7 @@ KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "fail-on": ("fail_on", str), "classification-tag": ("classification_tag", str),
     "frameworks": ("framework", list), "var-files": ("var_file", list), "exclude": ("exclude", list),
     "profile": ("profile", str), "checks-dir": ("checks_dir", list), "strict": ("strict", bool),
-    "format": ("fmt", str), "max-instances": ("max_instances", int),
+    "format": ("fmt", str), "max-instances": ("max_instances", int), "jobs": ("jobs", int),
 }
 
 

@@ -44,6 +44,17 @@ IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluste
                   "target_db_cluster_snapshot_identifier")
 
 
+_NESTED_PARTS = tuple((path, tuple(path.split("."))) for path in NESTED_LINK_ATTRS)
+_ORDER = {attr: i for i, attr in enumerate(dict.fromkeys(LINK_ATTRS + IDENTITY_ATTRS))}
+
+
+def _present(values: dict[str, Any], attrs: tuple[str, ...]) -> list[str]:
+    """The attrs that values has, in the order of `attrs` (edge order is output order).
+    A set intersection: most resources have none or one of the many link arguments."""
+    found = values.keys() & attrs
+    return sorted(found, key=_ORDER.__getitem__) if len(found) > 1 else list(found)
+
+
 class ResourceGraph:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources: list[Resource] = list(resources)
@@ -89,15 +100,16 @@ class ResourceGraph:
     def _link_by_value(self) -> None:
         identities: dict[str, list[Resource]] = defaultdict(list)
         for res in self.resources:
-            for attr in IDENTITY_ATTRS:
-                value = res.values.get(attr)
+            for attr in _present(res.values, IDENTITY_ATTRS):
+                value = res.values[attr]
                 if isinstance(value, str) and value:
                     identities[value].append(res)
                     if res.type == "aws_s3_bucket" and attr == "bucket":
                         identities[f"arn:aws:s3:::{value}"].append(res)
         for res in self.resources:
-            pairs = [(attr, res.values.get(attr)) for attr in LINK_ATTRS]
-            pairs += [(path, v) for path in NESTED_LINK_ATTRS for v in nested(res.values, *path.split("."))]
+            pairs = [(attr, res.values[attr]) for attr in _present(res.values, LINK_ATTRS)]
+            pairs += [(path, v) for path, parts in _NESTED_PARTS if parts[0] in res.values
+                      for v in nested(res.values, *parts)]
             for attr, value in pairs:
                 if not isinstance(value, str) or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue

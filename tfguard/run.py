@@ -25,6 +25,7 @@ class Options:
     profile: str = ""  # "baseline": run account-level checks even without an anchor
     frameworks: frozenset[str] = frozenset()  # run only checks mapped to these frameworks
     cache: bool = True  # reuse parsed files from the user's cache directory
+    jobs: int = 0  # parser processes for large uncached trees: 0 = one per core, 1 = serial
     ignores: bool = True  # honour inline `tfguard:ignore` comments (--no-ignores: audit mode)
     baseline: Path | None = None  # accepted findings: only new ones fail
     severity: tuple[tuple[str, str], ...] = ()  # (check id or slug, severity) overrides from configuration
@@ -78,7 +79,7 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
 
     inputs = VarInputs(var_files=options.var_files, assignments=options.variables)
     loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances,
-                                                  options.cache))
+                                                  options.cache, options.jobs))
     dirs = module_dirs(directory) if recursive else [directory]
     if options.exclude:
         dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]

@@ -95,6 +95,8 @@ class Suppressions:
     def _covering(self, loc: Location) -> list[Suppression]:
         """Suppressions inside the block or on the comment lines directly above it."""
         self._read(loc.file)
+        if not self._by_file.get(loc.file):
+            return []  # the usual case: no suppression comment in the file at all
         lines = self._lines.get(loc.file, [])
         first = loc.start_line
         while first > 1 and first - 2 < len(lines) and _COMMENT.match(lines[first - 2]):

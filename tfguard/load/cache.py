@@ -52,6 +52,15 @@ def _decode(data: tuple[Any, ...]) -> Block:
     return block
 
 
+def encode_blocks(blocks: list[Block]) -> tuple[Any, ...]:
+    """Blocks as nested tuples of plain values (what marshal and pickle handle fastest)."""
+    return tuple(_encode(b) for b in blocks)
+
+
+def decode_blocks(payload: tuple[Any, ...]) -> list[Block]:
+    return [_decode(b) for b in payload]
+
+
 class ParseCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = (directory or cache_directory()) / "parse" / _namespace()
@@ -65,13 +74,16 @@ class ParseCache:
     def key(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> list[Block] | None:
         try:
             raw = self._path(key).read_bytes()
             magic, stored_key, payload = marshal.loads(raw)
             if magic != _MAGIC or stored_key != key:
                 raise ValueError("foreign entry")
-            blocks = [_decode(b) for b in payload]
+            blocks = decode_blocks(payload)
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -85,7 +97,7 @@ class ParseCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = marshal.dumps((_MAGIC, key, tuple(_encode(b) for b in blocks)))
+            data = marshal.dumps((_MAGIC, key, encode_blocks(blocks)))
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

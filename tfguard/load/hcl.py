@@ -32,7 +32,13 @@ class Module:
         return [(f, b) for f, b in self.blocks if b.type == kind]
 
 
-def parse_file(path: Path, root: Path, cache: ParseCache | None = None) -> tuple[list[Block], list[Diagnostic]]:
+Parsed = dict[Path, tuple[list[Block], list[Diagnostic]]]
+
+
+def parse_file(path: Path, root: Path, cache: ParseCache | None = None,
+               prefetched: Parsed | None = None) -> tuple[list[Block], list[Diagnostic]]:
+    if prefetched and path in prefetched:
+        return prefetched.pop(path)  # parsed on another core (parallel.py)
     shown = relative(path, root)
     data, diag = read_bytes(path, shown)
     if data is None:
@@ -42,13 +48,13 @@ def parse_file(path: Path, root: Path, cache: ParseCache | None = None) -> tuple
         cached = cache.get(key)
         if cached is not None:
             return cached, []
-    blocks, diags = _parse_data(path, shown, data)
+    blocks, diags = parse_data(path, shown, data)
     if cache is not None and not diags:
         cache.put(key, blocks)
     return blocks, diags
 
 
-def _parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[Diagnostic]]:
+def parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[Diagnostic]]:
     text, diag = decode(data, shown)
     if text is None:
         return [], [diag] if diag else []
@@ -63,10 +69,11 @@ def _parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[
         return [], [Diagnostic(shown, line, f"cannot parse JSON: {exc}")]
 
 
-def parse_module(directory: Path, root: Path, cache: ParseCache | None = None) -> Module:
+def parse_module(directory: Path, root: Path, cache: ParseCache | None = None,
+                 prefetched: Parsed | None = None) -> Module:
     module = Module(directory, relative(directory, root))
     for path in tf_files(directory):
-        blocks, diags = parse_file(path, root, cache)
+        blocks, diags = parse_file(path, root, cache, prefetched)
         module.diagnostics.extend(diags)
         shown = relative(path, root)
         module.blocks.extend((shown, b) for b in blocks)

@@ -55,7 +55,7 @@ class Block:
 
 
 @functools.lru_cache(maxsize=1)
-def _parser() -> Any:
+def parser() -> Any:
     # python-hcl2 caches its compiled grammar inside site-packages, which is
     # read-only on many CI images and then costs ~1.5 s per process; we keep
     # our own cache in the user's cache directory instead.
@@ -108,7 +108,7 @@ def parse_body(text: str) -> Block:
     if not text.endswith("\n"):
         text += "\n"
     try:
-        tree = _parser().parse(text)
+        tree = parser().parse(text)
     except UnexpectedInput as exc:
         line = getattr(exc, "line", 0) or 0
         raise HclSyntaxError(_short_lark_message(exc), max(line, 1)) from None

@@ -36,6 +36,7 @@ class LoadOptions:
     allow_outside_root: bool = False
     max_instances: int = MAX_INSTANCES
     cache: bool = True  # the content-hash parse cache (--no-cache turns it off)
+    jobs: int = 0  # parser processes: 0 = one per core when the uncached text is large enough, 1 = serial
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -224,12 +225,13 @@ class Loader:
         self.sensitive_values: set[str] = set()
         self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
         self._parsed: dict[Path, Module] = {}
+        self._prefetched: dict[Path, Any] = {}
         self.cache = ParseCache() if self.options.cache else None
 
     def module(self, directory: Path) -> Module:
         directory = directory.resolve()
         if directory not in self._parsed:
-            module = self._parse(directory, self.shown_root, self.cache)
+            module = self._parse(directory, self.shown_root, self.cache, self._prefetched)
             self.diagnostics.extend(module.diagnostics)
             self._parsed[directory] = module
         return self._parsed[directory]
@@ -241,6 +243,12 @@ class Loader:
                     self.sensitive_values.add(leaf)
 
     def load(self, directories: list[Path]) -> None:
+        if self.options.jobs != 1 and len(directories) > 1:
+            from tfguard.load.files import tf_files
+            from tfguard.load.parallel import prefetch
+
+            paths = [p for d in directories for p in tf_files(d)]
+            self._prefetched = prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
         modules = [self.module(d) for d in directories]
         called: set[Path] = set()
         for module in modules:

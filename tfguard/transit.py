@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -139,8 +140,14 @@ class _Bucket(NamedTuple):
 
 def _glob(pattern: str, text: str) -> bool:
     """IAM resource wildcards: `*` any run of characters, `?` one character (case-sensitive, as ARNs are)."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text, re.DOTALL) is not None
+    if "*" not in pattern and "?" not in pattern:
+        return pattern == text
+    return _glob_regex(pattern).fullmatch(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
 
 
 def _refers_to(ref: str, bucket: Resource) -> bool:

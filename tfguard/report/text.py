@@ -44,7 +44,7 @@ def render(report: Report, include_passed: bool = False) -> str:
     )
     out.append(
         f"{fails} failed{f' ({by_severity})' if by_severity else ''}, {unknown} unknown, {passed} passed, "
-        f"{suppressed} suppressed; {report.files} files, {report.resources} resources, {len(report.checks)} checks, "
+        f"{suppressed} suppressed; {report.resources} resources in {report.files} files, {len(report.checks)} checks, "
         f"{len(report.diagnostics)} input problems" + (f", {report.seconds:.1f}s" if report.seconds else "")
     )
     return "\n".join(out) + "\n"

@@ -107,8 +107,8 @@ def test_module_count_for_each_and_outputs(tmp_path: Path) -> None:
 def test_module_sources_outside_root_remote_and_loops(tmp_path: Path) -> None:
     outside = write(tmp_path / "outside", {"main.tf": 'resource "aws_kms_key" "x" {}\n'})
     root = write(tmp_path / "root", {
-        "main.tf": f'module "out" {{\n  source = "../outside"\n}}\nmodule "reg" {{\n  source = "terraform-aws-modules/s3-bucket/aws"\n}}\n'
-                   f'module "loop" {{\n  source = "./loop"\n}}\n',
+        "main.tf": 'module "out" {\n  source = "../outside"\n}\nmodule "reg" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n'
+                   'module "loop" {\n  source = "./loop"\n}\n',
         "loop/main.tf": 'module "again" {\n  source = "../loop"\n}\nresource "aws_kms_key" "l" {}\n',
     })
     res, diags = load(root)
@@ -183,7 +183,8 @@ def test_policy_document_sources_and_overrides(tmp_path: Path, sources: str) -> 
                      '    resources = ["*"]\n  }\n}\n'
                      f'data "aws_iam_policy_document" "p" {{\n  {sources} = [data.aws_iam_policy_document.base.json]\n'
                      '  statement {\n    sid = "S"\n    principals {\n      type = "AWS"\n'
-                     '      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n    actions = ["kms:*"]\n    resources = ["*"]\n  }\n}\n'
+                     '      identifiers = ["arn:aws:iam::123456789012:root"]\n    }\n'
+                     '    actions = ["kms:*"]\n    resources = ["*"]\n  }\n}\n'
                      'resource "aws_kms_key" "k" {}\nresource "aws_kms_key_policy" "p" {\n  key_id = aws_kms_key.k.id\n'
                      '  policy = data.aws_iam_policy_document.p.json\n}\n'})
     report = run([tmp_path], Options(only=frozenset({"TG302"})))

@@ -18,7 +18,7 @@ def _ids(case: Path) -> str:
     return case.relative_to(FIXTURES).as_posix()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def results(target: Path, checks: frozenset[str]) -> frozenset[Triple]:
     # Cached: the mode tests and the differential test ask for the same scans.
     report = run([target], Options(only=checks))

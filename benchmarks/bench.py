@@ -62,6 +62,9 @@ def cli_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argpars
     out += cold_and_warm("check 1 file", inputs["small"])
     out += cold_and_warm(f"tree 1x ({args.units} units, {files1} files)", base / "tree1")
     out += cold_and_warm(f"tree 8x ({args.units * 8} units, {files1 * 8} files)", base / "tree8")
+    # The pull-request check writes SARIF, whose rules carry every check's help text.
+    sarif = tfguard_cmd(["check", str(base / "tree1"), "--format", "sarif", "--output", os.devnull])
+    out.append(run.cli(f"tree 1x SARIF ({files1} files), warm cache", sarif, warmup=True))
     out += [run.cli(f"module called {max(args.instances // 2, 1)} times", check(inputs["half"]), warmup=True),
             run.cli(f"module called {args.instances} times", check(inputs["many"]), warmup=True),
             run.cli(f"plan 1x ({n1} resources)", check(inputs["plans"][n1])),

@@ -6,6 +6,7 @@ scripts/gen_docs.py, checked for staleness by the tests) and SARIF help.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import textwrap
 from pathlib import Path
@@ -17,6 +18,9 @@ from tfguard.compliance import FRAMEWORK_NAMES
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+# One environment per process: jinja2 compiles a template once per environment,
+# and SARIF renders the help of every check (58 compilations cost ~0.5 s).
+@functools.lru_cache(maxsize=1)
 def _environment() -> Any:
     import jinja2
 

@@ -10,6 +10,13 @@ on the trees that are scanned in a commit hook, so parsing stays serial.
 
 Below PARALLEL_MIN_BYTES of uncached text the serial parse is faster than
 starting a worker (measured with benchmarks/bench.py; see its README).
+
+Forking a process with threads is only safe if the child takes no lock that
+another thread may hold. The only other thread tfguard starts is the
+terminal progress line (terminal.py), which sleeps for its first two
+seconds and then only writes to stderr; a worker parses bytes it was given
+and sends back plain tuples, and never writes to stderr or takes the import
+lock (everything it needs is imported before the fork).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.cache import ParseCache, decode_blocks, encode_blocks
+from tfguard.load.hcl import parse_data
 from tfguard.load.hcl_ast import Block
 from tfguard.model import Diagnostic
 
@@ -109,8 +117,6 @@ def _parse_in_workers(todo: list[tuple[Path, str, bytes, str]], n: int, context:
 
 
 def _parse_bin(items: list[tuple[Path, str, bytes]]) -> list[tuple[tuple[Any, ...], list[Diagnostic]]]:
-    from tfguard.load.hcl import parse_data
-
     out = []
     for path, shown, data in items:
         blocks, diags = parse_data(path, shown, data)

@@ -80,3 +80,22 @@ def test_a_scan_reports_the_same_with_and_without_workers(tmp_path: Path, monkey
 def test_negative_jobs_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(EVAL), "--jobs", "-1"]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_pool_that_cannot_start_falls_back_to_the_serial_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    paths = _tree(tmp_path)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+
+    class NoFork:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoFork)
+    assert parallel.prefetch(paths, tmp_path, None, workers=2) == {}
+    out = tmp_path / "report.json"
+    assert main(["check", str(tmp_path), "--no-cache", "--jobs", "2", "--format", "json", "--output", str(out)]) == 2
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(d["file"], d["line"]) for d in report["diagnostics"]] == [("a/bad.tf", 2)]
+    assert {f["resource"] for f in report["findings"]} >= {"aws_s3_bucket.a", "aws_kms_key.k"}

@@ -80,7 +80,14 @@ def prefetch(paths: list[Path], root: Path, cache: ParseCache | None, workers: i
     context = _fork_context()
     if context is None:  # pragma: no cover - Windows
         return {}
-    return _parse_in_workers(todo, min(workers, len(todo)), context, cache)
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return _parse_in_workers(todo, min(workers, len(todo)), context, cache)
+    except (OSError, BrokenProcessPool):
+        # No process could be started (limits, memory) or a worker died: the
+        # serial pass parses everything instead; speed is all that is lost.
+        return {}
 
 
 def _bins(todo: list[tuple[Path, str, bytes, str]], n: int) -> list[list[tuple[Path, str, bytes, str]]]:

@@ -44,15 +44,15 @@ class Scope:
         # Shares the locals cache: locals never depend on count/each/for variables.
         # A shallow copy, not dataclasses.replace(): this runs for every resource
         # instance and dynamic block, and replace() re-runs __init__ through fields().
-        new = object.__new__(Scope)
-        new.__dict__.update(self.__dict__)
-        new.iteration = {**self.iteration, **names}
-        return new
+        return self._with_iteration({**self.iteration, **names})
 
     def child_without_iteration(self) -> Scope:
+        return self._with_iteration({})
+
+    def _with_iteration(self, iteration: dict[str, Any]) -> Scope:
         new = object.__new__(Scope)
         new.__dict__.update(self.__dict__)
-        new.iteration = {}
+        new.iteration = iteration
         return new
 
     def local(self, name: str) -> Any:

@@ -24,7 +24,7 @@ import gen_plan  # noqa: E402
 import gen_tree  # noqa: E402
 from measure import BenchError, CliResult, ParseResult, Runner, machine_info, tfguard_cmd  # noqa: E402
 
-# The targets on a 2-core machine, in seconds (and MiB for the plan's memory).
+# Performance targets on a 2-core machine, in seconds (and MiB for the plan's memory).
 TARGETS = {"check 1 file, warm cache": 0.3, "tree 1x, cold cache": 1.5, "tree 1x, warm cache": 0.4,
            "plan 8x": 5.0}
 

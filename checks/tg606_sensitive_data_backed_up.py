@@ -3,14 +3,20 @@
 Reading: applies to data stores whose effective classification is
 confidential or higher (own tags, default_tags, or data flowing in). RDS read
 replicas (`replicate_source_db` set) give no result. PASS when an
-`aws_backup_selection` selects the store (its `resources` reference it or
-name its ARN, or its `selection_tag` conditions all match the store's tags)
+`aws_backup_selection` selects the store (see below)
 or when the store has a native backup: RDS `backup_retention_period` >= 7,
 DynamoDB `point_in_time_recovery.enabled = true`. EBS volumes and EFS file
 systems have only backup selections (the catalog names no native backup for
 them). A native setting that is not known statically,
 or a backup selection whose resources or tags are not known statically, makes
 an otherwise failing result UNKNOWN.
+
+A selection assigns the store as AWS Backup does (tfguard/selection.py): its
+`resources` name it (reference, ARN, `"*"`, or an ARN pattern such as
+`arn:*:rds:*:*:db:*`) or ANY of its `selection_tag` blocks matches the
+store's tags; then every `condition` (`aws:ResourceTag/...`) must hold and
+`not_resources` must not name it. An ARN pattern that may or may not name
+the store (a literal region, account or name in it) is not known statically.
 """
 
 from __future__ import annotations
@@ -19,14 +25,14 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.flows import backup_selections
+from tfguard.flows import backup_selections, undecided_selections
 from tfguard.model import Resource, is_unknown
-from tfguard.recovery import is_read_replica, number, open_selections, pitr
+from tfguard.recovery import is_read_replica, number, pitr
 
 TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")
 
 
-def _judge(ctx: Context, res: Resource, undecided: list[Resource]) -> Result:
+def _judge(ctx: Context, res: Resource) -> Result:
     selections = backup_selections(ctx.graph, res)
     level = ctx.classification(res).name
     if selections:
@@ -51,21 +57,21 @@ def _judge(ctx: Context, res: Resource, undecided: list[Resource]) -> Result:
         native = "point-in-time recovery is not enabled"
     else:
         native = "it has no native backup setting"
-    if not unknown and undecided:
-        unknown = f"{undecided[0].address} selects resources that are not known statically"
+    undecided = undecided_selections(ctx.graph, res) if not unknown else []
+    if undecided:
+        unknown = f"whether {undecided[0].address} selects it is not known statically"
     if attr and res.values.get(attr.split(".")[0]) in (None, []):
         attr = ""  # the setting is missing: point at the block
     if unknown:
-        return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided))
+        return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided_selections(ctx.graph, res)))
     return Result(res, FAIL, f"{level} data is not selected by any aws_backup_selection and {native}", attribute=attr)
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    undecided = open_selections(ctx.graph)
     for res in ctx.graph.of_type(*TYPES):
         if is_read_replica(res) or not ctx.sensitive(res):
             continue
-        yield _judge(ctx, res, undecided)
+        yield _judge(ctx, res)
 
 
 CHECK = Check(

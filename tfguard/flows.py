@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from tfguard.classify import CONFIDENTIAL, Classification, own_level
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource
+from tfguard.selection import selects
 
 
 class Flow(NamedTuple):
@@ -52,25 +53,20 @@ def _replication(graph: ResourceGraph) -> list[Flow]:
     return flows
 
 
-def _tags_match(res: Resource, conditions: list[object]) -> bool:
-    tags = res.values.get("tags_all") or res.values.get("tags")
-    if not isinstance(tags, dict) or not conditions:
-        return False
-    for cond in conditions:
-        if not isinstance(cond, dict) or is_unknown(cond.get("key")):
-            return False
-        if str(cond.get("type", "STRINGEQUALS")).upper() != "STRINGEQUALS" or tags.get(cond.get("key")) != cond.get("value"):
-            return False
-    return True
+def _candidate_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
+    referring = graph.referrers(res, types=("aws_backup_selection",), via="resources")
+    return referring + [s for s in graph.of_type("aws_backup_selection") if s not in referring]
 
 
 def backup_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
-    """The aws_backup_selection resources that select `res` (by reference/ARN or by tag)."""
-    found = graph.referrers(res, types=("aws_backup_selection",), via="resources")
-    for sel in graph.of_type("aws_backup_selection"):
-        if sel not in found and _tags_match(res, list(sel.blocks("selection_tag"))):
-            found.append(sel)
-    return found
+    """The aws_backup_selection resources that assign `res` to their plan (selection.py);
+    those that name it by reference first."""
+    return [s for s in _candidate_selections(graph, res) if selects(graph, s, res) is True]
+
+
+def undecided_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
+    """Selections that may or may not assign `res`: not known statically."""
+    return [s for s in _candidate_selections(graph, res) if selects(graph, s, res) is None]
 
 
 def _backups(graph: ResourceGraph) -> list[Flow]:

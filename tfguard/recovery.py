@@ -250,19 +250,6 @@ def pitr(res: Resource) -> Any:
     return False
 
 
-def open_selections(graph: ResourceGraph) -> list[Resource]:
-    """Backup selections whose resources or tag conditions are not known statically
-    (a value with no reference to trace): they may select anything."""
-    out: list[Resource] = []
-    for sel in graph.of_type("aws_backup_selection"):
-        resources = sel.values.get("resources")
-        values: list[Any] = list(resources) if isinstance(resources, list) else [resources]
-        values += [t.get(k) if isinstance(t, dict) else t for t in sel.blocks("selection_tag") for k in ("key", "value")]
-        if any(isinstance(v, Unknown) and not v.refs for v in values):
-            out.append(sel)
-    return out
-
-
 # -- keys of data-flow destinations -------------------------------------------------
 
 # Destination type -> the argument that holds its KMS key.

@@ -1,0 +1,193 @@
+"""Which resources an `aws_backup_selection` assigns to its backup plan.
+
+AWS Backup's rules (BackupSelection in the AWS Backup API reference):
+- a resource is a candidate when `resources` names it (a reference, its ARN,
+  `"*"` for every supported resource, or an ARN pattern with `*`), or when
+  it matches ANY `selection_tag` (ListOfTags: OR, StringEquals only);
+- every `condition` must then hold (Conditions: AND; string_equals,
+  string_like, string_not_equals, string_not_like on `aws:ResourceTag/KEY`);
+- `not_resources` removes what it names.
+
+`selects` answers True, False, or None when the configuration does not decide
+it statically (a value that is unknown, or an ARN pattern that may or may not
+name the resource): checks turn None into UNKNOWN, never into a verdict.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+from tfguard.graph import ResourceGraph
+from tfguard.model import Resource, Unknown, is_unknown
+
+Verdict = bool | None
+
+# Resource type -> (ARN service, resource part before the name), for ARN patterns.
+ARN_SHAPES = {
+    "aws_db_instance": ("rds", "db:"),
+    "aws_rds_cluster": ("rds", "cluster:"),
+    "aws_dynamodb_table": ("dynamodb", "table/"),
+    "aws_ebs_volume": ("ec2", "volume/"),
+    "aws_efs_file_system": ("elasticfilesystem", "file-system/"),
+}
+_TAG_KEY = re.compile(r"^aws:ResourceTag/(.+)$")
+_CONDITIONS = ("string_equals", "string_like", "string_not_equals", "string_not_like")
+
+
+def selects(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+    return _all([_candidate(graph, sel, res), _conditions(sel, res), _not_excluded(graph, sel, res)])
+
+
+def _all(verdicts: list[Verdict]) -> Verdict:
+    if False in verdicts:
+        return False
+    return None if None in verdicts else True
+
+
+def _any(verdicts: list[Verdict]) -> Verdict:
+    if True in verdicts:
+        return True
+    return None if None in verdicts else False
+
+
+def _names(graph: ResourceGraph, sel: Resource, res: Resource, attr: str) -> Verdict:
+    """Whether the list argument `attr` (resources / not_resources) names `res`."""
+    if res in graph.targets(sel, via=attr):
+        return True
+    value = sel.values.get(attr)
+    items: list[Any] = value if isinstance(value, list) else [] if value is None else [value]
+    return _any([_item_names(item, res) for item in items])
+
+
+def _item_names(item: Any, res: Resource) -> Verdict:
+    if isinstance(item, Unknown):
+        # A reference to another resource was linked above (or names another one);
+        # a value with nothing to trace may name anything.
+        return False if item.refs else None
+    if not isinstance(item, str):
+        return False
+    if item == "*":
+        return True
+    return _pattern(item, res) if "*" in item else _literal(item, res)
+
+
+# The argument that holds each type's name, the last part of its ARN.
+_NAME_ATTRS = {"aws_db_instance": "identifier", "aws_rds_cluster": "cluster_identifier", "aws_dynamodb_table": "name"}
+
+
+def _literal(arn: str, res: Resource) -> Verdict:
+    """A literal ARN. A selection only assigns resources of its plan's own account
+    and region, so an ARN of the resource's kind whose name is the resource's own
+    names it; another name does not; a name known only after apply may."""
+    shape = ARN_SHAPES.get(res.type)
+    parts = arn.split(":", 5)
+    if shape is None or len(parts) < 6 or parts[2] != shape[0] or not parts[5].startswith(shape[1]):
+        return False
+    if isinstance(res.region, str) and parts[3] != res.region:
+        return False  # a resource of another region
+    name = res.values.get(_NAME_ATTRS.get(res.type, ""))
+    if not isinstance(name, str):
+        return None
+    return parts[5][len(shape[1]):] == name
+
+
+def _pattern(pattern: str, res: Resource) -> Verdict:
+    """An ARN pattern (`*` wildcards) against the resource's ARN, parts of which
+    (its account, an id assigned on create) are known only after apply."""
+    shape = ARN_SHAPES.get(res.type)
+    parts = pattern.split(":", 5)
+    if shape is None or len(parts) < 6 or parts[0] != "arn":
+        return None
+    service, prefix = shape
+    if not fnmatch.fnmatchcase(service, parts[2]):
+        return False
+    region = res.region if isinstance(res.region, str) else None
+    return _all([_part(parts[1], _partition(region)), _part(parts[3], region), _part(parts[4], None),
+                 _resource_part(parts[5], prefix, res.values.get(_NAME_ATTRS.get(res.type, "")))])
+
+
+def _part(pattern: str, actual: str | None) -> Verdict:
+    if pattern == "*":
+        return True
+    return None if actual is None else fnmatch.fnmatchcase(actual, pattern)
+
+
+def _partition(region: str | None) -> str | None:
+    if region is None:
+        return None
+    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
+
+
+def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:
+    """`db:*`, `db:prod-*`, `table/*`, `*` against this kind of resource and its name."""
+    if isinstance(name, str):
+        return fnmatch.fnmatchcase(prefix + name, pattern)
+    if pattern in ("*", prefix + "*"):
+        return True  # every name of this kind
+    if not pattern.startswith(prefix) and not pattern.startswith("*"):
+        return False  # another kind of resource
+    return None
+
+
+def _candidate(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+    by_tag = [_tag_equals(res, cond.get("key"), cond.get("value")) if isinstance(cond, dict) else None
+              for cond in sel.blocks("selection_tag")
+              if not (isinstance(cond, dict) and str(cond.get("type", "STRINGEQUALS")).upper() != "STRINGEQUALS")]
+    return _any([_names(graph, sel, res, "resources"), *by_tag])
+
+
+def _not_excluded(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+    named = _names(graph, sel, res, "not_resources")
+    return None if named is None else not named
+
+
+def _conditions(sel: Resource, res: Resource) -> Verdict:
+    verdicts: list[Verdict] = []
+    for block in sel.blocks("condition"):
+        if not isinstance(block, dict):
+            verdicts.append(None)
+            continue
+        for kind in _CONDITIONS:
+            for cond in block.get(kind) or []:
+                verdicts.append(_condition(kind, cond, res))
+    return _all(verdicts)
+
+
+def _condition(kind: str, cond: Any, res: Resource) -> Verdict:
+    if not isinstance(cond, dict):
+        return None
+    key, value = cond.get("key"), cond.get("value")
+    match = _TAG_KEY.match(key) if isinstance(key, str) else None
+    if match is None or not isinstance(value, str):
+        return None
+    tags = _tags(res)
+    if tags is None:
+        return None
+    actual = tags.get(match.group(1))
+    if is_unknown(actual):
+        return None
+    if kind in ("string_equals", "string_not_equals"):
+        hit = actual == value
+    else:
+        hit = isinstance(actual, str) and fnmatch.fnmatchcase(actual, value)
+    return hit if kind in ("string_equals", "string_like") else not hit
+
+
+def _tag_equals(res: Resource, key: Any, value: Any) -> Verdict:
+    if not isinstance(key, str) or not isinstance(value, str):
+        return None
+    tags = _tags(res)
+    if tags is None:
+        return None
+    actual = tags.get(key)
+    return None if is_unknown(actual) else actual == value
+
+
+def _tags(res: Resource) -> dict[str, Any] | None:
+    """The resource's tags (provider default tags included); None when not known."""
+    tags = res.values.get("tags_all") or res.values.get("tags")
+    if tags is None:
+        return {}
+    return tags if isinstance(tags, dict) else None

@@ -14,7 +14,8 @@ an otherwise failing result UNKNOWN.
 A selection assigns the store as AWS Backup does (tfguard/selection.py): its
 `resources` name it (reference, ARN, `"*"`, or an ARN pattern such as
 `arn:*:rds:*:*:db:*`) or ANY of its `selection_tag` blocks matches the
-store's tags; then every `condition` (`aws:ResourceTag/...`) must hold and
+store's tags (with neither, every supported resource is a candidate, as in
+AWS Backup); then every `condition` (`aws:ResourceTag/...`) must hold and
 `not_resources` must not name it. An ARN pattern that may or may not name
 the store (a literal region, account or name in it) is not known statically.
 """

@@ -53,6 +53,9 @@ def _cond(kind: str, key: str, value: str) -> list[dict[str, Any]]:
                          {"type": "STRINGEQUALS", "key": "Backup", "value": "daily"}]), _db(Backup="daily"), True),
     (_sel(selection_tag=[{"type": "STRINGEQUALS", "key": "Backup", "value": "hourly"}]), _db(Backup="daily"), False),
     (_sel(selection_tag=[{"type": "STRINGEQUALS", "key": Unknown("x"), "value": "daily"}]), _db(Backup="daily"), None),
+    # Neither resources nor tags: every supported resource, narrowed by the conditions.
+    (_sel(condition=_cond("string_equals", "aws:ResourceTag/Backup", "true")), _db(Backup="true"), True),
+    (_sel(condition=_cond("string_equals", "aws:ResourceTag/Backup", "true")), _db(), False),
 ])
 def test_selects(selection: Resource, db: Resource, expected: bool | None) -> None:
     assert selects(ResourceGraph([selection, db]), selection, db) is expected

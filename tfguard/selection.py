@@ -3,7 +3,8 @@
 AWS Backup's rules (BackupSelection in the AWS Backup API reference):
 - a resource is a candidate when `resources` names it (a reference, its ARN,
   `"*"` for every supported resource, or an ARN pattern with `*`), or when
-  it matches ANY `selection_tag` (ListOfTags: OR, StringEquals only);
+  it matches ANY `selection_tag` (ListOfTags: OR, StringEquals only); with
+  neither, every supported resource is;
 - every `condition` must then hold (Conditions: AND; string_equals,
   string_like, string_not_equals, string_not_like on `aws:ResourceTag/KEY`);
 - `not_resources` removes what it names.
@@ -132,6 +133,10 @@ def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:
 
 
 def _candidate(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+    if sel.values.get("resources") in (None, []) and not sel.blocks("selection_tag"):
+        # "Otherwise, Backup attempts to select all supported and opted-in storage
+        # resources" (API reference): only the conditions and exclusions narrow it.
+        return True
     by_tag = [_tag_equals(res, cond.get("key"), cond.get("value")) if isinstance(cond, dict) else None
               for cond in sel.blocks("selection_tag")
               if not (isinstance(cond, dict) and str(cond.get("type", "STRINGEQUALS")).upper() != "STRINGEQUALS")]

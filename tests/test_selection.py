@@ -47,6 +47,8 @@ def _cond(kind: str, key: str, value: str) -> list[dict[str, Any]]:
     (_sel(resources=["*"], condition=_cond("string_equals", "aws:ResourceTag/Backup", "true")), _db(), False),
     (_sel(resources=["*"], condition=_cond("string_like", "aws:ResourceTag/Env", "prod*")), _db(Env="production"), True),
     (_sel(resources=["*"], condition=_cond("string_not_like", "aws:ResourceTag/Env", "prod*")), _db(Env="prod"), False),
+    # Only * and ? are wildcards in AWS; brackets are literal (fnmatch would read a class).
+    (_sel(resources=["*"], condition=_cond("string_like", "aws:ResourceTag/Env", "env[1]*")), _db(Env="env[1]-a"), True),
     (_sel(resources=["*"], condition=_cond("string_not_equals", "aws:ResourceTag/Env", "dev")), _db(), True),
     (_sel(resources=["*"], condition=_cond("string_equals", "aws:ResourceTag/Env", Unknown("x"))), _db(), None),  # type: ignore[arg-type]
     (_sel(selection_tag=[{"type": "STRINGEQUALS", "key": "Backup", "value": "hourly"},

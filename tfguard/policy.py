@@ -9,6 +9,7 @@ same `Statement` tuples.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -61,6 +62,20 @@ def action_matches(pattern: Any, action: str) -> bool | None:
     if is_unknown(pattern) or not isinstance(pattern, str):
         return None
     return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def wildcard_match(pattern: str, text: str) -> bool:
+    """AWS wildcards, as in ARNs, resource patterns and StringLike: `*` any run of
+    characters, `?` one character, nothing else special (unlike fnmatch's `[...]`);
+    case-sensitive."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern == text
+    return _wildcard_regex(pattern).fullmatch(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _wildcard_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
 
 
 def grants(st: Statement, action: str) -> bool | None:

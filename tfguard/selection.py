@@ -16,12 +16,12 @@ name the resource): checks turn None into UNKNOWN, never into a verdict.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Any
 
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Unknown, is_unknown
+from tfguard.policy import wildcard_match
 
 Verdict = bool | None
 
@@ -102,7 +102,7 @@ def _pattern(pattern: str, res: Resource) -> Verdict:
     if shape is None or len(parts) < 6 or parts[0] != "arn":
         return None
     service, prefix = shape
-    if not fnmatch.fnmatchcase(service, parts[2]):
+    if not wildcard_match(parts[2], service):
         return False
     region = res.region if isinstance(res.region, str) else None
     return _all([_part(parts[1], _partition(region)), _part(parts[3], region), _part(parts[4], None),
@@ -112,7 +112,7 @@ def _pattern(pattern: str, res: Resource) -> Verdict:
 def _part(pattern: str, actual: str | None) -> Verdict:
     if pattern == "*":
         return True
-    return None if actual is None else fnmatch.fnmatchcase(actual, pattern)
+    return None if actual is None else wildcard_match(pattern, actual)
 
 
 def _partition(region: str | None) -> str | None:
@@ -124,7 +124,7 @@ def _partition(region: str | None) -> str | None:
 def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:
     """`db:*`, `db:prod-*`, `table/*`, `*` against this kind of resource and its name."""
     if isinstance(name, str):
-        return fnmatch.fnmatchcase(prefix + name, pattern)
+        return wildcard_match(pattern, prefix + name)
     if pattern in ("*", prefix + "*"):
         return True  # every name of this kind
     if not pattern.startswith(prefix) and not pattern.startswith("*"):
@@ -176,7 +176,7 @@ def _condition(kind: str, cond: Any, res: Resource) -> Verdict:
     if kind in ("string_equals", "string_not_equals"):
         hit = actual == value
     else:
-        hit = isinstance(actual, str) and fnmatch.fnmatchcase(actual, value)
+        hit = isinstance(actual, str) and wildcard_match(value, actual)
     return hit if kind in ("string_equals", "string_like") else not hit
 
 

@@ -13,14 +13,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Unknown, is_unknown, split_ref
-from tfguard.policy import Statement, grants, statements_of
+from tfguard.policy import Statement, grants, statements_of, wildcard_match
 from tfguard.s3 import linked
 
 # -- set-of-strings arguments ---------------------------------------------------
@@ -138,18 +137,6 @@ class _Bucket(NamedTuple):
         return f"arn:aws:s3:::{self.name}"
 
 
-def _glob(pattern: str, text: str) -> bool:
-    """IAM resource wildcards: `*` any run of characters, `?` one character (case-sensitive, as ARNs are)."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern == text
-    return _glob_regex(pattern).fullmatch(text) is not None
-
-
-@functools.lru_cache(maxsize=1024)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
-
-
 def _refers_to(ref: str, bucket: Resource) -> bool:
     base, index = split_ref(ref)
     if base != bucket.base:
@@ -214,7 +201,7 @@ def _coverage(st: Statement, bucket: _Bucket) -> _Coverage:
     targets = {_BUCKET: [bucket.arn], _OBJECTS: [f"{bucket.arn}/", f"{bucket.arn}/any/object.key"]}
     covered: set[str] = set()
     for part, texts in targets.items():
-        hit = any(all(_glob(p, t) for t in texts) for p in known)
+        hit = any(all(wildcard_match(p, t) for t in texts) for p in known)
         if not bucket.known and not hit and not unknown and any(p and _NAME not in p for p in known):
             # A literal ARN may or may not name a bucket whose name is not known.
             unknown = "the bucket's name is not known statically, so the policy's literal ARNs may or may not name it"

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.flows import backup_selections, undecided_selections
+from tfguard.flows import selection_verdicts
 from tfguard.model import Resource, is_unknown
 from tfguard.recovery import is_read_replica, number, pitr
 
@@ -34,7 +34,9 @@ TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_vo
 
 
 def _judge(ctx: Context, res: Resource) -> Result:
-    selections = backup_selections(ctx.graph, res)
+    verdicts = selection_verdicts(ctx.graph, res)
+    selections = [s for s, v in verdicts if v is True]
+    undecided = [s for s, v in verdicts if v is None]
     level = ctx.classification(res).name
     if selections:
         return Result(res, PASS, f"{level} data is backed up by {selections[0].address}", related=tuple(selections))
@@ -58,13 +60,12 @@ def _judge(ctx: Context, res: Resource) -> Result:
         native = "point-in-time recovery is not enabled"
     else:
         native = "it has no native backup setting"
-    undecided = undecided_selections(ctx.graph, res) if not unknown else []
-    if undecided:
+    if not unknown and undecided:
         unknown = f"whether {undecided[0].address} selects it is not known statically"
     if attr and res.values.get(attr.split(".")[0]) in (None, []):
         attr = ""  # the setting is missing: point at the block
     if unknown:
-        return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided_selections(ctx.graph, res)))
+        return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided))
     return Result(res, FAIL, f"{level} data is not selected by any aws_backup_selection and {native}", attribute=attr)
 
 

@@ -58,15 +58,15 @@ def _candidate_selections(graph: ResourceGraph, res: Resource) -> list[Resource]
     return referring + [s for s in graph.of_type("aws_backup_selection") if s not in referring]
 
 
+def selection_verdicts(graph: ResourceGraph, res: Resource) -> list[tuple[Resource, bool | None]]:
+    """Every aws_backup_selection with whether it assigns `res` to its plan
+    (True, False, or None when not known statically; selection.py); those that
+    name it by reference first."""
+    return [(s, selects(graph, s, res)) for s in _candidate_selections(graph, res)]
+
+
 def backup_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
-    """The aws_backup_selection resources that assign `res` to their plan (selection.py);
-    those that name it by reference first."""
-    return [s for s in _candidate_selections(graph, res) if selects(graph, s, res) is True]
-
-
-def undecided_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
-    """Selections that may or may not assign `res`: not known statically."""
-    return [s for s in _candidate_selections(graph, res) if selects(graph, s, res) is None]
+    return [s for s, verdict in selection_verdicts(graph, res) if verdict is True]
 
 
 def _backups(graph: ResourceGraph) -> list[Flow]:

@@ -67,6 +67,15 @@ def test_cached_files_are_not_parsed_again_and_results_are_cached(tmp_path: Path
 
 def test_a_scan_reports_the_same_with_and_without_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    parsed_by_workers: list[int] = []
+    real_prefetch = parallel.prefetch
+
+    def counting(*args: object, **kwargs: object) -> parallel.Parsed:
+        out = real_prefetch(*args, **kwargs)  # type: ignore[arg-type]
+        parsed_by_workers.append(len(out))
+        return out
+
+    monkeypatch.setattr(parallel, "prefetch", counting)
     reports = []
     for jobs in ("1", "2"):
         out = tmp_path / f"j{jobs}.json"
@@ -75,6 +84,8 @@ def test_a_scan_reports_the_same_with_and_without_workers(tmp_path: Path, monkey
         reports.append(json.loads(out.read_text(encoding="utf-8")))
     assert reports[0] == reports[1]
     assert reports[0]["findings"]
+    # --jobs 1 never asks for workers; --jobs 2 had every .tf file of the tree parsed by them.
+    assert parsed_by_workers == [len(list(EVAL.rglob("*.tf")))]
 
 
 def test_negative_jobs_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

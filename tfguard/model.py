@@ -6,7 +6,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 
 class Unknown:
@@ -32,7 +32,7 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
-def is_unknown(value: object) -> bool:
+def is_unknown(value: object) -> TypeGuard[Unknown]:
     return isinstance(value, Unknown)
 
 

@@ -48,7 +48,7 @@ def judge(ctx: Context, res: Resource) -> Result:
     if statements is None:
         return Result(res, PASS, "no policy is set")
     if is_unknown(statements):
-        return Result(res, UNKNOWN, f"the policy is not known statically: {statements.reason}",  # type: ignore[union-attr]
+        return Result(res, UNKNOWN, f"the policy is not known statically: {statements.reason}",
                       attribute="policy", related=tuple(docs))
     status, message = public_statement(statements, RESTRICTING)  # type: ignore[arg-type]
     at = docs[0] if docs and status is FAIL else None

@@ -45,7 +45,7 @@ def judge(ctx: Context, res: Resource, related: tuple[Resource, ...]) -> Result:
     if statements is None:
         return Result(res, PASS, "no policy is set", related=related)
     if is_unknown(statements):
-        return Result(res, UNKNOWN, f"the policy is not known statically: {statements.reason}",  # type: ignore[union-attr]
+        return Result(res, UNKNOWN, f"the policy is not known statically: {statements.reason}",
                       attribute="policy", related=tuple(docs) + related)
     status, message, st = public_grant(statements, RESTRICTING)  # type: ignore[arg-type]
     at, attribute = pointer(ctx.graph, res, "policy", docs, st) if status is FAIL else (None, "policy")

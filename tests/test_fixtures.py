@@ -61,7 +61,7 @@ def test_plan_findings_point_at_tf_lines(case: Path) -> None:
     """A plan beside its configuration maps every finding to the .tf block it comes from."""
     report = run([case / "plan.json"])
     for f in report.findings:
-        assert f.location is not None and f.location.file.endswith(".tf"), (f.address, f.location)
+        assert f.location is not None and f.location.file.endswith((".tf", ".tf.json")), (f.address, f.location)
 
 
 SEVERITY_CASES = [c for c in CASES if read_expected(c / "expected.txt").severities]

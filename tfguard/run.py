@@ -111,6 +111,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
 
     root = _shown_root(target)
     if target.is_dir():
+        _require_configuration(target, root)
         return _load_hcl(target, target, root, options, recursive=True)
     if target.name.endswith(HCL_FILES):
         # A file stands for its module directory (pre-commit passes file names).
@@ -134,8 +135,19 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
                    _shown_root(source) if source is not None else None)]
 
 
+def _require_configuration(directory: Path, root: Path) -> None:
+    """A folder with no configuration file anywhere below it is an input error: a
+    mistyped path in CI must not pass as a clean scan."""
+    from tfguard.load.files import module_dirs, relative
+
+    if not module_dirs(directory):
+        shown = relative(directory, root) if directory.resolve() != root.resolve() else "."
+        raise InputError(shown, 1, "no Terraform or OpenTofu files (.tf, .tf.json, .tofu, .tofu.json) "
+                         "in this folder or below it; nothing to scan")
+
+
 # Files that stand for their folder: configuration and variable files (pre-commit passes them).
-HCL_FILES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+HCL_FILES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
 
 
 def _targets(paths: list[Path]) -> list[Path]:

@@ -9,11 +9,14 @@ from pathlib import Path
 from tfguard.model import Diagnostic
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-TF_SUFFIXES = (".tf", ".tf.json")
+# OpenTofu reads .tofu / .tofu.json as well; Terraform ignores them.
+TF_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_REPLACED_BY = {".tf": ".tofu", ".tf.json": ".tofu.json"}  # foo.tofu hides foo.tf (OpenTofu's rule)
 
 
 def module_dirs(root: Path) -> list[Path]:
-    """Every directory under root (root included) holding .tf / .tf.json files.
+    """Every directory under root (root included) holding configuration files
+    (.tf, .tf.json, .tofu, .tofu.json).
 
     Hidden directories and `.terraform/` are skipped, and so are symlinked
     directories: following them could leave the scan root or loop forever.
@@ -27,11 +30,36 @@ def module_dirs(root: Path) -> list[Path]:
 
 
 def tf_files(directory: Path) -> list[Path]:
+    """The configuration files of one module, as Terraform/OpenTofu read them: the
+    normal files in lexical order, then the override files in lexical order. A
+    `.tofu` file replaces the `.tf` file of the same name (`.tofu.json` the `.tf.json`)."""
     # Links are listed too, so that reading them gives a diagnostic instead of silence.
-    return sorted(
+    listed = sorted(
         p for p in directory.iterdir()
         if p.name.endswith(TF_SUFFIXES) and (p.is_symlink() or p.is_file()) and not p.name.startswith(".")
     )
+    names = {p.name for p in listed}
+    kept = [p for p in listed if not _replaced(p.name, names)]
+    return [p for p in kept if not is_override(p.name)] + [p for p in kept if is_override(p.name)]
+
+
+def _stem_suffix(name: str) -> tuple[str, str]:
+    for suffix in (".tofu.json", ".tf.json", ".tofu", ".tf"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    return name, ""
+
+
+def _replaced(name: str, names: set[str]) -> bool:
+    stem, suffix = _stem_suffix(name)
+    other = _REPLACED_BY.get(suffix)
+    return other is not None and stem + other in names
+
+
+def is_override(name: str) -> bool:
+    """`override.tf`, `x_override.tf` and their .tf.json / .tofu / .tofu.json forms."""
+    stem, suffix = _stem_suffix(name)
+    return bool(suffix) and (stem == "override" or stem.endswith("_override"))
 
 
 # Folders are resolved once per run: a tree has few of them and many findings

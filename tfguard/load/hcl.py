@@ -1,7 +1,7 @@
 """Terraform directories -> Resources (HCL mode).
 
-Every directory under the scan root that holds .tf / .tf.json files is a
-module; those that no other scanned directory calls are loaded as root
+Every directory under the scan root that holds configuration files (.tf,
+.tf.json, .tofu, .tofu.json) is a module, its override files merged in; those that no other scanned directory calls are loaded as root
 modules (see modules.py). This file parses directories into blocks.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.cache import ParseCache
-from tfguard.load.files import decode, module_dirs, read_bytes, relative, tf_files
+from tfguard.load.files import decode, is_override, module_dirs, read_bytes, relative, tf_files
 from tfguard.load.hcl_ast import Block, HclSyntaxError, parse_body
 from tfguard.load.hcl_json import json_body
 from tfguard.model import Diagnostic, Resource
@@ -72,11 +72,17 @@ def parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[D
 def parse_module(directory: Path, root: Path, cache: ParseCache | None = None,
                  prefetched: Parsed | None = None) -> Module:
     module = Module(directory, relative(directory, root))
-    for path in tf_files(directory):
+    overrides: list[tuple[str, Block]] = []
+    for path in tf_files(directory):  # normal files first, then override files
         blocks, diags = parse_file(path, root, cache, prefetched)
         module.diagnostics.extend(diags)
         shown = relative(path, root)
-        module.blocks.extend((shown, b) for b in blocks)
+        (overrides if is_override(path.name) else module.blocks).extend((shown, b) for b in blocks)
+    if overrides:
+        from tfguard.load.overrides import merge_overrides
+
+        module.blocks, diags = merge_overrides(module.blocks, overrides)
+        module.diagnostics.extend(diags)
     return module
 
 

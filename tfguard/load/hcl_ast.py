@@ -42,6 +42,7 @@ class Attribute:
     expr: Node
     line: int
     end_line: int
+    file: str = ""  # set only when an override file replaced it (else the block's file)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Block:
     end_line: int
     attrs: dict[str, Attribute] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    file: str = ""  # set only on a nested block an override file put there (else its parent's file)
 
 
 @functools.lru_cache(maxsize=1)

@@ -93,17 +93,18 @@ def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: 
         apath = f"{path}{name}"
         value = evaluate(attr.expr, scope)
         values[name] = value
-        res.attr_locations[apath] = Location(file, attr.line, attr.end_line)
+        res.attr_locations[apath] = Location(attr.file or file, attr.line, attr.end_line)
         _add_refs(res, apath, value)
     for child in block.blocks:
         if top and child.type in _META:
             continue
+        cfile = child.file or file  # an override file's block
         if child.type == "dynamic" and child.labels:
-            _dynamic(child, file, scope, path, res, values)
+            _dynamic(child, cfile, scope, path, res, values)
             continue
         cpath = f"{path}{child.type}"
-        res.attr_locations.setdefault(cpath, Location(file, child.line, child.end_line))
-        values.setdefault(child.type, []).append(_body(child, file, scope, cpath + ".", res))
+        res.attr_locations.setdefault(cpath, Location(cfile, child.line, child.end_line))
+        values.setdefault(child.type, []).append(_body(child, cfile, scope, cpath + ".", res))
     return values
 
 

@@ -186,6 +186,7 @@ class ModuleInstance:
         attr = block.attrs.get("source")
         source = evaluate(attr.expr, self.scope) if attr else None
         line = attr.line if attr else block.line
+        file = (attr.file or file) if attr else file
         if local_source(source):
             directory = (self.module.directory / str(source)).resolve()
             if not self.loader.options.allow_outside_root and not inside(directory, self.loader.root):
@@ -206,7 +207,7 @@ class ModuleInstance:
     def _local_location(self, name: str) -> tuple[str, int]:
         for file, block in self.module.of_type("locals"):
             if name in block.attrs:
-                return file, block.attrs[name].line
+                return block.attrs[name].file or file, block.attrs[name].line
         return self.module.rel or ".", 1
 
 

@@ -111,10 +111,11 @@ def _call_source(module: Module, name: str) -> Path | None:
 
 def _attr_locations(block: Block, file: str, prefix: str, out: dict[str, Location]) -> None:
     for name, attr in block.attrs.items():
-        out[f"{prefix}{name}"] = Location(file, attr.line, attr.end_line)
+        out[f"{prefix}{name}"] = Location(attr.file or file, attr.line, attr.end_line)
     for child in block.blocks:
         label = child.labels[0] if child.type == "dynamic" and child.labels else child.type
         path = f"{prefix}{label}"
-        out.setdefault(path, Location(file, child.line, child.end_line))
+        cfile = child.file or file  # an override file's block
+        out.setdefault(path, Location(cfile, child.line, child.end_line))
         inner = next((b for b in child.blocks if b.type == "content"), child) if child.type == "dynamic" else child
-        _attr_locations(inner, file, path + ".", out)
+        _attr_locations(inner, cfile, path + ".", out)

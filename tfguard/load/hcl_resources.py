@@ -7,6 +7,7 @@ from typing import Any
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
 from tfguard.load.providers import ProviderConfig, merged_tags, provider_key
+from tfguard.load.schema import block_schema, conform
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown, split_ref
 
 MAX_INSTANCES = 10_000
@@ -26,6 +27,7 @@ def instances_of(
     out: list[Resource] = []
     prefix = f"{scope.module}." if scope.module else ""
     base = f"{prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
+    schema = block_schema(mode, rtype)
     for key, iteration in keys:
         address = base if key is None else f"{base}[{_key_text(key)}]"
         inner = scope.child(**iteration)
@@ -33,6 +35,8 @@ def instances_of(
                        location=Location(file, block.line, block.end_line), provider=provider,
                        region=region, index=key, origin="hcl")
         res.values = _body(block, file, inner, "", res, top=True)
+        if schema is not None:  # "true" in a bool argument is true, as Terraform converts it
+            res.values = conform(res.values, schema)
         if config is not None and mode == "managed" and "tags_all" not in res.values:
             tags_all = merged_tags(res.values.get("tags"), config.default_tags)
             if tags_all is not None:

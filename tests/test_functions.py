@@ -8,7 +8,7 @@ import pytest
 
 from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.hcl_ast import parse_expression
-from tfguard.model import Unknown
+from tfguard.model import EvalError, Unknown
 
 CASES: list[tuple[str, Any]] = [
     ('jsonencode({a = [1, "x", true]})', '{"a":[1,"x",true]}'),
@@ -56,3 +56,39 @@ def test_function(expr: str, expected: Any) -> None:
 ])
 def test_unknown_or_refused_is_unknown_not_a_crash(expr: str) -> None:
     assert isinstance(evaluate(parse_expression(expr), Scope()), Unknown)
+
+
+def _scope_with_unknowns() -> Scope:
+    key = Unknown("aws_kms_key.k.arn is known only after apply", ("aws_kms_key.k",))
+    return Scope(variables={"partial": {"a": key, "b": "known"}, "key": key, "owner": {}})
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('try(var.partial.b, "fb")', "known"),
+    ('try(var.partial.c, "fb")', "fb"),
+    ('try(var.owner["id"], null)', None),
+    ('try(var.partial.b.c, var.partial.c, "last")', "last"),
+    ('try(upper(var.partial.c), "fb")', "fb"),
+    ('try(regex("x", "y"), "fb")', "fb"),
+    ('try(tonumber("x"), 0)', 0),
+    ('try([1][3], "fb")', "fb"),
+    ('try([1][-1], "fb")', "fb"),
+    ('try("a${var.partial}", "fb")', "fb"),
+    ('can(var.partial.c)', False), ('can(var.partial.b)', True), ('can(regex("^a", "b"))', False),
+    ('can(regex("^a", "abc"))', True), ('can(tobool("maybe"))', False), ('can(var.partial)', True),
+])
+def test_try_and_can_fall_back_only_on_errors(expr: str, expected: Any) -> None:
+    assert evaluate(parse_expression(expr), _scope_with_unknowns()) == expected
+
+
+def test_try_keeps_an_unknown_argument_and_its_reference() -> None:
+    # A key created in the same configuration: try() never takes the fallback.
+    value = evaluate(parse_expression("try(var.key, null)"), _scope_with_unknowns())
+    assert isinstance(value, Unknown) and value.refs == ("aws_kms_key.k",)
+    partial = evaluate(parse_expression('try(var.partial, "fb")'), _scope_with_unknowns())
+    assert partial["b"] == "known" and partial["a"].refs == ("aws_kms_key.k",)
+
+
+def test_can_of_a_wholly_unknown_value_is_unknown() -> None:
+    value = evaluate(parse_expression('can(regex("x", var.key))'), _scope_with_unknowns())
+    assert isinstance(value, Unknown) and not isinstance(value, EvalError)

@@ -32,6 +32,21 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
+class EvalError(Unknown):
+    """An expression that fails in Terraform: a missing attribute or key, an index
+    out of range, a failed conversion, a regex without a match...
+
+    Still an Unknown everywhere (nothing decides on it), but `try()` falls back
+    on it and `can()` is false, where a value that is merely not known yet
+    (a computed attribute) is neither.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"EvalError({self.reason!r})"
+
+
 def is_unknown(value: object) -> TypeGuard[Unknown]:
     return isinstance(value, Unknown)
 

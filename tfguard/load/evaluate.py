@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.hcl_expr import Node
-from tfguard.model import Unknown, is_unknown
+from tfguard.model import EvalError, Unknown, is_unknown
 
 # Traversal roots that are not resources.
 _SPECIAL_ROOTS = {"var", "local", "count", "each", "path", "terraform", "self", "module", "data"}
@@ -60,7 +60,7 @@ class Scope:
             return self._locals[name]
         expr = self.local_exprs.get(name)
         if expr is None:
-            return Unknown(f"local.{name} is not declared")
+            return EvalError(f"local.{name} is not declared")
         if name in self._evaluating:
             chain = list(self._evaluating)
             self.cycles.update(chain[chain.index(name):])
@@ -77,12 +77,15 @@ class Scope:
 def unknown_from(values: list[Any], reason: str = "") -> Unknown:
     refs: list[str] = []
     reasons: list[str] = []
+    error = False  # an operand that fails makes the whole expression fail, as in Terraform
     for v in values:
         for u in iter_unknowns(v):
             refs.extend(u.refs)
+            error = error or isinstance(u, EvalError)
             if u.reason:
                 reasons.append(u.reason)
-    return Unknown(reason or (reasons[0] if reasons else "not known statically"), tuple(dict.fromkeys(refs)))
+    cls = EvalError if error else Unknown
+    return cls(reason or (reasons[0] if reasons else "not known statically"), tuple(dict.fromkeys(refs)))
 
 
 def iter_unknowns(value: Any, depth: int = 0) -> list[Unknown]:
@@ -102,6 +105,11 @@ def iter_unknowns(value: Any, depth: int = 0) -> list[Unknown]:
 
 def has_unknown(value: Any) -> bool:
     return bool(iter_unknowns(value))
+
+
+def has_error(value: Any) -> bool:
+    """Whether evaluating the value failed somewhere (see EvalError)."""
+    return any(isinstance(u, EvalError) for u in iter_unknowns(value))
 
 
 def evaluate(node: Node, scope: Scope, depth: int = 0) -> Any:
@@ -126,8 +134,8 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
             out.append(part)
             continue
         value = Unknown("template directive not evaluated") if part[0] == "directive" else evaluate(part, scope, depth)
-        if not has_unknown(value) and isinstance(value, (dict, list)):
-            value = Unknown("a template cannot interpolate a collection")
+        if isinstance(value, (dict, list)):
+            value = EvalError("a template cannot interpolate a collection")
         if has_unknown(value):
             unknowns.append(value)
             out.append("{%s}" % (value.shape or "?") if isinstance(value, Unknown) else "{?}")
@@ -135,7 +143,7 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
             out.append(to_string(value))
     if unknowns:
         u = unknown_from(unknowns)
-        return Unknown(u.reason, u.refs, partial="".join(out))
+        return type(u)(u.reason, u.refs, partial="".join(out))
     return "".join(out)
 
 

@@ -14,7 +14,7 @@ from tfguard.load.evaluate import (
     unknown_from,
 )
 from tfguard.load.hcl_expr import Node
-from tfguard.model import Unknown, is_unknown
+from tfguard.model import EvalError, Unknown, is_unknown
 
 MAX_FOR_ITEMS = 10_000
 
@@ -40,15 +40,17 @@ def _index(value: Any, key: Any) -> Any:
     if isinstance(value, dict):
         if str(key) in value:
             return value[str(key)]
-        return Unknown(f"no attribute or key {key!r}")
+        return EvalError(f"no attribute or key {key!r}")
     if isinstance(value, list):
         try:
+            if isinstance(key, bool) or int(key) < 0:
+                raise IndexError(key)
             return value[int(key)]
         except (ValueError, TypeError, IndexError):
-            return Unknown(f"index {key!r} out of range")
+            return EvalError(f"index {key!r} out of range")
     if value is None:
-        return Unknown("attribute of a null value")
-    return Unknown(f"cannot index a {type(value).__name__}")
+        return EvalError("attribute of a null value")
+    return EvalError(f"cannot index a {type(value).__name__}")
 
 
 def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) -> Any:
@@ -151,7 +153,7 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
             return bool(left) or bool(right)
         return _ARITH[op](_num(left), _num(right))
     except (TypeError, ValueError, ZeroDivisionError, KeyError):
-        return Unknown(f"cannot evaluate {op} on these operands")
+        return EvalError(f"cannot evaluate {op} on these operands")
 
 
 def _norm(value: Any) -> Any:
@@ -177,7 +179,7 @@ def _unary(node: Node, scope: Scope, depth: int) -> Any:
     try:
         return -_num(value)
     except TypeError:
-        return Unknown("cannot negate this value")
+        return EvalError("cannot negate this value")
 
 
 def _call(node: Node, scope: Scope, depth: int) -> Any:
@@ -199,7 +201,7 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
     try:
         return fn(*args)
     except Exception as exc:  # a function refusing its arguments is not a crash
-        return Unknown(f"{name}(): {exc}")
+        return EvalError(f"{name}(): {exc}")
 
 
 def _for(node: Node, scope: Scope, depth: int) -> Any:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, has_unknown, to_string, unknown_from
+from tfguard.load.evaluate import Scope, evaluate, has_error, to_string, unknown_from
 from tfguard.load.hcl_expr import Node
-from tfguard.model import Unknown, is_unknown
+from tfguard.model import EvalError, Unknown, is_unknown
 
 
 def _merge(*maps: Any) -> Any:
@@ -210,17 +210,23 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 
 def _try(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+    # Terraform falls back only when an argument fails, never because it is
+    # (partly) unknown: that value is the result, with its unknown parts.
+    errors: list[Any] = []
     for arg in args:
         value = evaluate(arg, scope, depth)
-        if not has_unknown(value):
+        if not has_error(value):
             return value
-        if isinstance(value, Unknown) and value.refs:
-            return value  # unknown because not yet created, not because it fails
-    return unknown_from([], "try(): no argument could be evaluated statically")
+        errors.append(value)
+    return unknown_from(errors, "try(): no argument could be evaluated without error")
 
 
 def _can(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
-    value = evaluate(args[0], scope, depth) if args else None
+    if len(args) != 1:
+        return EvalError("can() takes one argument")
+    value = evaluate(args[0], scope, depth)
+    if has_error(value):
+        return False
     if is_unknown(value):
         return unknown_from([value])
     return True

@@ -96,6 +96,10 @@ def _dynamic_expression(block: Block, parts: list[str]) -> Node | None:
         if child is None:
             return None
         node = child
+    whole = next((c for c in node.blocks if c.type == "dynamic" and c.labels[:1] == (parts[-1],)), None)
+    if whole is not None:  # the whole block is dynamic over a value known only after apply
+        for_each = whole.attrs.get("for_each")
+        return for_each.expr if for_each is not None else None
     attr = node.attrs.get(parts[-1])
     return attr.expr if dynamic and attr is not None else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
@@ -73,7 +74,7 @@ def _restore_dynamic(res: Resource, block: Block) -> None:
     prefix = f"{res.module}." if res.module else ""
     for path in res.computed:
         parts = path.split(".")
-        expr = _dynamic_expression(block, parts)
+        expr = _dynamic_expression(block, parts, res.module)
         if expr is None:
             continue
         targets = tuple(prefix + t for t in static_refs(expr))
@@ -83,7 +84,21 @@ def _restore_dynamic(res: Resource, block: Block) -> None:
         set_nested(res.values, parts, Unknown(f"{path} is set in a dynamic block and known only after apply", targets))
 
 
-def _dynamic_expression(block: Block, parts: list[str]) -> Node | None:
+def _may_be_unknown(node: Any, module: str) -> bool:
+    """Whether an expression names something a plan may not know: root module
+    variables and count/each/path are known, child module inputs may not be."""
+    known = {"each", "count", "path", "terraform"} | (set() if module else {"var"})
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            if item and item[0] == "trav" and isinstance(item[1], str) and item[1] not in known:
+                return True
+            stack.extend(x for x in item if isinstance(x, tuple))
+    return False
+
+
+def _dynamic_expression(block: Block, parts: list[str], module: str = "") -> Node | None:
     """The expression of `parts` when it sits inside a dynamic block (None otherwise)."""
     node, dynamic = block, False
     for segment in parts[:-1]:
@@ -97,9 +112,11 @@ def _dynamic_expression(block: Block, parts: list[str]) -> Node | None:
             return None
         node = child
     whole = next((c for c in node.blocks if c.type == "dynamic" and c.labels[:1] == (parts[-1],)), None)
-    if whole is not None:  # the whole block is dynamic over a value known only after apply
+    if whole is not None:
+        # A whole dynamic block "known after apply": over a value that can be
+        # unknown in a plan, else a block the provider computes when absent.
         for_each = whole.attrs.get("for_each")
-        return for_each.expr if for_each is not None else None
+        return for_each.expr if for_each is not None and _may_be_unknown(for_each.expr, module) else None
     attr = node.attrs.get(parts[-1])
     return attr.expr if dynamic and attr is not None else None
 

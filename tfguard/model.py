@@ -16,14 +16,21 @@ class Unknown:
     graph can still link it), `partial` is the structure around the unknown
     parts when there is one (a jsonencode() argument, or a template's text
     with `{shape}` / `{?}` in place of the unknown parts).
+
+    `parts` is a template's exact structure: its literal text and the values
+    it interpolates, in order (strings and Unknowns). Unlike the text in
+    `partial` it does not depend on the marker text being unique, which is
+    what lets a JSON heredoc be parsed with only its interpolations unknown.
     """
 
-    __slots__ = ("reason", "refs", "partial", "shape")
+    __slots__ = ("reason", "refs", "partial", "shape", "parts")
 
-    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None, shape: str = "") -> None:
+    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None, shape: str = "",
+                 parts: tuple[Any, ...] | None = None) -> None:
         self.reason = reason
         self.refs = refs
         self.partial = partial
+        self.parts = parts
         # A known kind of value (e.g. "account_id" from data.aws_caller_identity):
         # templates keep it as `{account_id}` in their partial text.
         self.shape = shape

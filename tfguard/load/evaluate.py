@@ -129,9 +129,11 @@ def _lit(node: Node, scope: Scope, depth: int) -> Any:
 def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
     out: list[str] = []
     unknowns: list[Any] = []
+    parts: list[Any] = []  # literal text and the Unknowns interpolated (Unknown.parts)
     for part in node[1]:
         if isinstance(part, str):
             out.append(part)
+            parts.append(part)
             continue
         value = Unknown("template directive not evaluated") if part[0] == "directive" else evaluate(part, scope, depth)
         if isinstance(value, (dict, list)):
@@ -139,11 +141,13 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
         if has_unknown(value):
             unknowns.append(value)
             out.append("{%s}" % (value.shape or "?") if isinstance(value, Unknown) else "{?}")
+            parts.append(value if isinstance(value, Unknown) else unknown_from([value]))
         else:
             out.append(to_string(value))
+            parts.append(to_string(value))
     if unknowns:
         u = unknown_from(unknowns)
-        return type(u)(u.reason, u.refs, partial="".join(out))
+        return type(u)(u.reason, u.refs, partial="".join(out), parts=tuple(parts))
     return "".join(out)
 
 

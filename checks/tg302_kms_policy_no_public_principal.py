@@ -59,7 +59,7 @@ def judge(ctx: Context, res: Resource) -> Result:
 def evaluate(ctx: Context) -> Iterator[Result]:
     for key in ctx.graph.of_type("aws_kms_key"):
         separate = ctx.graph.referrers(key, types=("aws_kms_key_policy",), via="key_id")
-        if key.values.get("policy") is None:
+        if key.values.get("policy") in (None, ""):
             if not separate:
                 yield Result(key, PASS, "the key has AWS's default key policy (account root only)")
             continue

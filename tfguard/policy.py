@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tfguard import partial_json
 from tfguard.model import Resource, Unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -47,14 +48,48 @@ class Statement:
             return False
         unknown = False
         for ptype, ident in self.principals:
-            if is_unknown(ident) or is_unknown(ptype):
-                unknown = True
-            elif ptype in ("*", "AWS") and ident == ANY:
+            if not is_unknown(ptype) and ptype not in ("*", "AWS", "?"):
+                continue  # Service, Federated, CanonicalUser: never everyone
+            public = could_be_anyone(ident)
+            if public and not is_unknown(ptype):
                 return True
+            if public is not False:
+                unknown = True
         return None if unknown else False
 
     def condition_keys(self) -> set[str]:
         return {key for _, key, values in self.conditions if not _only_wildcards(values)}
+
+
+# Shapes of values that name one account or identity (see Unknown.shape).
+SPECIFIC_SHAPES = frozenset({"account_id", "principal"})
+_MARKER = re.compile(r"\{[a-z_?]*\}")
+
+
+def literal_text(value: Unknown) -> str | None:
+    """The literal text of a template with unknown parts (None when it is no template)."""
+    if value.parts is not None:
+        return "".join(p for p in value.parts if isinstance(p, str))
+    if isinstance(value.partial, str):
+        return _MARKER.sub("", value.partial)
+    return None
+
+
+def could_be_anyone(ident: Any) -> bool | None:
+    """Is a principal identifier "*"? None when it could be.
+
+    An unknown identifier cannot be "*" when it is an account id, an IAM role or
+    user ARN or the caller identity's ARN (by its shape), or a template with
+    literal text around its unknown parts (`arn:aws:iam::${...}:root`): only a
+    value that could be anything (a wholly unknown variable) could be "*"."""
+    if not isinstance(ident, Unknown):
+        return bool(ident == ANY)
+    if ident.shape in SPECIFIC_SHAPES:
+        return False
+    text = literal_text(ident)
+    if text is not None and text not in ("", ANY):
+        return False
+    return None
 
 
 def action_matches(pattern: Any, action: str) -> bool | None:
@@ -168,7 +203,10 @@ def from_json_doc(doc: Any) -> list[Statement] | Unknown:
 def parse_policy_text(text: Any) -> list[Statement] | Unknown:
     if is_unknown(text):
         partial = text.partial
-        return from_json_doc(partial) if isinstance(partial, dict) else text
+        if isinstance(partial, dict):
+            return from_json_doc(partial)
+        # A heredoc or template: JSON with only its interpolations unknown.
+        return from_json_doc(partial_json.parse(text)) if text.parts is not None else text
     if not isinstance(text, str):
         return Unknown("policy is not a string")
     try:
@@ -267,9 +305,10 @@ def _documents(graph: ResourceGraph, doc: Resource, attr: str, depth: int) -> li
 def statements_of(
     graph: ResourceGraph, res: Resource, attr: str = "policy"
 ) -> tuple[list[Statement] | Unknown | None, list[Resource]]:
-    """The statements of `res.attr`, None when the attribute is unset, plus the documents used."""
+    """The statements of `res.attr`, None when the attribute is unset or a known empty
+    string (no policy, as a plan reads it back), plus the documents used."""
     value = res.values.get(attr)
-    if value is None:
+    if value is None or value == "":
         return None, []
     docs = graph.targets(res, via=attr, types=("aws_iam_policy_document",))
     docs = [d for d in docs if d.mode == "data"]

@@ -68,7 +68,11 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
             target += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
     attrs = [s[1] for s in rest if s[0] == "attr"]
     text = ".".join(names + attrs)
-    shape = _SHAPES.get((names[1] if root == "data" and len(names) > 1 else "", attrs[0] if attrs else ""), "")
+    rtype = names[1] if root == "data" and len(names) > 1 else root
+    attr = attrs[0] if attrs else ""
+    shape = _SHAPES.get((rtype if root == "data" else "", attr), "")
+    if rtype in _PRINCIPAL_TYPES and attr == "arn":
+        shape = "principal"
     partial = None
     if (root == "data" and len(names) == 3 and names[1] == "aws_iam_policy_document" and attrs[:1] == ["json"]
             and scope.policy_document is not None):
@@ -85,6 +89,10 @@ _SHAPES = {
     ("aws_region", "name"): "region",
     ("aws_region", "region"): "region",
 }
+
+
+# ARNs of one IAM identity: as a policy principal they are never "*".
+_PRINCIPAL_TYPES = frozenset({"aws_iam_role", "aws_iam_user", "aws_caller_identity"})
 
 
 def _trav(node: Node, scope: Scope, depth: int) -> Any:

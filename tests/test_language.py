@@ -229,3 +229,58 @@ def test_empty_target_does_not_hide_other_targets(tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out
     assert code == 2
     assert '"resource": "aws_s3_bucket.b"' in out
+
+
+def test_ephemeral_blocks_are_understood_and_their_references_unknown(tmp_path: Path) -> None:
+    from tfguard.model import Ref, Unknown
+
+    res, diags = _load(_write(tmp_path, {"main.tf": '''ephemeral "aws_secretsmanager_secret_version" "db" {
+  secret_id = "db-master"
+}
+resource "aws_db_instance" "db" {
+  password_wo = ephemeral.aws_secretsmanager_secret_version.db.secret_string
+}
+check "probe" {
+  data "aws_db_instance" "p" {
+    db_instance_identifier = aws_db_instance.db.identifier
+  }
+  assert {
+    condition     = data.aws_db_instance.p.storage_encrypted
+    error_message = "no"
+  }
+}
+'''}))
+    assert diags == []
+    assert sorted(res) == ["aws_db_instance.db"]
+    value = res["aws_db_instance.db"].values["password_wo"]
+    assert isinstance(value, Unknown)
+    assert value.refs == ("ephemeral.aws_secretsmanager_secret_version.db",)
+    assert res["aws_db_instance.db"].refs == [
+        Ref("password_wo", "ephemeral.aws_secretsmanager_secret_version.db", None)]
+
+
+def test_static_refs_name_ephemeral_resources_like_data_sources() -> None:
+    from tfguard.load.hcl_ast import parse_expression
+    from tfguard.load.hcl_expr import static_refs
+
+    expr = parse_expression("[ephemeral.aws_kms_secrets.s.plaintext, data.aws_region.r.name, aws_kms_key.k.arn]")
+    assert sorted(static_refs(expr)) == ["aws_kms_key.k", "data.aws_region.r", "ephemeral.aws_kms_secrets.s"]
+
+
+def test_tags_all_is_the_tags_without_default_tags_as_in_the_plan() -> None:
+    import json
+
+    from tests.conftest import FIXTURES
+
+    folder = FIXTURES / "eval" / "tags_all_plain"
+    res, _ = _load(folder)
+    assert res["aws_s3_bucket.tagged"].values["tags_all"] == {"DataClassification": "internal", "Team": "records"}
+    assert res["aws_kms_key.k"].values["tags_all"] == {"DataClassification": "restricted", "Name": "k"}
+    assert "tags_all" not in res["aws_s3_bucket.untagged"].values  # the plan: known after apply
+    plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    for change in plan["resource_changes"]:
+        after = change["change"]["after"]
+        if after.get("tags_all") is not None:
+            assert res[change["address"]].values["tags_all"] == after["tags_all"], change["address"]
+        else:
+            assert change["change"]["after_unknown"]["tags_all"] is True

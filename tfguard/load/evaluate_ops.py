@@ -58,7 +58,7 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
     prefix = f"{scope.module}." if scope.module else ""
     names: list[str] = [root]
     rest = list(steps)
-    want = 2 if root == "data" else 1
+    want = 2 if root in ("data", "ephemeral") else 1  # data.type.name, ephemeral.type.name
     while rest and rest[0][0] == "attr" and len(names) <= want:
         names.append(rest.pop(0)[1])
     target = prefix + ".".join(names)

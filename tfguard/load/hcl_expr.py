@@ -310,9 +310,9 @@ def static_refs(node: Any) -> list[str]:
         if isinstance(item, tuple):
             if item and item[0] == "trav" and isinstance(item[1], str) and item[1] not in _NOT_RESOURCES:
                 names = [s[1] for s in item[2] if isinstance(s, tuple) and s and s[0] == "attr"]
-                if item[1] == "data" and len(names) >= 2:
-                    found.append(f"data.{names[0]}.{names[1]}")
-                elif item[1] != "data" and names:
+                if item[1] in ("data", "ephemeral") and len(names) >= 2:
+                    found.append(f"{item[1]}.{names[0]}.{names[1]}")
+                elif item[1] not in ("data", "ephemeral") and names:
                     found.append(f"{item[1]}.{names[0]}")
             stack.extend(x for x in item if isinstance(x, tuple))
     return list(dict.fromkeys(found))

@@ -37,8 +37,8 @@ def instances_of(
         res.values = _body(block, file, inner, "", res, top=True)
         if schema is not None:  # "true" in a bool argument is true, as Terraform converts it
             res.values = conform(res.values, schema)
-        if config is not None and mode == "managed" and "tags_all" not in res.values:
-            tags_all = merged_tags(res.values.get("tags"), config.default_tags)
+        if mode == "managed" and "tags_all" not in res.values:
+            tags_all = merged_tags(res.values.get("tags"), config.default_tags if config else None)
             if tags_all is not None:
                 res.values["tags_all"] = tags_all
         out.append(res)

@@ -25,8 +25,10 @@ from tfguard.load.variables import VarInputs, declarations, module_values, root_
 from tfguard.model import Diagnostic, Location, Unknown
 
 MAX_MODULE_DEPTH = 32
+# `ephemeral` (Terraform 1.10) resources are never stored or planned: nothing to check,
+# and a reference to one is unknown (evaluate_ops); `check` blocks' scoped data likewise.
 _TOP_LEVEL = {"terraform", "provider", "variable", "locals", "output", "module", "resource", "data",
-              "moved", "import", "check", "removed"}
+              "ephemeral", "moved", "import", "check", "removed"}
 _CALL_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
 
 

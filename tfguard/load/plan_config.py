@@ -15,7 +15,7 @@ from tfguard.model import Unknown
 
 _MODULE_SEGMENT = re.compile(r'module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?')
 _RESOURCE_REF = re.compile(r'^(data\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?')
-_IGNORED_ROOTS = {"count", "each", "path", "terraform", "self", "local"}
+_IGNORED_ROOTS = {"count", "each", "path", "terraform", "self", "local", "ephemeral"}  # ephemeral: never planned
 MAX_HOPS = 32
 
 

@@ -85,11 +85,18 @@ def provider_key(block: Block, rtype: str) -> str:
 
 
 def merged_tags(tags: Any, default_tags: Any) -> Any:
-    """tags_all as the provider computes it: default_tags overlaid by the resource's tags."""
-    if not isinstance(default_tags, dict) or not default_tags:
-        return None if isinstance(default_tags, dict) or default_tags is None else default_tags
-    if tags is None:
-        return dict(default_tags)
+    """tags_all as the provider computes it: default_tags overlaid by the resource's tags.
+
+    Without default_tags it is the resource's tags; with neither, None (the plan
+    itself leaves it "known after apply" then)."""
+    if isinstance(default_tags, dict) and default_tags:
+        if tags is None:
+            return dict(default_tags)
+        if isinstance(tags, dict):
+            return {**default_tags, **tags}
+        return tags  # Unknown: not known statically
+    if default_tags is not None and not isinstance(default_tags, dict):
+        return default_tags  # default_tags not known statically
     if isinstance(tags, dict):
-        return {**default_tags, **tags}
-    return tags  # Unknown: not known statically
+        return dict(tags)
+    return tags if isinstance(tags, Unknown) else None

@@ -1,5 +1,7 @@
 """Reading fixtures' expected.txt files: `# checks: ...` header, then `ID ADDRESS STATUS` lines.
 
+A `# diagnostic: FILE LINE` line names an input problem the fixture is about
+(FILE relative to the fixture); any other diagnostic fails the fixture.
 A `# plan-expect: ID ADDRESS STATUS` line replaces the result with the same
 id and address in plan mode, where the plan itself knows less than the HCL
 (documented beside the line).
@@ -18,6 +20,7 @@ class Expected(NamedTuple):
     hcl: frozenset[Triple]
     plan: frozenset[Triple]
     severities: frozenset[Triple]  # (id, address, effective severity) from `# severity:` lines
+    diagnostics: frozenset[tuple[str, int]] = frozenset()  # (file, line) from `# diagnostic:` lines
 
 
 def read_expected(path: Path) -> Expected:
@@ -25,6 +28,7 @@ def read_expected(path: Path) -> Expected:
     hcl: set[Triple] = set()
     plan_over: dict[tuple[str, str], str | None] = {}
     severities: set[Triple] = set()
+    diagnostics: set[tuple[str, int]] = set()
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if line.startswith("# checks:"):
@@ -32,6 +36,9 @@ def read_expected(path: Path) -> Expected:
         elif line.startswith("# severity:"):
             cid, address, sev = line.split(":", 1)[1].split()
             severities.add((cid, address, sev.lower()))
+        elif line.startswith("# diagnostic:"):
+            file, number = line.split(":", 1)[1].split()[:2]
+            diagnostics.add((file, int(number)))
         elif line.startswith("# plan-expect:"):
             parts = line.split(":", 1)[1].split()
             if len(parts) == 3:
@@ -43,4 +50,5 @@ def read_expected(path: Path) -> Expected:
             hcl.add((cid, address, status.upper()))
     plan = {t for t in hcl if (t[0], t[1]) not in plan_over}
     plan |= {(c, a, s.upper()) for (c, a), s in plan_over.items() if s}
-    return Expected(frozenset(checks), frozenset(hcl), frozenset(plan), frozenset(severities))
+    return Expected(frozenset(checks), frozenset(hcl), frozenset(plan), frozenset(severities),
+                    frozenset(diagnostics))

@@ -22,8 +22,15 @@ def _ids(case: Path) -> str:
 def results(target: Path, checks: frozenset[str]) -> frozenset[Triple]:
     # Cached: the mode tests and the differential test ask for the same scans.
     report = run([target], Options(only=checks))
-    assert not report.diagnostics, report.diagnostics
+    case = (target if target.is_dir() else target.parent).resolve()
+    got = {(_in_case(d.file, case), d.line) for d in report.diagnostics}
+    assert got == set(read_expected(case / "expected.txt").diagnostics), report.diagnostics
     return frozenset((f.check_id, f.address, f.status.value.upper()) for f in report.findings)
+
+
+def _in_case(file: str, case: Path) -> str:
+    path = (Path.cwd() / file).resolve()
+    return path.relative_to(case).as_posix() if path.is_relative_to(case) else file
 
 
 @pytest.mark.parametrize("case", CASES, ids=_ids)

@@ -4,7 +4,7 @@ Exit codes:
   0  no finding at or above --fail-on, and every input was read
   1  findings at or above --fail-on (UNKNOWN results count only with --strict)
   2  usage error, or an input that could not be read or parsed (the rest was still scanned)
-  3  internal error (a bug: please report it)
+  3  internal error (a bug: please report it); the rest of the input is still scanned and reported
 """
 
 from __future__ import annotations
@@ -93,6 +93,10 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
         if SEVERITIES.index(f.severity) >= threshold and not f.suppressed and f.baseline != "unchanged"
         and (f.status is Status.FAIL or (strict and f.status is Status.UNKNOWN))
     ]
+    if any(d.internal for d in report.diagnostics):
+        for d in report.diagnostics:
+            print(f"tfguard: {d}", file=sys.stderr)
+        return EXIT_INTERNAL
     if any(d.severity == "error" for d in report.diagnostics):
         for d in report.diagnostics:
             print(f"tfguard: {d}", file=sys.stderr)

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tfguard.check import Check, Context, Result
-from tfguard.errors import UsageError
-from tfguard.model import SEVERITIES, Finding, Related, Status
+from tfguard.errors import TfguardError, UsageError, internal_error
+from tfguard.model import SEVERITIES, Diagnostic, Finding, Location, Related, Status
 
 
 def builtin_checks_dir() -> Path:
@@ -112,12 +112,21 @@ def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
     )
 
 
-def run_checks(checks: list[Check], ctx: Context) -> list[Finding]:
+def run_checks(checks: list[Check], ctx: Context, diagnostics: list[Diagnostic] | None = None) -> list[Finding]:
+    """The findings of every check. With `diagnostics`, a check that raises is
+    reported there as an internal error and the other checks still run."""
     findings: list[Finding] = []
     for check in checks:
         if check.baseline and not ctx.baseline_active:
             continue  # account-level checks need an account anchor or --profile baseline
-        for result in check.run(ctx):
-            findings.append(to_finding(check, result, ctx))
+        try:
+            for result in check.run(ctx):
+                findings.append(to_finding(check, result, ctx))
+        except Exception as exc:
+            if diagnostics is None or isinstance(exc, TfguardError):
+                raise
+            where = ctx.root_location or Location(".", 1, 1)
+            what = f"running check {check.id} ({check.slug})"
+            diagnostics.append(internal_error(where.file, where.start_line, what, exc, "its results may be incomplete"))
     findings.sort(key=lambda f: (f.check_id, f.address, f.status != Status.FAIL))
     return findings

@@ -186,6 +186,7 @@ class Diagnostic:
     line: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    internal: bool = False  # a bug of tfguard's, isolated to one part of the scan (exit code 3)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"

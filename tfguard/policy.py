@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tfguard import partial_json
-from tfguard.model import Resource, Unknown, is_unknown
+from tfguard.model import Resource, Unknown, is_unknown, nested
 
 if TYPE_CHECKING:
     from tfguard.graph import ResourceGraph
@@ -222,6 +222,11 @@ def from_document_resource(res: Resource) -> list[Statement] | Unknown:
     for st in res.blocks("statement"):
         if isinstance(st, Unknown):
             return st
+        # principals / condition blocks that an unknown `dynamic` may add
+        hidden = next((u for k in ("principals", "not_principals", "condition")
+                       for u in nested(st, k) if isinstance(u, Unknown)), None)
+        if hidden is not None:
+            return hidden
         out.append(Statement(
             str(st.get("sid") or ""), st.get("effect") or "Allow",
             _tuple(st.get("actions")), _tuple(st.get("not_actions")),
@@ -283,6 +288,8 @@ def _documents(graph: ResourceGraph, doc: Resource, attr: str, depth: int) -> li
     value = doc.values.get(attr)
     if value is None:
         return []
+    if isinstance(value, Unknown):
+        return value  # which documents (if any) is not known: linked ones may not be in it
     out: list[Statement] = []
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str):

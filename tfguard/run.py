@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tfguard.check import Check, Context
-from tfguard.errors import InputError, UsageError
+from tfguard.errors import InputError, TfguardError, UsageError, internal_error
 from tfguard.model import Diagnostic, Finding, Location, Resource
 
 
@@ -192,8 +192,20 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             # One unreadable target is reported; the other targets are still scanned.
             report.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             continue
+        except Exception as exc:
+            if isinstance(exc, TfguardError):
+                raise
+            report.diagnostics.append(internal_error(str(target), 1, f"loading {target}", exc))
+            continue
         for loaded in groups:
-            _check_group(loaded, checks, options, report)
+            try:
+                _check_group(loaded, checks, options, report)
+            except Exception as exc:  # e.g. building the graph: this root module's results are lost, not the scan's
+                if isinstance(exc, TfguardError):
+                    raise
+                where = loaded.root_location or Location(str(target), 1, 1)
+                report.diagnostics.append(internal_error(where.file, where.start_line, "checking a module", exc,
+                                                         "its results may be incomplete"))
     if options.baseline is not None:
         from tfguard.baseline import apply, load
 
@@ -212,7 +224,7 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
     report.files += len({r.location.file for r in loaded.resources if r.location is not None})
     ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
                   loaded.root_location)
-    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx)]
+    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, report.diagnostics)]
     if options.ignores and loaded.shown_root is not None:
         findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
     report.findings.extend(findings)

@@ -108,7 +108,15 @@ def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: 
             continue
         cpath = f"{path}{child.type}"
         res.attr_locations.setdefault(cpath, Location(cfile, child.line, child.end_line))
-        values.setdefault(child.type, []).append(_body(child, cfile, scope, cpath + ".", res))
+        _block_list(values, child.type).append(_body(child, cfile, scope, cpath + ".", res))
+    for name in {c.labels[0] for c in block.blocks if c.type == "dynamic" and c.labels}:
+        blocks = values.get(name)
+        # Blocks of a type that only an unknown `dynamic` makes stay one Unknown,
+        # as before; beside known blocks the Unknown is an element of the list
+        # (nested() and Resource.blocks() hand it on), so a check sees the known
+        # blocks and that more may exist, instead of a verdict on part of them.
+        if isinstance(blocks, list) and len(blocks) == 1 and is_unknown(blocks[0]):
+            values[name] = blocks[0]
     return values
 
 
@@ -124,14 +132,22 @@ def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, va
         return
     coll = evaluate(each.expr, scope)
     _add_refs(res, cpath, coll)
-    if is_unknown(coll):
-        values[label] = coll  # the blocks exist or not: not known statically
+    blocks = _block_list(values, label)
+    if is_unknown(coll) or not isinstance(coll, (dict, list, type(None))):
+        # Which blocks it makes is not known statically; literal siblings stay.
+        blocks.append(coll if is_unknown(coll) else Unknown("dynamic for_each is not a collection"))
         return
     items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll or []))
-    blocks = values.setdefault(label, [])
     for k, v in items[:MAX_INSTANCES]:
         inner = scope.child(**{iterator: {"key": k, "value": v}})
         blocks.append(_body(content, file, inner, cpath + ".", res))
+
+
+def _block_list(values: dict[str, Any], name: str) -> list[Any]:
+    current = values.get(name)
+    if not isinstance(current, list):  # first block, or an argument of the same name
+        current = values[name] = [] if current is None else [current]
+    return current
 
 
 def _add_refs(res: Resource, apath: str, value: Any) -> None:

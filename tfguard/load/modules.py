@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfguard.errors import internal_error
 from tfguard.load.cache import ParseCache
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns, json_value
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
+from tfguard.load.module_roots import local_source, root_modules
 from tfguard.load.policy_document import render
 from tfguard.load.providers import ProviderConfig, module_providers, passed_providers
 from tfguard.load.variables import VarInputs, declarations, module_values, root_values
-from tfguard.model import Diagnostic, Location, Unknown
+from tfguard.model import Diagnostic, Location, Resource, Unknown
 
 MAX_MODULE_DEPTH = 32
 # `ephemeral` (Terraform 1.10) resources are never stored or planned: nothing to check,
@@ -47,10 +49,6 @@ def inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def local_source(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("./", "../"))
 
 
 def remote_modules(directory: Path) -> dict[str, Path]:
@@ -110,12 +108,12 @@ class ModuleInstance:
                     continue
                 seen[key] = file
             if block.type in ("resource", "data") and len(block.labels) == 2:
-                res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
-                for doc in res:
-                    doc.calls = self.calls
-                    if doc.mode == "data" and doc.type == "aws_iam_policy_document":
-                        rendered = render(doc.values)
-                        doc.values["json"] = json_value(rendered)
+                try:
+                    res, diags = self._instances(file, block)
+                except Exception as exc:  # a bug: this resource is left out, the scan goes on
+                    what = f"evaluating {self._address(block)}"
+                    self.loader.diagnostics.append(internal_error(file, block.line, what, exc))
+                    continue
                 self.loader.resources.extend(res)
                 self.loader.diagnostics.extend(diags)
         for _, block in self.module.of_type("module"):
@@ -127,6 +125,18 @@ class ModuleInstance:
             file, line = self._local_location(name)
             self.loader.diagnostics.append(
                 Diagnostic(file, line, f"local.{name} is part of a reference cycle; its value is unknown"))
+
+    def _instances(self, file: str, block: Block) -> tuple[list[Resource], list[Diagnostic]]:
+        res, diags = instances_of(block, file, self.scope, self.providers, self.loader.options.max_instances)
+        for doc in res:
+            doc.calls = self.calls
+            if doc.mode == "data" and doc.type == "aws_iam_policy_document":
+                doc.values["json"] = json_value(render(doc.values))
+        return res, diags
+
+    def _address(self, block: Block) -> str:
+        prefix = f"{self.path}." if self.path else ""
+        return prefix + ("data." if block.type == "data" else "") + ".".join(block.labels)
 
     def output_values(self) -> dict[str, Any]:
         return {b.labels[0]: evaluate(b.attrs["value"].expr, self.scope)
@@ -140,6 +150,12 @@ class ModuleInstance:
         self._in_progress.add(name)
         try:
             value = self._instantiate(name)
+        except Exception as exc:  # a bug: this module call is left out, the scan goes on
+            found = [(f, b) for f, b in self.module.of_type("module") if b.labels == (name,)]
+            file, line = (found[0][0], found[0][1].line) if found else (self.module.rel or ".", 1)
+            prefix = f"{self.path}." if self.path else ""
+            self.loader.diagnostics.append(internal_error(file, line, f"loading {prefix}module.{name}", exc))
+            value = Unknown(f"module.{name} could not be loaded")
         finally:
             self._in_progress.discard(name)
         self._calls[name] = value
@@ -156,7 +172,11 @@ class ModuleInstance:
         directory = self._source_dir(file, block, name)
         if directory is None:
             return Unknown(f"module.{name} is not scanned")
-        if directory in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
+        if directory in self.chain:
+            what = "the calling module itself" if directory == self.module.directory else "a module that calls it"
+            self._diag(file, block.line, f"module.{name}: module loop (its source is {what}); not followed")
+            return Unknown(f"module.{name} is part of a module loop")
+        if len(self.chain) > MAX_MODULE_DEPTH:
             self._diag(file, block.line, f"module.{name}: module loop or nesting deeper than {MAX_MODULE_DEPTH}; not followed")
             return Unknown(f"module.{name} is part of a module loop")
         child = self.loader.module(directory)
@@ -253,24 +273,24 @@ class Loader:
             paths = [p for d in directories for p in tf_files(d)]
             self._prefetched = prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
         modules = [self.module(d) for d in directories]
-        called: set[Path] = set()
-        for module in modules:
-            for _, block in module.of_type("module"):
-                src = block.attrs.get("source")
-                if src is not None and src.expr[0] == "lit" and local_source(src.expr[1]):
-                    called.add((module.directory / str(src.expr[1])).resolve())
-        for module in modules:
-            if module.directory in called:
-                continue  # scanned through the module calls that use it
+        for module in root_modules(modules):
             start = len(self.resources)
-            decls = declarations(module.blocks)
-            values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
-            self.diagnostics.extend(values.diagnostics)
-            self.note_sensitive(values.values, values.sensitive)
-            ModuleInstance(self, module, "", values.values, {}, (module.directory,),
-                           remote_modules(module.directory)).run()
+            try:
+                self._run_root(module)
+            except Exception as exc:  # a bug: what this root module yielded so far is kept
+                first = module.blocks[0][0] if module.blocks else (module.rel or ".")
+                self.diagnostics.append(internal_error(first, 1, f"loading the module in {module.rel or '.'}", exc,
+                                                      "its resources may be incomplete"))
             # Each root module is its own configuration: its own addresses, its own graph.
             self.roots.append((module.directory, self.resources[start:]))
+
+    def _run_root(self, module: Module) -> None:
+        decls = declarations(module.blocks)
+        values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
+        self.diagnostics.extend(values.diagnostics)
+        self.note_sensitive(values.values, values.sensitive)
+        ModuleInstance(self, module, "", values.values, {}, (module.directory,),
+                       remote_modules(module.directory)).run()
 
 
 def _strings(value: Any) -> list[str]:

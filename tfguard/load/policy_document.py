@@ -20,9 +20,18 @@ def _one_or_list(values: Any) -> Any:
     return values
 
 
+def _items(value: Any) -> list[Any]:
+    """A list argument or a block list as elements. An unknown one (a `dynamic`
+    block or a list argument not known statically) is one Unknown element, which
+    makes the rendered document partly unknown rather than wrongly empty."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _principals(blocks: Any) -> Any:
     out: dict[str, Any] = {}
-    for block in blocks or []:
+    for block in _items(blocks):
         if not isinstance(block, dict):
             return Unknown("principal block not known statically")
         ptype, idents = block.get("type"), block.get("identifiers")
@@ -35,7 +44,7 @@ def _principals(blocks: Any) -> Any:
     return {k: _one_or_list(v) for k, v in out.items()}
 
 
-def _statement(st: dict[str, Any]) -> dict[str, Any]:
+def _statement(st: dict[str, Any]) -> dict[str, Any] | Unknown:
     out: dict[str, Any] = {}
     if st.get("sid"):
         out["Sid"] = st["sid"]
@@ -48,9 +57,12 @@ def _statement(st: dict[str, Any]) -> dict[str, Any]:
         if st.get(key):
             out[name] = _principals(st[key])
     conditions: dict[str, dict[str, Any]] = {}
-    for cond in st.get("condition") or []:
-        if isinstance(cond, dict):
-            conditions.setdefault(str(cond.get("test")), {})[str(cond.get("variable"))] = _one_or_list(cond.get("values"))
+    for cond in _items(st.get("condition")):
+        if not isinstance(cond, dict):
+            # A condition narrows the statement: without it the statement would
+            # read broader than it is, so the whole statement is not known.
+            return Unknown("a condition of the statement is not known statically", getattr(cond, "refs", ()))
+        conditions.setdefault(str(cond.get("test")), {})[str(cond.get("variable"))] = _one_or_list(cond.get("values"))
     if conditions:
         out["Condition"] = conditions
     return out
@@ -78,12 +90,12 @@ def _merge(base: list[Any], extra: list[Any]) -> list[Any]:
 def render(values: dict[str, Any]) -> dict[str, Any]:
     """The policy document; leaves that are not known stay Unknown inside it."""
     merged: list[Any] = []
-    for doc in values.get("source_policy_documents") or []:
+    for doc in _items(values.get("source_policy_documents")):
         part = _statements_of(doc)
         merged += [part] if isinstance(part, Unknown) else part
-    own = [_statement(s) if isinstance(s, dict) else s for s in values.get("statement") or []]
+    own = [_statement(s) if isinstance(s, dict) else s for s in _items(values.get("statement"))]
     merged = _merge(merged, own)
-    for doc in values.get("override_policy_documents") or []:
+    for doc in _items(values.get("override_policy_documents")):
         part = _statements_of(doc)
         merged = merged + [part] if isinstance(part, Unknown) else _merge(merged, part)
     return {"Version": values.get("version") or "2012-10-17", "Statement": merged}

@@ -150,7 +150,8 @@ DESCRIPTION = ("Disagreements between tfguard's HCL evaluation and the committed
 def default_reason(d: dict[str, Any]) -> str:
     ours = str(d.get("tfguard"))
     if d["kind"] == "unknown in tfguard" and "aws_iam_policy_document" in ours:
-        return "limit: the JSON of a data.aws_iam_policy_document is unknown to tfguard in HCL mode"
+        return ("to fix: a reference to data.aws_iam_policy_document.X.json is unknown, though its inputs are known "
+                "and Terraform renders it at plan time")
     if d["kind"] == "unknown in tfguard" and "known only after apply" in ours:
         return "to fix: a configured argument of another resource is read as computed (CHECKS.md: configured arguments are known)"
     if d["kind"] == "type":

@@ -15,7 +15,9 @@ class Unknown:
     `refs` are the configuration objects the value was computed from (so the
     graph can still link it), `partial` is the structure around the unknown
     parts when there is one (a jsonencode() argument, or a template's text
-    with `{shape}` / `{?}` in place of the unknown parts).
+    with `{shape}` / `{?}` in place of the unknown parts). `not_null` is
+    Terraform's refinement of an unknown that cannot be null (a template's
+    result, most functions' results): `x == null` is then known to be false.
 
     `parts` is a template's exact structure: its literal text and the values
     it interpolates, in order (strings and Unknowns). Unlike the text in
@@ -23,10 +25,10 @@ class Unknown:
     what lets a JSON heredoc be parsed with only its interpolations unknown.
     """
 
-    __slots__ = ("reason", "refs", "partial", "shape", "parts")
+    __slots__ = ("reason", "refs", "partial", "shape", "parts", "not_null")
 
     def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None, shape: str = "",
-                 parts: tuple[Any, ...] | None = None) -> None:
+                 parts: tuple[Any, ...] | None = None, not_null: bool = False) -> None:
         self.reason = reason
         self.refs = refs
         self.partial = partial
@@ -34,6 +36,7 @@ class Unknown:
         # A known kind of value (e.g. "account_id" from data.aws_caller_identity):
         # templates keep it as `{account_id}` in their partial text.
         self.shape = shape
+        self.not_null = not_null
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

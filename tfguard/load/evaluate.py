@@ -35,7 +35,7 @@ class Scope:
     policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
-    shown_root: Path | None = None  # what paths like path.module are relative to
+    shown_root: Path | None = None  # the root module's folder: path.cwd, and what path.module is relative to
     _locals: dict[str, Any] = field(default_factory=dict)
     _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
     cycles: set[str] = field(default_factory=set)
@@ -127,10 +127,16 @@ def _lit(node: Node, scope: Scope, depth: int) -> Any:
 
 
 def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
+    nodes = node[1]
+    if len(nodes) == 1 and not isinstance(nodes[0], str) and nodes[0][0] != "directive":
+        # "${x}" is x itself in Terraform: an unknown keeps its refinements (not "not null").
+        value = evaluate(nodes[0], scope, depth)
+        if is_unknown(value):
+            return value
     out: list[str] = []
     unknowns: list[Any] = []
     parts: list[Any] = []  # literal text and the Unknowns interpolated (Unknown.parts)
-    for part in node[1]:
+    for part in nodes:
         if isinstance(part, str):
             out.append(part)
             parts.append(part)
@@ -140,15 +146,27 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
             value = EvalError("a template cannot interpolate a collection")
         if has_unknown(value):
             unknowns.append(value)
-            out.append("{%s}" % (value.shape or "?") if isinstance(value, Unknown) else "{?}")
-            parts.append(value if isinstance(value, Unknown) else unknown_from([value]))
+            out.append(_partial_text(value))
+            # A partly known string interpolated keeps its own known text and unknown parts.
+            parts.extend(value.parts if isinstance(value, Unknown) and value.parts else
+                         [value if isinstance(value, Unknown) else unknown_from([value])])
         else:
             out.append(to_string(value))
             parts.append(to_string(value))
     if unknowns:
         u = unknown_from(unknowns)
-        return type(u)(u.reason, u.refs, partial="".join(out), parts=tuple(parts))
+        return type(u)(u.reason, u.refs, partial="".join(out), parts=tuple(parts), not_null=True)
     return "".join(out)
+
+
+def _partial_text(value: Any) -> str:
+    """The text an unknown interpolation leaves in a template's partial text: a partly
+    known string keeps its known text, a value of a known kind its `{shape}`."""
+    if isinstance(value, Unknown):
+        if isinstance(value.partial, str):
+            return value.partial
+        return "{%s}" % (value.shape or "?")
+    return "{?}"
 
 
 def to_string(value: Any) -> str:
@@ -197,7 +215,7 @@ def json_value(value: Any) -> Any:
     """jsonencode() of a value; Unknown (with the structure as `partial`) when not static."""
     if has_unknown(value):
         u = unknown_from([value], "encoded value is not known statically")
-        return Unknown(u.reason, u.refs, partial=value)
+        return Unknown(u.reason, u.refs, partial=value, not_null=True)
     return json.dumps(value, separators=(",", ":"))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tfguard.load.evaluate import (
     Scope,
     evaluate,
+    has_error,
     has_unknown,
     json_value,
     to_string,
@@ -106,7 +107,7 @@ def _trav(node: Node, scope: Scope, depth: int) -> Any:
     if root == "local" and first is not None:
         return apply_steps(scope.local(first), steps[1:], scope, depth)
     if root == "path":
-        return scope.path_module if first == "module" else "."
+        return _path(scope, first)
     if root == "terraform":
         return "default" if first == "workspace" else Unknown("terraform.* value")
     if root in ("count", "each", "self"):
@@ -118,6 +119,17 @@ def _trav(node: Node, scope: Scope, depth: int) -> Any:
     if first is None:
         return Unknown(f"{root} is not a known name")
     return _resource_ref(scope, root, steps, depth)
+
+
+def _path(scope: Scope, name: str | None) -> Any:
+    # Terraform runs in the root module's folder: path.root is ".", path.cwd its absolute path.
+    if name == "module":
+        return scope.path_module
+    if name == "root":
+        return "."
+    if name == "cwd" and scope.shown_root is not None:
+        return str(scope.shown_root)
+    return Unknown(f"path.{name} is not known here")
 
 
 def _get(node: Node, scope: Scope, depth: int) -> Any:
@@ -148,13 +160,14 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
         return False
     if op == "||" and (left is True or right is True):
         return True
+    if op in ("==", "!=") and not (has_error(left) or has_error(right)):
+        equal = equals(left, right)
+        if equal is None:
+            return unknown_from([left, right])
+        return equal if op == "==" else not equal
     if has_unknown(left) or has_unknown(right):
         return unknown_from([left, right])
     try:
-        if op == "==":
-            return _norm(left) == _norm(right)
-        if op == "!=":
-            return _norm(left) != _norm(right)
         if op == "&&":
             return bool(left) and bool(right)
         if op == "||":
@@ -162,6 +175,39 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
         return _ARITH[op](_num(left), _num(right))
     except (TypeError, ValueError, ZeroDivisionError, KeyError):
         return EvalError(f"cannot evaluate {op} on these operands")
+
+
+def equals(left: Any, right: Any) -> bool | None:
+    """Terraform's `==`; None when it is unknown. A known collection with unknown
+    elements is known not to be null, and so is an unknown refined as not null;
+    collections compare element by element in order, the first unknown comparison
+    making the result unknown and the first unequal pair making it false (cty's rule)."""
+    if left is None or right is None:
+        other = right if left is None else left
+        if other is None:
+            return True
+        return False if not is_unknown(other) or other.not_null else None
+    if is_unknown(left) or is_unknown(right):
+        return None
+    if not (has_unknown(left) or has_unknown(right)):
+        return bool(_norm(left) == _norm(right))
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return False
+        return _all_equal(zip(left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() != right.keys():
+            return False
+        return _all_equal((left[k], right[k]) for k in sorted(left))
+    return False  # a collection and a value of another kind
+
+
+def _all_equal(pairs: Iterable[tuple[Any, Any]]) -> bool | None:
+    for a, b in pairs:
+        equal = equals(a, b)
+        if equal is not True:
+            return equal
+    return True
 
 
 def _norm(value: Any) -> Any:
@@ -190,6 +236,13 @@ def _unary(node: Node, scope: Scope, depth: int) -> Any:
         return EvalError("cannot negate this value")
 
 
+# Functions whose unknown result Terraform does not refine as "not null" (they can return null).
+_NULLABLE_RESULTS = frozenset({
+    "try", "lookup", "element", "one", "tostring", "tonumber", "tobool", "tolist", "toset", "tomap",
+    "jsondecode", "yamldecode", "sensitive", "nonsensitive", "ephemeralasnull",
+})
+
+
 def _call(node: Node, scope: Scope, depth: int) -> Any:
     from tfguard.load.functions import FUNCTIONS, LAZY
 
@@ -205,7 +258,9 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
     if fn is None:
         return unknown_from(args, f"function {name}() is not evaluated")
     if any(is_unknown(a) for a in args):
-        return unknown_from(args)
+        result = unknown_from(args)
+        result.not_null = name not in _NULLABLE_RESULTS
+        return result
     try:
         return fn(*args)
     except Exception as exc:  # a function refusing its arguments is not a crash

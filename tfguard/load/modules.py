@@ -10,6 +10,7 @@ as diagnostics and not followed.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,11 +75,13 @@ class ModuleInstance:
         self.calls = calls
         self.remote, self.remote_key = remote, remote_key
         local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
+        # Paths as Terraform run in the root module's folder gives them: path.module
+        # relative to that folder, path.cwd its absolute path (chain[0] is the root module).
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
-                           path_module=module.rel or ".", module_outputs=self.outputs,
+                           path_module=os.path.relpath(module.directory, chain[0]), module_outputs=self.outputs,
                            policy_document=self.policy_document,
                            directory=module.directory, root=loader.root,
-                           shown_root=loader.shown_root)
+                           shown_root=chain[0])
         self.providers = module_providers(module.blocks, self.scope, providers, passed)
         self._calls: dict[str, Any] = {}
         self._in_progress: set[str] = set()

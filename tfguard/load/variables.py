@@ -37,6 +37,7 @@ class Declaration:
     sensitive: bool
     file: str
     line: int
+    nullable: bool = True  # `nullable = false`: a null value given takes the default
 
 
 @dataclass
@@ -53,10 +54,12 @@ def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
             continue
         attrs = block.attrs
         sens = attrs.get("sensitive")
+        nullable = attrs.get("nullable")
         out[block.labels[0]] = Declaration(
             block.labels[0], attrs["default"].expr if "default" in attrs else None,
             attrs["type"].expr if "type" in attrs else None,
             bool(sens is not None and sens.expr == ("lit", True)), file, block.line,
+            not (nullable is not None and nullable.expr == ("lit", False)),
         )
     return out
 
@@ -168,7 +171,8 @@ def module_values(decls: dict[str, Declaration], given: dict[str, Any]) -> Value
     """Values for one module instance: given arguments over declared defaults."""
     out = Values()
     for name, decl in decls.items():
-        if name in given:
+        # Terraform: a null given to a `nullable = false` variable is replaced by its default.
+        if name in given and not (given[name] is None and not decl.nullable and decl.default is not None):
             value = given[name]
         elif decl.default is not None:
             value = evaluate(decl.default, Scope())

@@ -1,0 +1,108 @@
+"""Terraform's rules for unknown values: what stays known around an unknown part.
+
+Every expected value here is what `terraform console -plan` gives for the same
+expression, with `aws_s3_bucket.b.arn` / `.id` unknown (known after apply).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_evaluation import load, write
+from tfguard.load.evaluate import Scope, evaluate
+from tfguard.load.hcl_ast import parse_expression
+from tfguard.model import Unknown
+
+LOCALS = {
+    "u": "aws_s3_bucket.b.arn",
+    "l": '[aws_s3_bucket.b.arn, "b"]',
+    "l2": '["b", aws_s3_bucket.b.arn]',
+    "m": '{ a = aws_s3_bucket.b.arn, b = "k" }',
+    "s": '"arn:aws:s3:::${aws_s3_bucket.b.id}"',
+}
+
+
+def value(text: str) -> Any:
+    scope = Scope(local_exprs={k: parse_expression(v) for k, v in LOCALS.items()})
+    return evaluate(parse_expression(text), scope)
+
+
+U = Unknown  # an unknown result, whatever its reason
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("local.l != null", True),
+    ("local.l == null", False),
+    ("local.m == null", False),
+    ("local.s == null", False),  # a template's result is never null
+    ("upper(local.u) == null", False),  # nor most functions' results
+    ("jsonencode(local.m) != null", True),
+    ("local.u == null", U),  # a provider's unknown attribute may be null
+    ('"${local.u}" == null', U),  # "${x}" is x itself
+    ("lookup(local.m, local.u, null) == null", U),  # lookup() may return null
+    ('local.l == ["x"]', False),  # lengths differ
+    ('local.l == ["x", "c"]', U),  # the first pair is unknown
+    ('local.l2 == ["c", "x"]', False),  # the first pair differs
+    ('local.l2 == ["b", "x"]', U),
+    ('local.m == { a = "z", b = "q" }', U),
+    ('local.m == { a = "z" }', False),
+    ('local.m != { a = "z" }', True),
+    ("null == null", True),
+])
+def test_equality_with_unknown_parts(expr: str, expected: Any) -> None:
+    result = value(expr)
+    if expected is U:
+        assert isinstance(result, Unknown)
+    else:
+        assert result is expected
+
+
+def test_null_check_keeps_a_partly_unknown_map() -> None:
+    result = value("local.m != null ? local.m : {}")
+    assert isinstance(result, dict) and list(result) == ["a", "b"]
+    assert isinstance(result["a"], Unknown) and result["b"] == "k"
+
+
+def test_nested_template_keeps_its_known_text() -> None:
+    result = value('"${local.s}/*"')
+    assert isinstance(result, Unknown)
+    assert result.partial == "arn:aws:s3:::{?}/*"
+    assert result.refs == ("aws_s3_bucket.b",)
+    assert result.not_null
+
+
+def test_single_interpolation_is_the_value_itself() -> None:
+    result = value('"${local.s}"')
+    assert isinstance(result, Unknown) and result.partial == "arn:aws:s3:::{?}"
+
+
+NULLABLE = {
+    "modules/m/main.tf": 'variable "create" {\n  type     = bool\n  default  = true\n  nullable = false\n}\n'
+    'variable "plain" {\n  type    = string\n  default = "d"\n}\n'
+    'variable "cfg" {\n  type = object({\n    a = optional(string, "x")\n    b = optional(object({\n'
+    '      c = optional(number, 3)\n    }), {})\n  })\n}\n'
+    'resource "aws_kms_key" "k" {\n  count       = var.create ? 1 : 0\n  description = var.plain\n'
+    '  tags        = { a = var.cfg.a, c = var.cfg.b.c }\n}\n',
+    "main.tf": 'module "m" {\n  source = "./modules/m"\n  create = null\n  plain  = null\n  cfg    = {}\n}\n',
+}
+
+
+def test_null_given_to_a_non_nullable_variable_takes_its_default(tmp_path: Path) -> None:
+    res, _ = load(write(tmp_path, NULLABLE))
+    key = res["module.m.aws_kms_key.k[0]"]
+    # `plain` is nullable (the default): the null stays, as in Terraform.
+    assert key.values == {"description": None, "tags": {"a": "x", "c": 3}}
+
+
+def test_path_values_are_those_of_terraform_run_in_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "examples" / "complete"
+    write(tmp_path, {"modules/m/main.tf": 'resource "aws_kms_key" "k" {\n'
+                     '  description = "${path.module}|${path.root}|${path.cwd}"\n}\n',
+                     "examples/complete/main.tf": 'module "m" {\n  source = "../../modules/m"\n}\n'
+                     'resource "aws_kms_key" "k" {\n  description = "${path.module}|${path.root}|${path.cwd}"\n}\n'})
+    res, _ = load(root, allow_outside_root=True)
+    assert res["aws_kms_key.k"].values["description"] == f".|.|{root.resolve()}"
+    assert res["module.m.aws_kms_key.k"].values["description"] == f"../../modules/m|.|{root.resolve()}"

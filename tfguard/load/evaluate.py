@@ -215,7 +215,7 @@ def json_value(value: Any) -> Any:
     """jsonencode() of a value; Unknown (with the structure as `partial`) when not static."""
     if has_unknown(value):
         u = unknown_from([value], "encoded value is not known statically")
-        return Unknown(u.reason, u.refs, partial=value, not_null=True)
+        return type(u)(u.reason, u.refs, partial=value, not_null=True)
     return json.dumps(value, separators=(",", ":"))
 
 

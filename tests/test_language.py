@@ -284,3 +284,79 @@ def test_tags_all_is_the_tags_without_default_tags_as_in_the_plan() -> None:
             assert res[change["address"]].values["tags_all"] == after["tags_all"], change["address"]
         else:
             assert change["change"]["after_unknown"]["tags_all"] is True
+
+
+JSON_CONFIG = '''{
+  "//": {"metadata": {"stackName": "acme"}},
+  "resource": {
+    "aws_kms_key": {
+      "k": {
+        "//": "generated",
+        "description": "acme",
+        "enable_key_rotation": false,
+        "tags": {"//": "kept: a map value", "Team": "x"}
+      }
+    },
+    "aws_s3_bucket_server_side_encryption_configuration": {
+      "b": {
+        "bucket": "b",
+        "rule": [
+          {
+            "//": "a nested block",
+            "apply_server_side_encryption_by_default": {
+              "sse_algorithm": "aws:kms"
+            }
+          }
+        ]
+      }
+    },
+    "aws_security_group": {
+      "sg": {
+        "dynamic": {
+          "egress": {
+            "for_each": [5, 6],
+            "content": {"from_port": 7}
+          }
+        }
+      }
+    }
+  },
+  "locals": {
+    "//": "comment",
+    "x": 1
+  }
+}
+'''
+
+
+def test_json_comments_and_attribute_lines(tmp_path: Path) -> None:
+    from tfguard.load.hcl_json import json_body
+
+    body = json_body(JSON_CONFIG, "main.tf.json")
+    assert [(b.type, b.labels) for b in body.blocks] == [
+        ("resource", ("aws_kms_key", "k")),
+        ("resource", ("aws_s3_bucket_server_side_encryption_configuration", "b")),
+        ("resource", ("aws_security_group", "sg")), ("locals", ())]
+    key = body.blocks[0]
+    assert (key.line, key.end_line) == (5, 10)
+    assert {n: (a.line, a.end_line) for n, a in key.attrs.items()} == {
+        "description": (7, 7), "enable_key_rotation": (8, 8), "tags": (9, 9)}
+    assert list(body.blocks[3].attrs) == ["x"]
+    res, diags = _load(_write(tmp_path, {"main.tf.json": JSON_CONFIG}))
+    assert diags == []
+    assert res["aws_kms_key.k"].values["tags"] == {"//": "kept: a map value", "Team": "x"}
+    assert res["aws_kms_key.k"].attr_locations["enable_key_rotation"] == Location("main.tf.json", 8, 8)
+    # The provider's schema says `rule` is a nested block type: blocks, with their own lines.
+    sse = res["aws_s3_bucket_server_side_encryption_configuration.b"]
+    assert sse.values["rule"] == [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]
+    assert sse.attr_locations["rule"] == Location("main.tf.json", 16, 21)
+    assert sse.attr_locations["rule.apply_server_side_encryption_by_default.sse_algorithm"] == Location(
+        "main.tf.json", 19, 19)
+    assert res["aws_security_group.sg"].values["egress"] == [{"from_port": 7}, {"from_port": 7}]
+
+
+def test_json_tfvars_lines(tmp_path: Path) -> None:
+    from tfguard.load.hcl_json import json_body
+
+    body = json_body('{\n  "a": 1,\n  "b": {\n    "c": 2\n  }\n}\n', "x.tfvars.json", tfvars=True)
+    assert {n: (a.line, a.end_line) for n, a in body.attrs.items()} == {"a": (2, 2), "b": (3, 5)}

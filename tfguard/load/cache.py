@@ -31,7 +31,8 @@ def _namespace() -> str:
     # too: a development checkout changes it without changing __version__.
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in ("hcl_ast.py", "hcl_expr.py", "cache.py"):
+    # JSON bodies become nested blocks by the provider schema's table: it is part of the output too.
+    for name in ("hcl_ast.py", "hcl_expr.py", "hcl_json.py", "cache.py", "../data/aws_schema.bin"):
         try:
             digest.update((here / name).read_bytes())
         except OSError:  # pragma: no cover - installed without sources

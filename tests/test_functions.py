@@ -8,7 +8,7 @@ import pytest
 
 from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.hcl_ast import parse_expression
-from tfguard.model import EvalError, Unknown
+from tfguard.model import EvalError, TfSet, Unknown
 
 CASES: list[tuple[str, Any]] = [
     ('jsonencode({a = [1, "x", true]})', '{"a":[1,"x",true]}'),
@@ -41,7 +41,7 @@ CASES: list[tuple[str, Any]] = [
     ('md5("x")', "9dd4e461268c8034f5c8564e155c67a6"),
     ('cidrsubnet("10.0.0.0/16", 8, 2)', "10.0.2.0/24"),
     ('try(local.missing, "fallback")', "fallback"), ('can(1)', True),
-    ('yamlencode({a = 1})', '{"a": 1}'),
+    ('yamlencode({a = 1})', '"a": 1\n'),
 ]
 
 
@@ -92,3 +92,23 @@ def test_try_keeps_an_unknown_argument_and_its_reference() -> None:
 def test_can_of_a_wholly_unknown_value_is_unknown() -> None:
     value = evaluate(parse_expression('can(regex("x", var.key))'), _scope_with_unknowns())
     assert isinstance(value, Unknown) and not isinstance(value, EvalError)
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('{for k, v in toset(["rds/b", "rds/a"]) : k => v}', {"rds/a": "rds/a", "rds/b": "rds/b"}),
+    ('[for k, v in toset(["b", "a", "b"]) : k]', ["a", "b"]),
+    ('[for k, v in {b = 1, a = 2} : "${k}=${v}"]', ["a=2", "b=1"]),
+    ('toset(["b", 1, "a"])', ["1", "a", "b"]), ('toset([10, 2, 1])', [1, 2, 10]),
+    ('setunion(["b"], ["a", "b"])', ["a", "b"]), ('setintersection(["a", "b"], ["b", "c"])', ["b"]),
+    ('setsubtract(["a", "b"], ["b"])', ["a"]),
+    ('setproduct(["a", "b"], [1, 2])', [["a", 1], ["a", 2], ["b", 1], ["b", 2]]),
+])
+def test_sets_are_ordered_and_keyed_by_element(expr: str, expected: Any) -> None:
+    assert evaluate(parse_expression(expr), Scope()) == expected
+
+
+def test_set_values_are_sets_and_cannot_be_indexed() -> None:
+    assert isinstance(evaluate(parse_expression('toset(["a"])'), Scope()), TfSet)
+    assert isinstance(evaluate(parse_expression('setunion(["a"], ["b"])'), Scope()), TfSet)
+    assert not isinstance(evaluate(parse_expression('tolist(toset(["a"]))'), Scope()), TfSet)
+    assert isinstance(evaluate(parse_expression('toset(["a"])[0]'), Scope()), EvalError)

@@ -57,6 +57,19 @@ class EvalError(Unknown):
         return f"EvalError({self.reason!r})"
 
 
+class NotStatic(Exception):
+    """A function that cannot be evaluated statically (a clock, randomness, an
+    unsupported pattern): its result is Unknown, not an evaluation error."""
+
+
+class TfSet(list[Any]):
+    """A Terraform set: a list of distinct elements in Terraform's order (strings
+    lexically, numbers by value). `for k, v in` a set binds k to the element,
+    and a set cannot be indexed."""
+
+    __slots__ = ()
+
+
 def is_unknown(value: object) -> TypeGuard[Unknown]:
     return isinstance(value, Unknown)
 

@@ -216,7 +216,27 @@ def json_value(value: Any) -> Any:
     if has_unknown(value):
         u = unknown_from([value], "encoded value is not known statically")
         return type(u)(u.reason, u.refs, partial=value, not_null=True)
-    return json.dumps(value, separators=(",", ":"))
+    return tf_json_text(value)
+
+
+_GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                             "\u2029": "\\u2029"})
+
+
+def tf_json_text(value: Any) -> str:
+    """JSON as Terraform writes it: keys sorted, no spaces, <>& escaped as Go escapes them."""
+    text = json.dumps(_json_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.translate(_GO_ESCAPES)  # these characters only ever occur inside strings
+
+
+def _json_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(v) for v in value]
+    return value
 
 
 from tfguard.load.evaluate_ops import EVAL_OPS  # noqa: E402  (shares evaluate())

@@ -15,7 +15,7 @@ from tfguard.load.evaluate import (
     unknown_from,
 )
 from tfguard.load.hcl_expr import Node
-from tfguard.model import EvalError, Unknown, is_unknown
+from tfguard.model import EvalError, NotStatic, TfSet, Unknown, is_unknown
 
 MAX_FOR_ITEMS = 10_000
 
@@ -42,6 +42,8 @@ def _index(value: Any, key: Any) -> Any:
         if str(key) in value:
             return value[str(key)]
         return EvalError(f"no attribute or key {key!r}")
+    if isinstance(value, TfSet):
+        return EvalError("elements of a set are identified only by their value and cannot be indexed")
     if isinstance(value, list):
         try:
             if isinstance(key, bool) or int(key) < 0:
@@ -246,7 +248,7 @@ _NULLABLE_RESULTS = frozenset({
 def _call(node: Node, scope: Scope, depth: int) -> Any:
     from tfguard.load.functions import FUNCTIONS, LAZY
 
-    name: str = node[1]
+    name: str = node[1].removeprefix("core::")
     if name in LAZY:
         return LAZY[name](node[2], scope, depth)
     fn = (scope.functions or FUNCTIONS).get(name)
@@ -263,7 +265,11 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
         return result
     try:
         return fn(*args)
+    except NotStatic as exc:
+        return Unknown(f"{name}(): {exc}")
     except Exception as exc:  # a function refusing its arguments is not a crash
+        if has_unknown(args):  # it may be the unknown part that it refuses
+            return unknown_from(args)
         return EvalError(f"{name}(): {exc}")
 
 
@@ -273,7 +279,9 @@ def _for(node: Node, scope: Scope, depth: int) -> Any:
     if is_unknown(coll):
         return coll
     if isinstance(coll, dict):
-        pairs = list(coll.items())
+        pairs = sorted(coll.items())  # Terraform visits map keys in lexical order
+    elif isinstance(coll, TfSet):
+        pairs = [(v, v) for v in coll]  # a set's key is the element itself
     elif isinstance(coll, list):
         pairs = list(enumerate(coll))
     else:

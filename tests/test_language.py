@@ -360,3 +360,69 @@ def test_json_tfvars_lines(tmp_path: Path) -> None:
 
     body = json_body('{\n  "a": 1,\n  "b": {\n    "c": 2\n  }\n}\n', "x.tfvars.json", tfvars=True)
     assert {n: (a.line, a.end_line) for n, a in body.attrs.items()} == {"a": (2, 2), "b": (3, 5)}
+
+
+def test_resource_region_argument_overrides_the_provider_region(tmp_path: Path) -> None:
+    res, diags = _load(_write(tmp_path, {"main.tf": '''provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias  = "west2"
+  region = "us-west-2"
+}
+resource "aws_kms_key" "own" {
+  region = "us-east-1"
+}
+resource "aws_kms_key" "null_region" {
+  region = null
+}
+resource "aws_kms_key" "plain" {}
+data "aws_region" "current" {}
+data "aws_region" "west2" {
+  provider = aws.west2
+}
+data "aws_region" "v5" {
+  name = "ap-south-1"
+}
+data "aws_region" "v6" {
+  region = "sa-east-1"
+}
+resource "aws_cloudformation_stack_set_instance" "i" {
+  region = "ca-central-1"
+}
+resource "aws_sqs_queue" "q" {
+  name = join(",", [data.aws_region.current.name, data.aws_region.west2.region, data.aws_region.v5.name,
+                    data.aws_region.v6.region])
+}
+'''}))
+    assert diags == []
+    assert res["aws_kms_key.own"].region == "us-east-1"
+    assert res["aws_kms_key.null_region"].region == "eu-west-1"
+    assert res["aws_kms_key.plain"].region == "eu-west-1"
+    assert res["data.aws_region.v6"].region == "sa-east-1"
+    # Before 6.x this argument named the stack instance's target region, not the resource's.
+    assert res["aws_cloudformation_stack_set_instance.i"].region == "eu-west-1"
+    assert res["aws_sqs_queue.q"].values["name"] == "eu-west-1,us-west-2,ap-south-1,sa-east-1"
+
+
+def test_plan_resource_region_argument(tmp_path: Path) -> None:
+    import json
+
+    from tfguard.load.plan import load_plan_doc
+
+    after = {"region": "us-east-1", "description": "k"}
+    doc = {"format_version": "1.2", "configuration": {"provider_config": {"aws": {
+        "name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
+        "root_module": {"resources": [
+            {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+             "provider_config_key": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}},
+            {"address": "aws_kms_key.p", "mode": "managed", "type": "aws_kms_key", "name": "p",
+             "provider_config_key": "aws", "expressions": {}}]}},
+        "resource_changes": [
+            {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+             "change": {"actions": ["create"], "after": after, "after_unknown": {}}},
+            {"address": "aws_kms_key.p", "mode": "managed", "type": "aws_kms_key", "name": "p",
+             "change": {"actions": ["create"], "after": {}, "after_unknown": {}}}]}
+    resources, diags, _ = load_plan_doc(json.loads(json.dumps(doc)), "plan.json")
+    assert diags == []
+    assert {r.address: r.region for r in resources} == {"aws_kms_key.k": "us-east-1", "aws_kms_key.p": "eu-west-1"}

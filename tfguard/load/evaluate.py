@@ -33,6 +33,7 @@ class Scope:
     functions: dict[str, Callable[..., Any]] | None = None
     module_outputs: Callable[[str], Any] | None = None  # module call name -> its outputs
     policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
+    data_region: Callable[[str], Any] | None = None  # data aws_region name -> its region
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
     shown_root: Path | None = None  # the root module's folder: path.cwd, and what path.module is relative to

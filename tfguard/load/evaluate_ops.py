@@ -76,6 +76,11 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
     shape = _SHAPES.get((rtype if root == "data" else "", attr), "")
     if rtype in _PRINCIPAL_TYPES and attr == "arn":
         shape = "principal"
+    if (root == "data" and len(names) == 3 and names[1] == "aws_region" and attr in ("name", "region")
+            and scope.data_region is not None):
+        region = scope.data_region(names[2])  # read from the provider configuration: known at plan
+        if isinstance(region, str):
+            return region
     partial = None
     if (root == "data" and len(names) == 3 and names[1] == "aws_iam_policy_document" and attrs[:1] == ["json"]
             and scope.policy_document is not None):

@@ -6,7 +6,7 @@ from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
-from tfguard.load.providers import ProviderConfig, merged_tags, provider_key
+from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown, split_ref
 
@@ -37,6 +37,7 @@ def instances_of(
         res.values = _body(block, file, inner, "", res, top=True)
         if schema is not None:  # "true" in a bool argument is true, as Terraform converts it
             res.values = conform(res.values, schema)
+        res.region = own_region(rtype, res.values, region)
         if mode == "managed" and "tags_all" not in res.values:
             tags_all = merged_tags(res.values.get("tags"), config.default_tags if config else None)
             if tags_all is not None:

@@ -23,7 +23,7 @@ from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
 from tfguard.load.module_roots import local_source, root_modules
 from tfguard.load.policy_document import render
-from tfguard.load.providers import ProviderConfig, module_providers, passed_providers
+from tfguard.load.providers import ProviderConfig, data_region, module_providers, passed_providers
 from tfguard.load.variables import VarInputs, declarations, module_values, root_values
 from tfguard.model import Diagnostic, Location, Resource, Unknown
 
@@ -80,6 +80,7 @@ class ModuleInstance:
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
                            path_module=os.path.relpath(module.directory, chain[0]), module_outputs=self.outputs,
                            policy_document=self.policy_document,
+                           data_region=self.data_region,
                            directory=module.directory, root=loader.root,
                            shown_root=chain[0])
         self.providers = module_providers(module.blocks, self.scope, providers, passed)
@@ -96,6 +97,9 @@ class ModuleInstance:
                     res, _ = instances_of(block, file, self.scope, self.providers, 1)
                     self._documents[name] = render(res[0].values) if res else None
         return self._documents[name]
+
+    def data_region(self, name: str) -> Any:
+        return data_region(self.module.blocks, name, self.scope, self.providers)
 
     def run(self) -> None:
         seen: dict[tuple[str, ...], str] = {}

@@ -16,6 +16,7 @@ from typing import Any
 from tfguard.errors import InputError
 from tfguard.load.files import decode
 from tfguard.load.plan_config import ConfigIndex
+from tfguard.load.providers import own_region
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, split_ref
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024
@@ -152,9 +153,10 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
     merged = _merge_unknown(start, after_unknown, expressions, refs, "", dropped)
     provider = str(cres.get("provider_config_key", "")) if cres else ""
     provider = provider or rtype.split("_", 1)[0]
+    values = merged if isinstance(merged, dict) else {}
     return Resource(address=address, type=rtype, name=name, mode=mode, module=module,
-                    values=merged if isinstance(merged, dict) else {}, location=Location(shown, 1, 1), refs=refs,
-                    provider=provider, region=config.region(provider), index=index, origin="plan",
+                    values=values, location=Location(shown, 1, 1), refs=refs, provider=provider,
+                    region=own_region(rtype, values, config.region(provider)), index=index, origin="plan",
                     computed=dropped)
 
 

@@ -75,6 +75,35 @@ def _config(block: Block, scope: Scope) -> ProviderConfig:
     return ProviderConfig(key, region, tags)
 
 
+# Types whose `region` argument meant something else before AWS provider 6.x
+# (where it was renamed): the target of a stack instance, an authorized region, ...
+_OTHER_MEANING = frozenset({"aws_cloudformation_stack_set_instance", "aws_config_aggregate_authorization",
+                            "aws_dx_hosted_connection", "aws_servicequotas_template"})
+
+
+def own_region(rtype: str, values: dict[str, Any], provider_region: Any) -> Any:
+    """AWS provider 6.x: a resource's own `region` argument overrides its provider
+    configuration's region (null means the provider's). `data "aws_region"` selects
+    a region with `region` (6.x) or `name` (5.x)."""
+    for name in ("region", "name") if rtype == "aws_region" else ("region",):
+        value = values.get(name)
+        if value is not None and rtype not in _OTHER_MEANING:
+            return value
+    return provider_region
+
+
+def data_region(blocks: list[tuple[str, Block]], name: str, scope: Scope,
+                configs: dict[str, ProviderConfig]) -> Any:
+    """The region of `data "aws_region" name`: its own argument, else its provider's
+    (None when there is no such single data source)."""
+    for _, block in blocks:
+        if block.type == "data" and block.labels == ("aws_region", name) and not {"count", "for_each"} & set(block.attrs):
+            own = {k: evaluate(a.expr, scope) for k, a in block.attrs.items() if k in ("region", "name")}
+            config = configs.get(provider_key(block, "aws_region"))
+            return own_region("aws_region", own, config.region if config else None)
+    return None
+
+
 def provider_key(block: Block, rtype: str) -> str:
     attr = block.attrs.get("provider")
     if attr is not None:

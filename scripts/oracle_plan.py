@@ -33,17 +33,19 @@ from ecosystem_cache import Repo, checkout
 from gen_plans import PROVIDER_BLOCK, PROVIDER_FILE_NAME, StageError, build_env, has_aws_provider, run
 
 MAX_STRIPS = 40
-# Bumped whenever the rewriting below changes: it is part of every cached plan's key.
-RULES = "3"
+# The cache key holds CACHE_FORMAT; RULES only makes examples that could not be planned be tried again.
+CACHE_FORMAT = "3"
+RULES = "5"
 _MODULE = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
 _ATTR = re.compile(r'^\s*(source|version)\s*=\s*"([^"]*)"', re.MULTILINE)
 _REGISTRY = re.compile(r"^(?:registry\.terraform\.io/)?([\w-]+)/([\w-]+)/(aws|null)(//.*)?$")
-_UNSUPPORTED = re.compile(r'on (\S+?) line (\d+).*?An argument named "([^"]+)" is not expected here', re.DOTALL)
+# 6.x arguments 5.x does not have, or has as computed-only attributes.
+_UNSUPPORTED = re.compile(r'on (\S+?) line (\d+).*?(?:An argument named|Can\'t configure a value for) "([^"]+)"', re.DOTALL)
 _VERSION_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
 
 def tree_hash(root: Path, extra: str = "") -> str:
-    digest = hashlib.sha256(f"{RULES}:{extra}".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{extra}".encode())
     for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts and ".terraform" not in p.parts):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -191,20 +193,46 @@ def stub_utility_resources(text: str) -> str:
     return "".join(out)
 
 
-def strip_argument(example: Path, message: str) -> str | None:
-    """Remove the single-line argument an `Unsupported argument` error names; None if it cannot."""
-    m = next((found for chunk in message.split("Error: ")[1:] if (found := _UNSUPPORTED.search(chunk))), None)
-    if m is None:
-        return None
+def strip_arguments(example: Path, message: str) -> list[str]:
+    """Remove every argument the errors name as unsupported or unconfigurable; [] when one cannot be removed."""
+    done: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for chunk in message.split("Error: ")[1:]:
+        m = _UNSUPPORTED.search(chunk)
+        if m and (m.group(1), m.group(2)) in seen:
+            continue  # the same line, through another instance of its module
+        seen.add((m.group(1), m.group(2)) if m else ("", ""))
+        stripped = strip_argument(example, m) if m else None
+        if stripped is None:
+            return []
+        done.append(stripped)
+    return done
+
+
+def strip_argument(example: Path, m: re.Match[str]) -> str | None:
+    """Blank the lines of one argument (the line count stays, so the other errors' lines stay right)."""
     file, line, name = (example / m.group(1)).resolve(), int(m.group(2)), m.group(3)
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    if not re.match(rf"\s*{re.escape(name)}\s*=", text) or text.count("(") != text.count(")") \
-            or text.rstrip().endswith(("{", "[", "(", "<<EOF")) or "<<" in text:
+    if not re.match(rf"\s*{re.escape(name)}\s*=", text):
         return None
-    lines[line - 1] = "\n"
+    end, depth = line - 1, 0
+    while end < len(lines):
+        code = _STRING.sub('""', lines[end])
+        if "<<" in code:
+            return None  # heredocs are left alone
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if depth <= 0:
+            break
+        end += 1
+    if depth > 0:
+        return None
+    lines[line - 1:end + 1] = ["\n"] * (end + 2 - line)
     file.write_text("".join(lines), encoding="utf-8")
     return f"{_rel(file, example)}:{line}: {name}"
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def plan_example(repo: Repo, root: Path, target: str, repos: list[Repo], cache: Path, terraform: str,
@@ -214,14 +242,16 @@ def plan_example(repo: Repo, root: Path, target: str, repos: list[Repo], cache: 
     base = cache / "oracle" / key
     done = base / "result.json"
     if done.is_file():
-        return dict(json.loads(done.read_text(encoding="utf-8")))
+        cached = dict(json.loads(done.read_text(encoding="utf-8")))
+        if cached["status"] == "planned" or cached.get("rules") == RULES:
+            return cached
     if base.exists():
         shutil.rmtree(base)
     work = base / "work"
     shutil.copytree(root, work, ignore=shutil.ignore_patterns(".git", ".terraform", "*.tfstate", "plan.json"))
     relax_provider_versions(work)
     example = work / target
-    result: dict[str, Any] = {"status": "planned", "reason": "", "stripped": [], "work": str(example)}
+    result: dict[str, Any] = {"status": "planned", "reason": "", "stripped": [], "work": str(example), "rules": RULES}
     try:
         _plan(example, work, repos, cache, terraform, plugin_dir, result)
     except Unplannable as exc:
@@ -254,10 +284,10 @@ def _plan(example: Path, work: Path, repos: list[Repo], cache: Path, terraform: 
                              "-out=plan.out"], example, env)
                 break
             except StageError as exc:
-                stripped = strip_argument(example, exc.output)
-                if stripped is None:
+                stripped = strip_arguments(example, exc.output)
+                if not stripped:
                     raise Unplannable(f"plan: {_first_error(exc.output)}") from exc
-                result["stripped"].append(stripped)
+                result["stripped"].extend(stripped)
         else:
             raise Unplannable(f"more than {MAX_STRIPS} arguments to strip")
         out = run("show", [terraform, "show", "-json", "-no-color", "plan.out"], example, env)

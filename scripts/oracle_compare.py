@@ -126,13 +126,22 @@ def same(plan: Any, ours: Any) -> str:
         return ""
     if ours is None:
         return "null in tfguard"
-    if _text(plan) == _text(ours):
+    if _loose(plan) == _loose(ours):
         return "type"
     return "different value"
 
 
 def _canon(value: list[Any]) -> list[str]:
     return sorted(_render(v) for v in value)
+
+
+def _loose(value: Any) -> Any:
+    """The value with every scalar as its text: equal when only types differ."""
+    if isinstance(value, dict):
+        return {k: _loose(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_loose(v) for v in value]
+    return _text(value)
 
 
 def _text(value: Any) -> str:

@@ -35,12 +35,12 @@ from gen_plans import PROVIDER_BLOCK, PROVIDER_FILE_NAME, StageError, build_env,
 MAX_STRIPS = 40
 # The cache key holds CACHE_FORMAT; RULES only makes examples that could not be planned be tried again.
 CACHE_FORMAT = "3"
-RULES = "5"
+RULES = "6"
 _MODULE = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
 _ATTR = re.compile(r'^\s*(source|version)\s*=\s*"([^"]*)"', re.MULTILINE)
 _REGISTRY = re.compile(r"^(?:registry\.terraform\.io/)?([\w-]+)/([\w-]+)/(aws|null)(//.*)?$")
 # 6.x arguments 5.x does not have, or has as computed-only attributes.
-_UNSUPPORTED = re.compile(r'on (\S+?) line (\d+).*?(?:An argument named|Can\'t configure a value for) "([^"]+)"', re.DOTALL)
+_UNSUPPORTED = re.compile(r'on (\S+?) line (\d+).*?(?:An argument named|Can\'t configure a value for|Blocks of type) "([^"]+)"', re.DOTALL)
 _VERSION_NUMBER = re.compile(r"\d+(?:\.\d+){0,2}")
 
 
@@ -194,7 +194,7 @@ def stub_utility_resources(text: str) -> str:
 
 
 def strip_arguments(example: Path, message: str) -> list[str]:
-    """Remove every argument the errors name as unsupported or unconfigurable; [] when one cannot be removed."""
+    """Remove every argument or block the errors name as unsupported or unconfigurable; [] when one cannot be."""
     done: list[str] = []
     seen: set[tuple[str, str]] = set()
     for chunk in message.split("Error: ")[1:]:
@@ -214,7 +214,7 @@ def strip_argument(example: Path, m: re.Match[str]) -> str | None:
     file, line, name = (example / m.group(1)).resolve(), int(m.group(2)), m.group(3)
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    if not re.match(rf"\s*{re.escape(name)}\s*=", text):
+    if not re.match(rf'\s*(?:{re.escape(name)}\s*[={{]|dynamic\s+"{re.escape(name)}"\s*{{)', text):
         return None
     end, depth = line - 1, 0
     while end < len(lines):

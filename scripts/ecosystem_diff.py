@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -34,9 +35,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
             entry["only_in"] = "new" if a is None else "old"
             changes.append(entry)
             continue
-        va, vb = _verdicts(a), _verdicts(b)
-        moved = [[k[0], k[1] + (f" ({k[2]})" if k[2] else ""), va.get(k, ABSENT), vb.get(k, ABSENT)]
-                 for k in sorted(set(va) | set(vb)) if va.get(k) != vb.get(k)]
+        moved = _moved(_verdicts(a), _verdicts(b))
         ea, eb = set(a["internal_errors"]), set(b["internal_errors"])
         da, db = a.get("diagnostics", {}), b.get("diagnostics", {})
         diags = {k: [da.get(k, 0), db.get(k, 0)] for k in sorted(set(da) | set(db)) if da.get(k, 0) != db.get(k, 0)}
@@ -47,6 +46,35 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     return changes
 
 
+def _unkeyed(address: str) -> str:
+    return _KEY_SUFFIX.sub("", address)
+
+
+_KEY_SUFFIX = re.compile(r'(\["(?:[^"\\]|\\.)*"\]|\[\d+\])$')
+
+
+def _moved(va: dict[tuple[str, str, str], str], vb: dict[tuple[str, str, str], str]) -> list[list[str]]:
+    """[check, address, old, new]; a verdict whose resource only gained or lost its instance key
+    (`x` -> `x[0]`: the count became known) is one move with both addresses."""
+    gone = {k for k in va if k not in vb}
+    came = {k for k in vb if k not in va}
+    pairs: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+    for k in sorted(gone):
+        partner = next((n for n in sorted(came) if n[0] == k[0] and n[2] == k[2] and n not in pairs.values()
+                        and n[1] != k[1] and _unkeyed(n[1]) == _unkeyed(k[1])), None)
+        if partner is not None:
+            pairs[k] = partner
+    out = []
+    for k in sorted(set(va) | set(vb)):
+        attr = f" ({k[2]})" if k[2] else ""
+        if k in pairs:
+            n = pairs[k]
+            out.append([k[0], f"{k[1]} → {n[1]}{attr}", va[k], vb[n]])
+        elif k not in pairs.values() and va.get(k) != vb.get(k):
+            out.append([k[0], k[1] + attr, va.get(k, ABSENT), vb.get(k, ABSENT)])
+    return out
+
+
 def _repo_row(targets: list[dict[str, Any]]) -> dict[str, Any]:
     exits = Counter(str(t["exit"]) for t in targets)
     status: Counter[str] = Counter()
@@ -55,7 +83,8 @@ def _repo_row(targets: list[dict[str, Any]]) -> dict[str, Any]:
             status.update(per)
     return {"targets": len(targets), "exits": " ".join(f"{k}×{v}" for k, v in sorted(exits.items())),
             "internal": sum(1 for t in targets if t["internal_errors"]), "fail": status["fail"],
-            "unknown": status["unknown"], "pass": status["pass"], "seconds": round(sum(t["seconds"] for t in targets), 1)}
+            "unknown": status["unknown"], "pass": status["pass"], "seconds": round(sum(t["seconds"] for t in targets), 1),
+            "cpu": round(sum(t.get("cpu_seconds", 0.0) for t in targets), 1)}
 
 
 def _rows(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -72,7 +101,7 @@ def _cell(old: dict[str, Any] | None, new: dict[str, Any] | None, field: str) ->
     if old is None:
         return str(b)
     a = old[field]
-    if field == "seconds":
+    if field in ("seconds", "cpu"):
         return f"{a:.1f} → {b:.1f}" if new is not None else f"{a:.1f} → –"
     return str(b) if a == b else f"{a} → {b}"
 
@@ -81,12 +110,12 @@ def markdown(new: dict[str, Any], old: dict[str, Any] | None, diff: list[dict[st
     lines = [f"tfguard {new['tfguard'].get('commit', '')[:12]} ({new.get('started', '')})"]
     if old is not None:
         lines[0] = f"before: tfguard {old['tfguard'].get('commit', '')[:12]}, after: " + lines[0]
-    lines += ["", "| repository | targets | exit codes | internal errors | FAIL | UNKNOWN | PASS | seconds |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "| repository | targets | exit codes | internal errors | FAIL | UNKNOWN | PASS | wall s | CPU s |",
+              "|---|---|---|---|---|---|---|---|---|"]
     new_rows, old_rows = _rows(new), _rows(old) if old is not None else {}
     for repo in sorted(set(new_rows) | set(old_rows), key=lambda r: (r == "TOTAL", r)):
         n, o = new_rows.get(repo), old_rows.get(repo) if old is not None else None
-        cells = [_cell(o, n, f) for f in ("targets", "exits", "internal", "fail", "unknown", "pass", "seconds")]
+        cells = [_cell(o, n, f) for f in ("targets", "exits", "internal", "fail", "unknown", "pass", "seconds", "cpu")]
         lines.append(f"| {repo} | " + " | ".join(cells) + " |")
     if diff is not None:
         lines += _diff_lines(diff)

@@ -110,7 +110,8 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, s
 
 
 def _parse_report(stdout: str, stderr: str) -> dict[str, Any]:
-    internal = [line.strip() for line in stderr.splitlines() if "internal error" in line][:5]
+    # stderr repeats the report's diagnostics; only a crash (no report) is taken from it.
+    internal = [line.strip() for line in stderr.splitlines() if line.startswith("tfguard: internal error")][:5]
     if not internal and stderr.strip() and "Traceback" in stderr:
         internal = [stderr.strip().splitlines()[-1]]
     try:

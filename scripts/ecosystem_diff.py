@@ -55,13 +55,13 @@ _KEY_SUFFIX = re.compile(r'(\["(?:[^"\\]|\\.)*"\]|\[\d+\])$')
 
 def _moved(va: dict[tuple[str, str, str], str], vb: dict[tuple[str, str, str], str]) -> list[list[str]]:
     """[check, address, old, new]; a verdict whose resource only gained or lost its instance key
-    (`x` -> `x[0]`: the count became known) is one move with both addresses."""
+    (`x` -> `x[0]`: the count became known) or whose attribute changed is one move."""
     gone = {k for k in va if k not in vb}
     came = {k for k in vb if k not in va}
     pairs: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     for k in sorted(gone):
-        partner = next((n for n in sorted(came) if n[0] == k[0] and n[2] == k[2] and n not in pairs.values()
-                        and n[1] != k[1] and _unkeyed(n[1]) == _unkeyed(k[1])), None)
+        partner = next((n for n in sorted(came) if n[0] == k[0] and n not in pairs.values()
+                        and _unkeyed(n[1]) == _unkeyed(k[1])), None)
         if partner is not None:
             pairs[k] = partner
     out = []
@@ -69,7 +69,9 @@ def _moved(va: dict[tuple[str, str, str], str], vb: dict[tuple[str, str, str], s
         attr = f" ({k[2]})" if k[2] else ""
         if k in pairs:
             n = pairs[k]
-            out.append([k[0], f"{k[1]} → {n[1]}{attr}", va[k], vb[n]])
+            address = k[1] if k[1] == n[1] else f"{k[1]} → {n[1]}"
+            where = attr if k[2] == n[2] else f" ({k[2] or '-'} → {n[2] or '-'})"
+            out.append([k[0], address + where, va[k], vb[n]])
         elif k not in pairs.values() and va.get(k) != vb.get(k):
             out.append([k[0], k[1] + attr, va.get(k, ABSENT), vb.get(k, ABSENT)])
     return out

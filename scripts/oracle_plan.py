@@ -29,13 +29,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import oracle_mock
 from ecosystem_cache import Repo, checkout
 from gen_plans import PROVIDER_BLOCK, PROVIDER_FILE_NAME, StageError, build_env, has_aws_provider, run
 
 MAX_STRIPS = 40
 # The cache key holds CACHE_FORMAT; RULES only makes examples that could not be planned be tried again.
 CACHE_FORMAT = "3"
-RULES = "6"
+RULES = "7"
 _MODULE = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
 _ATTR = re.compile(r'^\s*(source|version)\s*=\s*"([^"]*)"', re.MULTILINE)
 _REGISTRY = re.compile(r"^(?:registry\.terraform\.io/)?([\w-]+)/([\w-]+)/(aws|null)(//.*)?$")
@@ -269,10 +270,10 @@ def _plan(example: Path, work: Path, repos: list[Repo], cache: Path, terraform: 
     manifest.write_text(json.dumps({"Modules": entries}), encoding="utf-8")
     if not has_aws_provider(example):
         (example / PROVIDER_FILE_NAME).write_text(PROVIDER_BLOCK, encoding="utf-8")
-    else:
-        (example / OVERRIDE_FILE_NAME).write_text(offline_overrides(example), encoding="utf-8")
+    (example / OVERRIDE_FILE_NAME).write_text(offline_overrides(example), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="tfguard-oracle-") as scratch:
         env = build_env(Path(scratch), plugin_dir)
+        env.update(NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")  # the local stand-in for STS and EC2
         try:
             run("init", [terraform, "init", "-backend=false", "-get=false", f"-plugin-dir={plugin_dir}", "-input=false",
                          "-no-color"], example, env)
@@ -301,8 +302,9 @@ _PROVIDER_AWS = re.compile(r'^\s*provider\s+"?aws"?\s*\{', re.MULTILINE)
 
 
 def offline_overrides(example: Path) -> str:
-    """An override file giving every `provider "aws"` block of the example fake credentials and skip flags."""
-    aliases: set[str] = set()
+    """An override file giving every `provider "aws"` block of the example (and the default one) fake
+    credentials, skip flags and the local STS / EC2 endpoints of oracle_mock."""
+    aliases: set[str] = {""}
     for tf in example.glob("*.tf"):
         text = tf.read_text(encoding="utf-8", errors="replace")
         for m in _PROVIDER_AWS.finditer(text):
@@ -310,6 +312,8 @@ def offline_overrides(example: Path) -> str:
             found = _ALIAS.search(body)
             aliases.add(found.group(1) if found else "")
     settings = [line for line in PROVIDER_BLOCK.splitlines()[1:-1] if "region" not in line]
+    url = oracle_mock.endpoint()
+    settings += ["  endpoints {", f'    sts = "{url}"', f'    ec2 = "{url}"', "  }"]
     blocks = []
     for alias in sorted(aliases):
         head = [f'  alias = "{alias}"'] if alias else []

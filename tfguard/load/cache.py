@@ -32,7 +32,7 @@ def _namespace() -> str:
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     # JSON bodies become nested blocks by the provider schema's table: it is part of the output too.
-    for name in ("hcl_ast.py", "hcl_expr.py", "hcl_json.py", "cache.py", "../data/aws_schema.bin"):
+    for name in ("hcl_ast.py", "hcl_expr.py", "hcl_json.py", "hcl_template.py", "cache.py", "../data/aws_schema.bin"):
         try:
             digest.update((here / name).read_bytes())
         except OSError:  # pragma: no cover - installed without sources

@@ -241,6 +241,7 @@ def _json_numbers(value: Any) -> Any:
 
 
 from tfguard.load.evaluate_ops import EVAL_OPS  # noqa: E402  (shares evaluate())
+from tfguard.load.template_eval import EVAL_TEMPLATE  # noqa: E402  (shares evaluate())
 
 _EVAL: dict[str, Callable[[Node, Scope, int], Any]] = {
     "lit": _lit,
@@ -249,4 +250,5 @@ _EVAL: dict[str, Callable[[Node, Scope, int], Any]] = {
     "object": _object,
     "cond": _cond,
     **EVAL_OPS,
+    **EVAL_TEMPLATE,
 }

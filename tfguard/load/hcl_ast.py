@@ -26,6 +26,7 @@ from typing import Any
 
 from tfguard.load.cachedir import cache_directory
 from tfguard.load.hcl_expr import Node, convert, string_node
+from tfguard.load.hcl_template import TemplateError
 
 
 class HclSyntaxError(Exception):
@@ -72,12 +73,31 @@ def parser() -> Any:
     except OSError:
         cache = False
     return Lark(
-        grammar.read_text(encoding="utf-8"),
+        patched_grammar(grammar.read_text(encoding="utf-8")),
         parser="lalr",
         cache=cache,
         propagate_positions=False,
         postlex=_post_lexer(),
     )
+
+
+# What python-hcl2's grammar lacks and Terraform accepts:
+# - strip markers in interpolations (`${~ x ~}`; its directives have them);
+# - spaces or tabs after a heredoc's closing marker (`POLICY  `).
+# Each edit is applied only where its text is found, so a newer grammar
+# that has fixed it is used as it is.
+_GRAMMAR_EDITS = (
+    ("interpolation: INTERP_START expression RBRACE",
+     "interpolation: INTERP_START STRIP_MARKER? expression STRIP_MARKER? RBRACE"),
+    ("\\s*(?P=heredoc)\\r?\\n/", "\\s*(?P=heredoc)[ \\t]*\\r?\\n/"),
+    ("\\s*(?P=heredoc_trim)\\r?\\n/", "\\s*(?P=heredoc_trim)[ \\t]*\\r?\\n/"),
+)
+
+
+def patched_grammar(text: str) -> str:
+    for old, new in _GRAMMAR_EDITS:
+        text = text.replace(old, new)
+    return text
 
 
 def _hcl2_dir() -> Path:
@@ -121,7 +141,7 @@ def grammar_fingerprint() -> str:
         package = _hcl2_dir()
     except ImportError:  # pragma: no cover - a dependency
         return "no-hcl2"
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr(_GRAMMAR_EDITS).encode())
     for name in ("hcl2.lark", "postlexer.py"):
         try:
             digest.update((package / name).read_bytes())
@@ -191,7 +211,10 @@ def _fill_body(block: Block, body: Any) -> None:
         data = getattr(child, "data", None)
         if data == "attribute":
             name = _name(child.children[0])
-            expr = convert(child.children[2])
+            try:
+                expr = convert(child.children[2])
+            except TemplateError as exc:  # e.g. %{endif} without %{if}
+                raise HclSyntaxError(str(exc), _start_line(child)) from None
             block.attrs[name] = Attribute(name, expr, _start_line(child), _end_line(child))
         elif data == "block":
             labels: list[str] = []

@@ -25,18 +25,12 @@ def _unescape(text: str) -> str:
     return _ESC_RE.sub(repl, text)
 
 
-def _template(parts: list[Any]) -> Node:
-    merged: list[Any] = []
-    for p in parts:
-        if isinstance(p, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += p
-        else:
-            merged.append(p)
-    if not merged:
-        return ("lit", "")
-    if len(merged) == 1 and isinstance(merged[0], str):
-        return ("lit", merged[0])
-    return ("tmpl", tuple(merged))
+def _template(parts: list[Any], per_line: bool = True) -> Node:
+    """Text, expression nodes and template sequences (hcl_template.Seq) -> one node.
+    `per_line`: heredoc / template-file text, where strip markers stop at the line."""
+    from tfguard.load.hcl_template import assemble
+
+    return assemble(parts, per_line)
 
 
 def string_node(tree: Any) -> Node:
@@ -52,13 +46,31 @@ def string_node(tree: Any) -> Node:
                 parts.append(text[1:])
             else:
                 parts.append(_unescape(text))
-        elif idata == "interpolation":
-            parts.append(convert(inner.children[1]))
         else:
-            # %{if}/%{for} directives stay opaque: a template that holds one
-            # is not statically known (the evaluator says so).
-            parts.append(("directive", str(idata)))
-    return _template(parts)
+            parts.append(_sequence(inner, str(idata)))
+    return _template(parts, per_line=False)
+
+
+_SEQ_KINDS = {"interpolation": "interp", "template_if_start": "if", "template_else": "else",
+              "template_endif": "endif", "template_for_start": "for", "template_endfor": "endfor"}
+
+
+def _sequence(tree: Any, data: str) -> Any:
+    """`${~ x ~}` / `%{~ if x ~}`... of a quoted string, as an hcl_template.Seq."""
+    from tfguard.load.hcl_template import Seq
+
+    kids = tree.children
+    kinds = [getattr(k, "type", None) for k in kids]
+    left = len(kinds) > 1 and kinds[1] == "STRIP_MARKER"
+    right = len(kinds) > 1 and kinds[-2] == "STRIP_MARKER"
+    trees = [k for k in kids if hasattr(k, "data")]  # for: the names, then the collection
+    expr = convert(trees[-1]) if trees else None
+    kind = _SEQ_KINDS.get(data, data)
+    if kind == "for":
+        names = [str(k.children[0]) for k in trees[:-1]]
+        key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        return Seq(kind, left, right, expr, key, value)
+    return Seq(kind, left, right, expr)
 
 
 def _heredoc(text: str, trim: bool) -> Node:
@@ -76,8 +88,9 @@ def _heredoc(text: str, trim: bool) -> Node:
 
 
 def _split_template(body: str) -> list[Any]:
-    """Split heredoc text at `${...}`; each inner expression is parsed alone."""
-    from tfguard.load.hcl_ast import parse_expression
+    """Split heredoc / template-file text at `${...}` and `%{...}`; each inner
+    expression is parsed alone."""
+    from tfguard.load.hcl_template import sequence
 
     parts: list[Any] = []
     i = 0
@@ -95,10 +108,7 @@ def _split_template(body: str) -> list[Any]:
         parts.append(body[i:start])
         end = _matching_brace(body, start + 1)
         inner = body[start + 2 : end]
-        if body[start] == "$":
-            parts.append(parse_expression(inner))
-        else:
-            parts.append(("directive", inner.strip()))
+        parts.append(sequence(inner, directive=body[start] == "%"))
         i = end + 1
     return parts
 

@@ -86,9 +86,18 @@ def _fileexists(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     return True if not isinstance(path, Unknown) else Unknown(path.reason)
 
 
-def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+def _parsed_template(text: str, what: str) -> Node | EvalError:
+    from tfguard.load.hcl_ast import HclSyntaxError
     from tfguard.load.hcl_expr import _split_template, _template
+    from tfguard.load.hcl_template import TemplateError
 
+    try:
+        return _template(_split_template(text))
+    except (HclSyntaxError, TemplateError) as exc:  # Terraform fails here too
+        return EvalError(f"{what} is not a valid template: {exc}")
+
+
+def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 2:
         return Unknown("templatefile() takes two arguments")
     path = _scan_file(scope, evaluate(args[0], scope, depth))
@@ -102,7 +111,8 @@ def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
         return text
     # The template sees only its own variables, as in Terraform.
     inner = Scope(iteration=dict(names), root=scope.root, directory=path.parent, shown_root=scope.shown_root)
-    return evaluate(_template(_split_template(text)), inner, depth)
+    node = _parsed_template(text, f"templatefile(): {path.name}")
+    return node if isinstance(node, EvalError) else evaluate(node, inner, depth)
 
 
 def _bytes_of(scope: Scope, arg: Node, depth: int) -> bytes | Unknown:
@@ -160,15 +170,14 @@ def _fileset(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
 
 
 def _templatestring(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
-    from tfguard.load.hcl_expr import _split_template, _template
-
     if len(args) != 2:
         return EvalError("templatestring() takes two arguments")
     text, names = (evaluate(a, scope, depth) for a in args)
     if not isinstance(text, str) or not isinstance(names, dict):
         return unknown_from([text, names], "templatestring() arguments are not known statically")
     inner = Scope(iteration=dict(names), root=scope.root, directory=scope.directory, shown_root=scope.shown_root)
-    return evaluate(_template(_split_template(text)), inner, depth)
+    node = _parsed_template(text, "templatestring()")
+    return node if isinstance(node, EvalError) else evaluate(node, inner, depth)
 
 
 LAZY: dict[str, Callable[[tuple[Node, ...], Scope, int], Any]] = {

@@ -112,6 +112,7 @@ def summary(results: dict[str, Result]) -> dict[str, Any]:
     return {"targets": len(results), "errors": sum(1 for r in results.values() if r.error),
             "addresses": pct(total.addresses_agree, total.addresses_plan),
             "configured_values": pct(total.configured_agree, total.configured),
+            "configured_values_without_limits": pct(total.configured_agree, total.configured - total.limited),
             "other_values_tfguard_gives": pct(total.claimed_agree, total.claimed),
             "disagreements_by_kind": dict(kinds.most_common())}
 

@@ -39,6 +39,7 @@ class Result:
     configured_agree: int = 0
     claimed: int = 0  # known leaves that are not configured but tfguard gives a value for
     claimed_agree: int = 0
+    limited: int = 0  # configured leaves tfguard leaves unknown because Terraform reads them from AWS
     disagreements: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
 
@@ -47,7 +48,8 @@ class Result:
                                    "plan": _short(plan), "tfguard": _short(tfguard)})
 
     def merge(self, other: Result) -> None:
-        for name in ("addresses_plan", "addresses_agree", "configured", "configured_agree", "claimed", "claimed_agree"):
+        for name in ("addresses_plan", "addresses_agree", "configured", "configured_agree", "claimed", "claimed_agree",
+                     "limited"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -212,8 +214,22 @@ class _Walk:
         kind = same(plan, ours_value)
         if not kind:
             self.result.configured_agree += 1
-        else:
-            self.result.add(kind, self.address, path, plan, ours_value)
+            return
+        if kind == "unknown in tfguard" and read_from_aws(ours_value):
+            kind = LIMIT
+            self.result.limited += 1
+        self.result.add(kind, self.address, path, plan, ours_value)
+
+
+# Data sources that Terraform reads from AWS during plan (the oracle's stand-in answers some of them).
+_FROM_AWS = re.compile(r"data\.aws_(?!iam_policy_document|partition\b|region\b|arn\b|service_principal)\w+\.")
+LIMIT = "read from AWS at plan time (limit)"
+
+
+def read_from_aws(value: Any) -> bool:
+    """An unknown of tfguard's that comes from a data source Terraform reads from AWS."""
+    text = f"{getattr(value, 'reason', '')} {getattr(value, 'shape', '')} {' '.join(getattr(value, 'refs', ()) or ())}"
+    return bool(_FROM_AWS.search(text)) or getattr(value, "shape", "") in ("account_id", "caller_arn")
 
 
 def _is_blocks(value: Any) -> bool:

@@ -111,7 +111,7 @@ def _json_text(value: Any) -> Any:
 
 def same(plan: Any, ours: Any) -> str:
     """'' when equal; else the kind of difference."""
-    if is_unknown(ours):
+    if is_unknown(ours) or _contains_unknown(ours):
         return "unknown in tfguard"
     if plan == ours and type(plan) is type(ours) or (isinstance(plan, float) and plan == ours):
         return ""
@@ -122,6 +122,8 @@ def same(plan: Any, ours: Any) -> str:
         return ""
     if isinstance(plan, list) and isinstance(ours, list) and _canon(plan) == _canon(ours):
         return ""  # a set: Terraform orders it its own way
+    if plan is None and ours in ([], {}, ""):
+        return ""  # the provider plans an empty map or list (tags = {}) as null
     if ours is None and (plan in ([], {}) or (plan in ("", 0) and not isinstance(plan, bool)) or plan is False):
         # An absent block is an empty list of blocks, and the provider's legacy SDK plans
         # a null argument as its type's zero value.
@@ -131,6 +133,20 @@ def same(plan: Any, ours: Any) -> str:
     if _loose(plan) == _loose(ours):
         return "type"
     return "different value"
+
+
+def _contains_unknown(value: Any) -> bool:
+    return bool(_unknowns(value))
+
+
+def _unknowns(value: Any) -> list[Any]:
+    if is_unknown(value):
+        return [value]
+    if isinstance(value, dict):
+        return [u for v in value.values() for u in _unknowns(v)]
+    if isinstance(value, list):
+        return [u for v in value for u in _unknowns(v)]
+    return []
 
 
 def _canon(value: list[Any]) -> list[str]:
@@ -162,6 +178,8 @@ class _Walk:
         """conf: None (not configured), True (an attribute: all of it), dict (a block body), 'dynamic'."""
         if unknown is True:
             return
+        if isinstance(plan, dict) and isinstance(ours, list) and len(ours) == 1 and isinstance(ours[0], dict):
+            ours = ours[0]  # a single nested block (timeouts): an object in the plan, one block in tfguard
         if is_unknown(ours) and (isinstance(plan, (dict, list))):
             self.leaf(path, plan, conf, ours)  # one leaf: the whole value is unknown to tfguard
             return
@@ -215,7 +233,7 @@ class _Walk:
         if not kind:
             self.result.configured_agree += 1
             return
-        if kind == "unknown in tfguard" and read_from_aws(ours_value):
+        if kind == "unknown in tfguard" and any(read_from_aws(u) for u in _unknowns(ours_value)):
             kind = LIMIT
             self.result.limited += 1
         self.result.add(kind, self.address, path, plan, ours_value)

@@ -106,15 +106,17 @@ def pct(a: int, b: int) -> str:
 def summary(results: dict[str, Result]) -> dict[str, Any]:
     total = Result()
     kinds: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
     for r in results.values():
         total.merge(r)
         kinds.update(d["kind"] for d in r.disagreements)
+        groups.update(reason_group(d) for d in r.disagreements)
     return {"targets": len(results), "errors": sum(1 for r in results.values() if r.error),
             "addresses": pct(total.addresses_agree, total.addresses_plan),
             "configured_values": pct(total.configured_agree, total.configured),
             "configured_values_without_limits": pct(total.configured_agree, total.configured - total.limited),
             "other_values_tfguard_gives": pct(total.claimed_agree, total.claimed),
-            "disagreements_by_kind": dict(kinds.most_common())}
+            "disagreements_by_kind": dict(kinds.most_common()), "disagreements_by_cause": dict(groups.most_common())}
 
 
 def as_json(results: dict[str, Result]) -> dict[str, Any]:
@@ -149,15 +151,38 @@ DESCRIPTION = ("Disagreements between tfguard's HCL evaluation and the committed
 
 
 def default_reason(d: dict[str, Any]) -> str:
-    ours = str(d.get("tfguard"))
-    if d["kind"] == "unknown in tfguard" and "aws_iam_policy_document" in ours:
-        return ("to fix: a reference to data.aws_iam_policy_document.X.json is unknown, though its inputs are known "
-                "and Terraform renders it at plan time")
-    if d["kind"] == "unknown in tfguard" and "known only after apply" in ours:
-        return "to fix: a configured argument of another resource is read as computed (CHECKS.md: configured arguments are known)"
-    if d["kind"] == "type":
-        return "to fix: the value does not take its argument's type (provider schema)"
-    return "to fix: not yet explained"
+    return REASONS.get(reason_group(d), "to fix: not yet explained")
+
+
+REASONS = {
+    "policy document json": "to fix: a reference to data.aws_iam_policy_document.X.json is unknown, though its inputs are "
+                            "known and Terraform renders it at plan time",
+    "configured argument of another resource": "to fix: a configured argument of another resource is read as computed "
+                                               "(CHECKS.md: configured arguments are known)",
+    "type conversion": "to fix: the value does not take its argument's type (provider schema)",
+    "data.aws_partition / aws_region": "to fix: data.aws_partition and data.aws_region are known from the provider "
+                                       "configuration at plan time",
+}
+
+
+def reason_group(d: dict[str, Any]) -> str:
+    """A short name for the likely cause of a disagreement, from its kind and tfguard's unknown reason."""
+    ours, kind = str(d.get("tfguard")), d["kind"]
+    if kind == "type":
+        return "type conversion"
+    if kind.startswith("unknown in tfguard"):
+        if "aws_iam_policy_document" in ours:
+            return "policy document json"
+        if "data.aws_partition" in ours or "data.aws_region" in ours:
+            return "data.aws_partition / aws_region"
+        if "known only after apply" in ours and "data." not in ours:
+            return "configured argument of another resource"
+        if "for_each" in ours or "count" in ours:
+            return "unknown count / for_each"
+        return "other unknown"
+    if kind == "missing address":
+        return "missing address (" + ("unkeyed instance" if d.get("path") else "absent") + ")"
+    return str(kind)
 
 
 def main(argv: list[str] | None = None) -> int:

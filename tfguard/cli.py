@@ -3,7 +3,7 @@
 Exit codes:
   0  no finding at or above --fail-on, and every input was read
   1  findings at or above --fail-on (UNKNOWN results count only with --strict)
-  2  usage error, or an input that could not be read or parsed (the rest was still scanned)
+  2  usage error, an input that could not be read or parsed, or no Terraform/OpenTofu file (the rest was scanned)
   3  internal error (a bug: please report it); the rest of the input is still scanned and reported
 """
 

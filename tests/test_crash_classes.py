@@ -137,7 +137,7 @@ def test_a_module_call_that_raises_is_an_internal_error_at_the_call(
 
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "main.tf").write_text('resource "aws_kms_key" "inner" {\n}\n')
-    monkeypatch.setattr(modules, "module_values", _boom)
+    monkeypatch.setattr(modules, "instance_keys", _boom)
     res, diags = _load(tmp_path, 'resource "aws_kms_key" "outer" {\n}\nmodule "m" {\n  source = "./m"\n}\n')
     assert list(res) == ["aws_kms_key.outer"]
     assert [(f, line, m.split(":")[0]) for f, line, m in diags] == [

@@ -107,3 +107,47 @@ def test_path_values_are_those_of_terraform_run_in_the_root(tmp_path: Path) -> N
     res, _ = load(root, allow_outside_root=True)
     assert res["aws_kms_key.k"].values["description"] == f".|.|{root.resolve()}"
     assert res["module.m.aws_kms_key.k"].values["description"] == f"../../modules/m|.|{root.resolve()}"
+
+
+STORE = ('variable "other" {}\nvariable "name" {\n  default = "s"\n}\n'
+         'resource "aws_kms_key" "k" {\n  description = "${var.name} uses ${var.other}"\n}\n'
+         'output "name" {\n  value = var.name\n}\noutput "echo" {\n  value = var.other\n}\n')
+
+
+@pytest.mark.parametrize("order", [("a", "b"), ("b", "a")])
+def test_modules_using_each_others_outputs_are_no_cycle(tmp_path: Path, order: tuple[str, str]) -> None:
+    calls = {"a": 'module "a" {\n  source = "./m"\n  name   = "A"\n  other  = module.b.name\n}\n',
+             "b": 'module "b" {\n  source = "./m"\n  name   = "B"\n  other  = module.a.name\n}\n'}
+    res, diags = load(write(tmp_path, {"m/main.tf": STORE, "main.tf": calls[order[0]] + calls[order[1]]}))
+    assert res["module.a.aws_kms_key.k"].values["description"] == "A uses B"
+    assert res["module.b.aws_kms_key.k"].values["description"] == "B uses A"
+    assert diags == []
+
+
+def test_a_value_that_depends_on_itself_is_unknown_and_reported(tmp_path: Path) -> None:
+    # a.other <- b.echo <- b.other <- a.echo <- a.other: a real cycle (Terraform refuses it);
+    # the names, which do not take part, stay known.
+    main = ('module "a" {\n  source = "./m"\n  name   = "A"\n  other  = module.b.echo\n}\n'
+            'module "b" {\n  source = "./m"\n  name   = module.a.name\n  other  = module.a.echo\n}\n')
+    res, diags = load(write(tmp_path, {"m/main.tf": STORE, "main.tf": main}))
+    description = res["module.a.aws_kms_key.k"].values["description"]
+    assert isinstance(description, Unknown) and "depends on itself" in description.reason
+    assert isinstance(res["module.b.aws_kms_key.k"].values["description"], Unknown)
+    # Each value on the cycle, where it is defined: the two inputs and the two outputs.
+    assert sorted(diags) == [("m/main.tf", 11, "warning")] * 2 + [("main.tf", 4, "warning"), ("main.tf", 9, "warning")]
+
+
+COUNTED = ('module "c" {\n  source = "./m"\n  count  = 2\n  name   = "c${count.index}"\n  other  = "x"\n}\n'
+           'module "e" {\n  source   = "./m"\n  for_each = toset(["p", "q"])\n  name     = each.key\n  other  = "x"\n}\n'
+           'resource "aws_kms_key" "k" {\n  description = "${module.c[1].name} ${module.e["q"].name}"\n'
+           '  tags = {\n    all   = join(",", [for c in module.c : c.name])\n'
+           '    keys  = join(",", keys(module.e))\n  }\n}\n'
+           'resource "aws_kms_key" "missing" {\n  description = try(module.c[0].nothing, "no such output")\n}\n')
+
+
+def test_instances_of_a_module_are_referred_to_by_key(tmp_path: Path) -> None:
+    res, _ = load(write(tmp_path, {"m/main.tf": STORE, "main.tf": COUNTED}))
+    key = res["aws_kms_key.k"]
+    assert key.values["description"] == "c1 q"
+    assert key.values["tags"] == {"all": "c0,c1", "keys": "p,q"}
+    assert res["aws_kms_key.missing"].values["description"] == "no such output"

@@ -8,7 +8,7 @@ still links `kms_master_key_id = aws_kms_key.k.arn` to the key.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,13 @@ class Scope:
     """What names mean while evaluating one module instance (and one resource instance)."""
 
     module: str = ""  # module instance path of the resources being evaluated
-    variables: dict[str, Any] = field(default_factory=dict)
+    variables: Mapping[str, Any] = field(default_factory=dict)
     local_exprs: dict[str, Node] = field(default_factory=dict)
     iteration: dict[str, Any] = field(default_factory=dict)  # count / each / for variables
     path_module: str = "."
     functions: dict[str, Callable[..., Any]] | None = None
-    module_outputs: Callable[[str], Any] | None = None  # module call name -> its outputs
+    # (module call name, steps after it, referring scope, depth) -> the value referred to
+    module_outputs: Callable[[str, tuple[Node, ...], Scope, int], Any] | None = None
     policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
     data_region: Callable[[str], Any] | None = None  # data aws_region name -> its region
     directory: Path | None = None  # the module's folder, for file() and templatefile()

@@ -122,7 +122,7 @@ def _trav(node: Node, scope: Scope, depth: int) -> Any:
     if root == "module" and first is not None:
         if scope.module_outputs is None:
             return Unknown(f"module.{first} is not evaluated here")
-        return apply_steps(scope.module_outputs(first), steps[1:], scope, depth)
+        return scope.module_outputs(first, steps[1:], scope, depth)
     if first is None:
         return Unknown(f"{root} is not a known name")
     return _resource_ref(scope, root, steps, depth)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,16 @@ from typing import Any
 from tfguard.errors import internal_error
 from tfguard.load.cache import ParseCache
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns, json_value
+from tfguard.load.evaluate_ops import apply_steps
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
+from tfguard.load.hcl_expr import Node
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
+from tfguard.load.lazy import Cycles, Instance, LazyValues, ModuleCall
 from tfguard.load.module_roots import local_source, root_modules
 from tfguard.load.policy_document import render
 from tfguard.load.providers import ProviderConfig, data_region, module_providers, passed_providers
-from tfguard.load.variables import VarInputs, declarations, module_values, root_values
+from tfguard.load.variables import Declaration, VarInputs, declarations, root_values, variable_value
 from tfguard.model import Diagnostic, Location, Resource, Unknown
 
 MAX_MODULE_DEPTH = 32
@@ -66,8 +70,8 @@ def remote_modules(directory: Path) -> dict[str, Path]:
     return out
 
 
-class ModuleInstance:
-    def __init__(self, loader: Any, module: Module, path: str, variables: dict[str, Any],
+class ModuleInstance(Instance):
+    def __init__(self, loader: Any, module: Module, path: str, variables: Mapping[str, Any],
                  providers: dict[str, ProviderConfig], chain: tuple[Path, ...],
                  remote: dict[str, Path], remote_key: str = "", passed: dict[str, str] | None = None,
                  calls: tuple[Location, ...] = ()) -> None:
@@ -78,15 +82,29 @@ class ModuleInstance:
         # Paths as Terraform run in the root module's folder gives them: path.module
         # relative to that folder, path.cwd its absolute path (chain[0] is the root module).
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
-                           path_module=os.path.relpath(module.directory, chain[0]), module_outputs=self.outputs,
+                           path_module=os.path.relpath(module.directory, chain[0]), module_outputs=self.reference,
                            policy_document=self.policy_document,
                            data_region=self.data_region,
                            directory=module.directory, root=loader.root,
                            shown_root=chain[0])
-        self.providers = module_providers(module.blocks, self.scope, providers, passed)
-        self._calls: dict[str, Any] = {}
-        self._in_progress: set[str] = set()
+        self._inherited, self._passed = providers, passed
+        self._providers: dict[str, ProviderConfig] | None = None
+        self._calls: dict[str, ModuleCall | Unknown] = {}
         self._documents: dict[str, Any] = {}
+        exprs = {b.labels[0]: b.attrs["value"].expr for _, b in module.of_type("output") if b.labels and "value" in b.attrs}
+        where = {b.labels[0]: (f, b.line) for f, b in module.of_type("output") if b.labels and b.labels[0] in exprs}
+        self.sensitive = {n for _, b in module.of_type("variable") if b.labels and (n := b.labels[0])
+                          and b.attrs.get("sensitive") is not None and b.attrs["sensitive"].expr == ("lit", True)}
+        self.outputs = LazyValues(where, lambda name: evaluate(exprs[name], self.scope), loader.cycles,
+                                  f"{path + '.' if path else ''}output.")
+
+    @property
+    def providers(self) -> dict[str, ProviderConfig]:
+        # On first use, not when the instance is made: a provider's region may come from
+        # a variable whose value comes from another module's output.
+        if self._providers is None:
+            self._providers = module_providers(self.module.blocks, self.scope, self._inherited, self._passed)
+        return self._providers
 
     def policy_document(self, name: str) -> Any:
         """The rendered document of `data "aws_iam_policy_document" name` (first instance)."""
@@ -123,9 +141,11 @@ class ModuleInstance:
                     continue
                 self.loader.resources.extend(res)
                 self.loader.diagnostics.extend(diags)
-        for _, block in self.module.of_type("module"):
+        for file, block in self.module.of_type("module"):
             if block.labels:
-                self.outputs(block.labels[0])
+                call = self.call(block.labels[0])
+                if isinstance(call, ModuleCall):
+                    self._run_call(file, block, call)
         for name in self.scope.local_exprs:  # every local once, so that unused cycles are found too
             self.scope.local(name)
         for name in sorted(self.scope.cycles):
@@ -145,33 +165,50 @@ class ModuleInstance:
         prefix = f"{self.path}." if self.path else ""
         return prefix + ("data." if block.type == "data" else "") + ".".join(block.labels)
 
-    def output_values(self) -> dict[str, Any]:
-        return {b.labels[0]: evaluate(b.attrs["value"].expr, self.scope)
-                for _, b in self.module.of_type("output") if b.labels and "value" in b.attrs}
+    def reference(self, name: str, steps: tuple[Node, ...], scope: Scope, depth: int) -> Any:
+        """The value of `module.<name>` followed by `steps` (in the referring scope)."""
+        call = self.call(name)
+        if isinstance(call, Unknown):
+            return call
+        value, rest = call.reference(steps, scope, depth)
+        return apply_steps(value, rest, scope, depth)
 
-    def outputs(self, name: str) -> Any:
-        if name in self._calls:
-            return self._calls[name]
-        if name in self._in_progress:
-            return Unknown(f"module.{name} depends on itself")
-        self._in_progress.add(name)
+    def call(self, name: str) -> ModuleCall | Unknown:
+        if name not in self._calls:
+            prefix = f"{self.path}." if self.path else ""
+            found = [(f, b.line) for f, b in self.module.of_type("module") if b.labels == (name,)]
+            call = self.loader.cycles.compute(f"{prefix}module.{name}", lambda: self._guarded_call(name),
+                                              found[0] if found else None)
+            self._calls.setdefault(name, call)
+        return self._calls[name]
+
+    def _guarded_call(self, name: str) -> ModuleCall | Unknown:
         try:
-            value = self._instantiate(name)
+            return self._instantiate(name)
         except Exception as exc:  # a bug: this module call is left out, the scan goes on
             found = [(f, b) for f, b in self.module.of_type("module") if b.labels == (name,)]
             file, line = (found[0][0], found[0][1].line) if found else (self.module.rel or ".", 1)
             prefix = f"{self.path}." if self.path else ""
             self.loader.diagnostics.append(internal_error(file, line, f"loading {prefix}module.{name}", exc))
-            value = Unknown(f"module.{name} could not be loaded")
-        finally:
-            self._in_progress.discard(name)
-        self._calls[name] = value
-        return value
+            return Unknown(f"module.{name} could not be loaded")
+
+    def _run_call(self, file: str, block: Block, call: ModuleCall) -> None:
+        """Evaluate the resources of the call's instances (once), after the caller's own."""
+        if call.ran:
+            return
+        try:
+            call.run()
+            for instance in call.instances.values():
+                assert isinstance(instance, ModuleInstance)
+                self.loader.note_sensitive(instance.scope.variables, instance.sensitive)
+        except Exception as exc:  # a bug: this module call is left out, the scan goes on
+            prefix = f"{self.path}." if self.path else ""
+            self.loader.diagnostics.append(internal_error(file, block.line, f"loading {prefix}module.{call.name}", exc))
 
     def _diag(self, file: str, line: int, message: str, severity: str = "error") -> None:
         self.loader.diagnostics.append(Diagnostic(file, line, message, severity))
 
-    def _instantiate(self, name: str) -> Any:
+    def _instantiate(self, name: str) -> ModuleCall | Unknown:
         found = [(f, b) for f, b in self.module.of_type("module") if b.labels == (name,)]
         if not found:
             return Unknown(f"module.{name} is not declared")
@@ -191,25 +228,28 @@ class ModuleInstance:
         if diag:
             self.loader.diagnostics.append(diag)
         decls = declarations(child.blocks)
-        results: dict[Any, Any] = {}
+        instances: dict[Any, Instance] = {}
+        given = {arg: a.expr for arg, a in block.attrs.items() if arg not in _CALL_META}
+        where: dict[str, tuple[str, int] | None] = {
+            n: (block.attrs[n].file or file, block.attrs[n].line) if n in given else (d.file, d.line) for n, d in decls.items()}
         for key, iteration in keys:
-            inner = self.scope.child(**iteration)
-            given = {arg: evaluate(a.expr, inner) for arg, a in block.attrs.items() if arg not in _CALL_META}
-            values = module_values(decls, given)
-            self.loader.note_sensitive(values.values, values.sensitive)
             suffix = "" if key is None else (f'["{key}"]' if isinstance(key, str) else f"[{key}]")
             path = f"{self.path + '.' if self.path else ''}module.{name}{suffix}"
             remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
-            instance = ModuleInstance(self.loader, child, path, values.values, self.providers,
-                                      self.chain + (directory,), self.remote, remote_key, passed_providers(block),
-                                      self.calls + (Location(file, block.line, block.end_line),))
-            instance.run()
-            results[key] = instance.output_values()
-        if "count" in block.attrs and None not in results:
-            return [results[k] for k in sorted(results)]
-        if "for_each" in block.attrs and None not in results:
-            return {str(k): v for k, v in results.items()}
-        return results.get(None, Unknown(f"module.{name} has no instances"))
+            variables = LazyValues(where, self._input(decls, given, self.scope.child(**iteration)),
+                                   self.loader.cycles, f"{path}.var.")
+            instances[key] = ModuleInstance(self.loader, child, path, variables, self.providers,
+                                            self.chain + (directory,), self.remote, remote_key, passed_providers(block),
+                                            self.calls + (Location(file, block.line, block.end_line),))
+        kind = "count" if "count" in block.attrs else "for_each" if "for_each" in block.attrs else ""
+        return ModuleCall(name, kind, instances)
+
+    @staticmethod
+    def _input(decls: dict[str, Declaration], given: dict[str, Node], scope: Scope) -> Callable[[str], Any]:
+        def value(name: str) -> Any:
+            expr = given.get(name)
+            return variable_value(decls[name], expr is not None, evaluate(expr, scope) if expr is not None else None)
+        return value
 
     def _source_dir(self, file: str, block: Block, name: str) -> Path | None:
         attr = block.attrs.get("source")
@@ -252,6 +292,7 @@ class Loader:
         self.options = options or LoadOptions()
         self.resources: list[Any] = []
         self.diagnostics: list[Diagnostic] = []
+        self.cycles = Cycles()  # the values being computed, per root module
         self.sensitive_values: set[str] = set()
         self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
         self._parsed: dict[Path, Module] = {}
@@ -266,7 +307,7 @@ class Loader:
             self._parsed[directory] = module
         return self._parsed[directory]
 
-    def note_sensitive(self, values: dict[str, Any], names: set[str]) -> None:
+    def note_sensitive(self, values: Mapping[str, Any], names: set[str]) -> None:
         for name in names:
             for leaf in _strings(values.get(name)):
                 if len(leaf) >= 3:
@@ -296,8 +337,13 @@ class Loader:
         values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
         self.diagnostics.extend(values.diagnostics)
         self.note_sensitive(values.values, values.sensitive)
+        self.cycles = Cycles()
         ModuleInstance(self, module, "", values.values, {}, (module.directory,),
                        remote_modules(module.directory)).run()
+        for key, where in self.cycles.found.items():
+            file, line = where or (module.rel or ".", 1)
+            self.diagnostics.append(Diagnostic(file, line, f"{key} depends on itself (a reference cycle); "
+                                               "its value is unknown", "warning"))
 
 
 def _strings(value: Any) -> list[str]:

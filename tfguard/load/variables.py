@@ -171,14 +171,19 @@ def module_values(decls: dict[str, Declaration], given: dict[str, Any]) -> Value
     """Values for one module instance: given arguments over declared defaults."""
     out = Values()
     for name, decl in decls.items():
-        # Terraform: a null given to a `nullable = false` variable is replaced by its default.
-        if name in given and not (given[name] is None and not decl.nullable and decl.default is not None):
-            value = given[name]
-        elif decl.default is not None:
-            value = evaluate(decl.default, Scope())
-        else:
-            value = Unknown(f"var.{name} has no value")
-        out.values[name] = convert(value, decl.type)
+        out.values[name] = variable_value(decl, name in given, given.get(name))
         if decl.sensitive:
             out.sensitive.add(name)
     return out
+
+
+def variable_value(decl: Declaration, present: bool, given: Any) -> Any:
+    """One variable's value: the given one over the declared default, converted to its type."""
+    # Terraform: a null given to a `nullable = false` variable is replaced by its default.
+    if present and not (given is None and not decl.nullable and decl.default is not None):
+        value = given
+    elif decl.default is not None:
+        value = evaluate(decl.default, Scope())
+    else:
+        value = Unknown(f"var.{decl.name} has no value")
+    return convert(value, decl.type)

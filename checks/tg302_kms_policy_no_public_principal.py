@@ -35,6 +35,8 @@ def public_statement(statements: list[Statement], restricting: set[str]) -> tupl
         public = st.principal_is_public()
         if public is None:
             unknown = "a statement's principal is not known statically"
+        elif public and not (st.condition_keys() & restricting) and not st.conditions_known:
+            unknown = "a statement allows any principal (\"*\") with a condition that is not known statically"
         elif public and not (st.condition_keys() & restricting):
             name = f"statement {st.sid!r}" if st.sid else "a statement"
             return FAIL, f"{name} allows any principal (\"*\") without a restricting condition"

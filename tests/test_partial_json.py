@@ -176,3 +176,49 @@ resource "aws_s3_bucket_policy" "p" {
     assert findings(tmp_path, files, "TG302,TG303,TG404") == {
         ("TG302", "aws_kms_key.k", "PASS"), ("TG303", "aws_kms_key.k", "PASS"),
         ("TG404", "aws_s3_bucket_policy.p", "PASS")}
+
+
+PUBLIC_WITH_CONDITION = '''
+data "aws_caller_identity" "current" {}
+variable "condition" {}
+resource "aws_kms_key" "k" {
+  policy = <<POLICY
+{
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "kms:Decrypt",
+    "Resource": "*",
+    "Condition": CONDITION
+  }]
+}
+POLICY
+}
+'''
+
+
+@pytest.mark.parametrize(("condition", "status"), [
+    ('{"StringEquals": {"kms:CallerAccount": "${data.aws_caller_identity.current.account_id}"}}', "PASS"),
+    ("${jsonencode(var.condition)}", "UNKNOWN"),  # it may restrict the caller
+    ('{"StringEquals": ${jsonencode(var.condition)}}', "UNKNOWN"),
+    ('{"StringEquals": {"aws:RequestedRegion": "${data.aws_caller_identity.current.id}"}}', "FAIL"),
+])
+def test_public_principal_with_interpolated_condition(tmp_path: Path, condition: str, status: str) -> None:
+    files = {"main.tf": PUBLIC_WITH_CONDITION.replace("CONDITION", condition)}
+    assert findings(tmp_path, files, "TG302") == {("TG302", "aws_kms_key.k", status)}
+
+
+def test_kms_star_to_a_role_arn_is_not_the_root(tmp_path: Path) -> None:
+    files = {"main.tf": '''
+resource "aws_iam_role" "admin" {
+  name               = "admin"
+  assume_role_policy = "{}"
+}
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { AWS = aws_iam_role.admin.arn }, Action = "kms:*", Resource = "*" }]
+  })
+}
+'''}
+    assert findings(tmp_path, files, "TG302,TG303") == {
+        ("TG302", "aws_kms_key.k", "PASS"), ("TG303", "aws_kms_key.k", "FAIL")}

@@ -51,6 +51,8 @@ def is_root(ident: Any) -> bool | None:
         return True
     if not isinstance(ident, Unknown):
         return False
+    if ident.shape == "principal":
+        return False  # an IAM role's or user's ARN, or the caller's: one identity, not the account
     if ident.partial is None:
         return True if ident.shape == "account_id" else None
     if isinstance(ident.partial, str):
@@ -125,6 +127,8 @@ def public_grant(statements: list[Statement], keys: set[str]) -> tuple[Status, s
         public = st.principal_is_public()
         if public is None:
             unknown = "a statement's principal is not known statically"
+        elif public and not restricts(st, keys) and not st.conditions_known:
+            unknown = "a statement allows any principal (\"*\") with a condition that is not known statically"
         elif public and not restricts(st, keys):
             return Status.FAIL, f"{describe(st)} allows any principal (\"*\") without a restricting condition", st
     if unknown:

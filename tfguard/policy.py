@@ -35,6 +35,8 @@ class Statement:
     principals: tuple[tuple[str, Any], ...] | None  # (type, identifier); "*" type means Principal "*"
     not_principals: tuple[tuple[str, Any], ...] | None
     conditions: tuple[tuple[str, str, tuple[Any, ...]], ...]  # (operator, key lower-case, values)
+    # False when an interpolation hides (some of) the Condition block: it may restrict.
+    conditions_known: bool = True
 
     @property
     def allows(self) -> bool:
@@ -188,14 +190,16 @@ def from_json_doc(doc: Any) -> list[Statement] | Unknown:
             continue
         conditions: list[tuple[str, str, tuple[Any, ...]]] = []
         cond = st.get("Condition") or {}
+        known = not isinstance(cond, Unknown)
         if isinstance(cond, dict):
             for op, kv in cond.items():
                 if isinstance(kv, dict):
                     conditions.extend((str(op), str(k).lower(), _tuple(v)) for k, v in kv.items())
+                known = known and not isinstance(kv, Unknown)
         out.append(Statement(
             str(st.get("Sid", "")), st.get("Effect"), _tuple(st.get("Action")), _tuple(st.get("NotAction")),
             _tuple(st.get("Resource")), _tuple(st.get("NotResource")),
-            _principals(st.get("Principal")), _principals(st.get("NotPrincipal")), tuple(conditions),
+            _principals(st.get("Principal")), _principals(st.get("NotPrincipal")), tuple(conditions), known,
         ))
     return out
 

@@ -26,13 +26,9 @@ A block::
            | "L" type | "S" type | "M" type      # list / set / map of type
     flag   = "" configurable | "?" optional and computed (unknown when not set)
 
-``--defaults`` also plans one instance of every resource type (required
-arguments unknown) and records the values the provider fills in for
-arguments left unset (``"defaults"``: type -> {argument: value}).
-
 Usage::
 
-    python scripts/gen_schema.py [--plugin-dir /opt/tf-plugins] [--defaults]
+    python scripts/gen_schema.py [--plugin-dir /opt/tf-plugins]
 
 Standard library only.
 """
@@ -122,17 +118,12 @@ def compact(version: str, schema: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugin-dir", default=os.environ.get("TFGUARD_TF_PLUGIN_DIR", "/opt/tf-plugins"))
-    parser.add_argument("--defaults", action="store_true", help="also plan every resource type for its defaults")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tfguard-schema-") as tmp:
         work = Path(tmp)
         version, schema = provider_schema(work, args.plugin_dir)
         table = compact(version, schema)
-        if args.defaults:
-            from gen_schema_defaults import defaults  # noqa: PLC0415  (only with --defaults)
-
-            table["defaults"] = defaults(work, schema, args.plugin_dir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     data = pack(table)
     args.out.write_bytes(data)
@@ -152,8 +143,6 @@ def pack(table: dict[str, Any]) -> bytes:
             offset += len(blob)
             blobs.append(blob)
     header = {"provider": table["provider"], "version": table["version"], "index": index}
-    if "defaults" in table:
-        header["defaults"] = table["defaults"]
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + b"".join(blobs)
 
 

@@ -35,11 +35,16 @@ class Scope:
     module_outputs: Callable[[str, tuple[Node, ...], Scope, int], Any] | None = None
     policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
     data_region: Callable[[str], Any] | None = None  # data aws_region name -> its region
+    # (mode, type, name) -> the block's instances (see instances.py); None when not declared
+    resource_instances: Callable[[str, str, str], Any] | None = None
+    # Resources read while evaluating one argument: a known value keeps its graph edge.
+    reads: list[str] | None = None
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
     shown_root: Path | None = None  # the root module's folder: path.cwd, and what path.module is relative to
     _locals: dict[str, Any] = field(default_factory=dict)
     _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
+    _local_reads: dict[str, list[str]] = field(default_factory=dict)  # shared like _locals
     cycles: set[str] = field(default_factory=set)
 
     def child(self, **names: Any) -> Scope:
@@ -58,6 +63,12 @@ class Scope:
         return new
 
     def local(self, name: str) -> Any:
+        value = self._local(name)
+        if self.reads is not None and name in self._local_reads:
+            self.reads.extend(self._local_reads[name])
+        return value
+
+    def _local(self, name: str) -> Any:
         if name in self._locals:
             return self._locals[name]
         expr = self.local_exprs.get(name)
@@ -68,11 +79,14 @@ class Scope:
             self.cycles.update(chain[chain.index(name):])
             return Unknown(f"local.{name} is part of a reference cycle")
         self._evaluating[name] = None
+        inner = self.child_without_iteration()
+        inner.reads = []  # the resources this local reads, for every argument that uses it
         try:
-            value = evaluate(expr, self.child_without_iteration())
+            value = evaluate(expr, inner)
         finally:
             self._evaluating.pop(name, None)
         self._locals[name] = value
+        self._local_reads[name] = inner.reads
         return value
 
 

@@ -15,6 +15,7 @@ from tfguard.load.evaluate import (
     unknown_from,
 )
 from tfguard.load.hcl_expr import Node
+from tfguard.load.instances import shape_of
 from tfguard.model import EvalError, NotStatic, TfSet, Unknown, is_unknown
 
 MAX_FOR_ITEMS = 10_000
@@ -57,7 +58,7 @@ def _index(value: Any, key: Any) -> Any:
 
 
 def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) -> Any:
-    """`type.name[idx].attr` or `data.type.name.attr`: known only after apply."""
+    """`type.name[idx].attr` or `data.type.name.attr`: the block's instances as values (instances.py)."""
     prefix = f"{scope.module}." if scope.module else ""
     names: list[str] = [root]
     rest = list(steps)
@@ -69,18 +70,24 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
         key = evaluate(rest[0][1], scope, depth)
         if not is_unknown(key):
             target += f'["{key}"]' if isinstance(key, str) else f"[{key}]"
+    if scope.reads is not None:
+        scope.reads.append(target)  # a known value still links to what it was read from
     attrs = [s[1] for s in rest if s[0] == "attr"]
-    text = ".".join(names + attrs)
-    rtype = names[1] if root == "data" and len(names) > 1 else root
-    attr = attrs[0] if attrs else ""
-    shape = _SHAPES.get((rtype if root == "data" else "", attr), "")
-    if rtype in _PRINCIPAL_TYPES and attr == "arn":
-        shape = "principal"
-    if (root == "data" and len(names) == 3 and names[1] == "aws_region" and attr in ("name", "region")
+    if (root == "data" and len(names) == 3 and names[1] == "aws_region" and attrs[:1] in (["name"], ["region"])
             and scope.data_region is not None):
         region = scope.data_region(names[2])  # read from the provider configuration: known at plan
         if isinstance(region, str):
             return region
+    if len(names) == want + 1 and root != "ephemeral" and scope.resource_instances is not None:
+        mode, rtype = ("data", names[1]) if root == "data" else ("managed", names[0])
+        value = scope.resource_instances(mode, rtype, names[-1])
+        if value is not None and not is_unknown(value):  # else: not known statically, as below
+            return apply_steps(value, tuple(rest), scope, depth)
+        if is_unknown(value) and "depends on itself" in value.reason:
+            return Unknown(value.reason, (target,))
+    text = ".".join(names + attrs)
+    rtype = names[1] if root == "data" and len(names) > 1 else root
+    shape = shape_of(rtype, "data" if root == "data" else "managed", attrs[0] if attrs else "")
     partial = None
     if (root == "data" and len(names) == 3 and names[1] == "aws_iam_policy_document" and attrs[:1] == ["json"]
             and scope.policy_document is not None):
@@ -88,19 +95,6 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
         # that the reference (and so the graph edge to the document) survives.
         partial = scope.policy_document(names[2])
     return Unknown(f"{text} is known only after apply", (target,), partial=partial, shape=shape)
-
-
-# Data sources whose values are unknown before apply but of a known kind.
-_SHAPES = {
-    ("aws_caller_identity", "account_id"): "account_id",
-    ("aws_partition", "partition"): "partition",
-    ("aws_region", "name"): "region",
-    ("aws_region", "region"): "region",
-}
-
-
-# ARNs of one IAM identity: as a policy principal they are never "*".
-_PRINCIPAL_TYPES = frozenset({"aws_iam_role", "aws_iam_user", "aws_caller_identity"})
 
 
 def _trav(node: Node, scope: Scope, depth: int) -> Any:

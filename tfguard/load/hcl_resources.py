@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
+from tfguard.load.hcl_expr import Node
 from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown, split_ref
@@ -96,10 +98,10 @@ def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: 
         if top and name in _META:
             continue
         apath = f"{path}{name}"
-        value = evaluate(attr.expr, scope)
+        value, reads = _evaluate_reading(attr.expr, scope)
         values[name] = value
         res.attr_locations[apath] = Location(attr.file or file, attr.line, attr.end_line)
-        _add_refs(res, apath, value)
+        _add_refs(res, apath, value, reads)
     for child in block.blocks:
         if top and child.type in _META:
             continue
@@ -151,12 +153,23 @@ def _block_list(values: dict[str, Any], name: str) -> list[Any]:
     return current
 
 
-def _add_refs(res: Resource, apath: str, value: Any) -> None:
-    if not isinstance(value, (Unknown, dict, list)):
-        return  # most values are plain literals: nothing to walk
-    for unknown in iter_unknowns(value):
-        for target in unknown.refs:
-            base, index = split_ref(target)
-            ref = Ref(apath, base, index)
-            if ref not in res.refs:
-                res.refs.append(ref)
+def _evaluate_reading(expr: Node, scope: Scope) -> tuple[Any, list[str]]:
+    """The value, and the resources read to compute it (known values keep their edges too)."""
+    before = scope.reads
+    reads: list[str] = []
+    scope.reads = reads
+    try:
+        return evaluate(expr, scope), reads
+    finally:
+        scope.reads = before
+
+
+def _add_refs(res: Resource, apath: str, value: Any, reads: Sequence[str] = ()) -> None:
+    targets = list(reads)
+    if isinstance(value, (Unknown, dict, list)):  # most values are plain literals: nothing to walk
+        targets += [t for unknown in iter_unknowns(value) for t in unknown.refs]
+    for target in targets:
+        base, index = split_ref(target)
+        ref = Ref(apath, base, index)
+        if ref not in res.refs:
+            res.refs.append(ref)

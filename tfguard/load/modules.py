@@ -24,6 +24,7 @@ from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
+from tfguard.load.instances import collection, evaluation_order
 from tfguard.load.lazy import Cycles, Instance, LazyValues, ModuleCall
 from tfguard.load.module_roots import local_source, root_modules
 from tfguard.load.policy_document import render
@@ -32,6 +33,7 @@ from tfguard.load.variables import Declaration, VarInputs, declarations, root_va
 from tfguard.model import Diagnostic, Location, Resource, Unknown
 
 MAX_MODULE_DEPTH = 32
+MAX_REFERENCE_DEPTH = 16  # resources being evaluated for one another's references at once
 # `ephemeral` (Terraform 1.10) resources are never stored or planned: nothing to check,
 # and a reference to one is unknown (evaluate_ops); `check` blocks' scoped data likewise.
 _TOP_LEVEL = {"terraform", "provider", "variable", "locals", "output", "module", "resource", "data",
@@ -83,7 +85,7 @@ class ModuleInstance(Instance):
         # relative to that folder, path.cwd its absolute path (chain[0] is the root module).
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
                            path_module=os.path.relpath(module.directory, chain[0]), module_outputs=self.reference,
-                           policy_document=self.policy_document,
+                           policy_document=self.policy_document, resource_instances=self.instances,
                            data_region=self.data_region,
                            directory=module.directory, root=loader.root,
                            shown_root=chain[0])
@@ -97,6 +99,10 @@ class ModuleInstance(Instance):
                           and b.attrs.get("sensitive") is not None and b.attrs["sensitive"].expr == ("lit", True)}
         self.outputs = LazyValues(where, lambda name: evaluate(exprs[name], self.scope), loader.cycles,
                                   f"{path + '.' if path else ''}output.")
+        self._evaluated: dict[tuple[str, ...], tuple[list[Resource], list[Diagnostic]]] = {}
+        self._values: dict[tuple[str, ...], Any] = {}
+        self._building: dict[tuple[str, ...], None] = {}
+        self._failed: dict[tuple[str, ...], Exception] = {}
 
     @property
     def providers(self) -> dict[str, ProviderConfig]:
@@ -105,6 +111,39 @@ class ModuleInstance(Instance):
         if self._providers is None:
             self._providers = module_providers(self.module.blocks, self.scope, self._inherited, self._passed)
         return self._providers
+
+    def _block(self, file: str, block: Block) -> tuple[list[Resource], list[Diagnostic]]:
+        """A resource/data block's instances, evaluated once however often it is referenced."""
+        key = (block.type, *block.labels)
+        if key not in self._evaluated:
+            self._building[key] = None
+            try:
+                self._evaluated[key] = self._instances(file, block)
+            except Exception as exc:  # reported by run() where the block is declared
+                self._failed[key] = exc
+                self._evaluated[key] = ([], [])
+            finally:
+                self._building.pop(key, None)
+        return self._evaluated[key]
+
+    def instances(self, mode: str, rtype: str, name: str) -> Any:
+        """What a reference to `type.name` (or `data.type.name`) evaluates to; None when not declared."""
+        kind = "data" if mode == "data" else "resource"
+        key = (kind, rtype, name)
+        if key in self._values:
+            return self._values[key]
+        base = f"{self.path + '.' if self.path else ''}{'data.' if mode == 'data' else ''}{rtype}.{name}"
+        if key in self._building or len(self._building) > MAX_REFERENCE_DEPTH:
+            return Unknown(f"{base} depends on itself", (base,))  # a value cycle: Terraform rejects it
+        found = next(((f, b) for f, b in self.module.of_type(kind) if b.labels == (rtype, name)), None)
+        if found is None:
+            return None
+        resources, diags = self._block(*found)
+        render_doc = render if mode == "data" and rtype == "aws_iam_policy_document" else None
+        value = collection(resources, "count" in found[1].attrs, "for_each" in found[1].attrs, not diags,
+                           base, render_doc)
+        self._values[key] = value
+        return value
 
     def policy_document(self, name: str) -> Any:
         """The rendered document of `data "aws_iam_policy_document" name` (first instance)."""
@@ -120,6 +159,8 @@ class ModuleInstance(Instance):
         return data_region(self.module.blocks, name, self.scope, self.providers)
 
     def run(self) -> None:
+        for file, block in evaluation_order(self.module.blocks, self.scope.local_exprs):
+            self._block(file, block)  # references first: each block finds what it reads evaluated
         seen: dict[tuple[str, ...], str] = {}
         for file, block in self.module.blocks:
             if block.type not in _TOP_LEVEL:
@@ -133,11 +174,11 @@ class ModuleInstance(Instance):
                     continue
                 seen[key] = file
             if block.type in ("resource", "data") and len(block.labels) == 2:
-                try:
-                    res, diags = self._instances(file, block)
-                except Exception as exc:  # a bug: this resource is left out, the scan goes on
+                res, diags = self._block(file, block)
+                failure = self._failed.get((block.type, *block.labels))
+                if failure is not None:  # a bug: this resource is left out, the scan goes on
                     what = f"evaluating {self._address(block)}"
-                    self.loader.diagnostics.append(internal_error(file, block.line, what, exc))
+                    self.loader.diagnostics.append(internal_error(file, block.line, what, failure))
                     continue
                 self.loader.resources.extend(res)
                 self.loader.diagnostics.extend(diags)

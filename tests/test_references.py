@@ -50,7 +50,7 @@ resource "aws_sqs_queue" "q" {
 """)
     q = res["aws_sqs_queue.q"].values
     assert q == {"name": "0", "kms_master_key_id": None, "delay_seconds": 2, "visibility_timeout_seconds": 0,
-                 "tags": {"a": "key a", "b": "key b"}}
+                 "tags": {"a": "key a", "b": "key b"}, "tags_all": {"a": "key a", "b": "key b"}}
 
 
 def test_computed_attributes_are_unknown_and_keep_their_instance(tmp_path: Path) -> None:

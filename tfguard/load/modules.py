@@ -159,7 +159,10 @@ class ModuleInstance(Instance):
         return data_region(self.module.blocks, name, self.scope, self.providers)
 
     def run(self) -> None:
-        for file, block in evaluation_order(self.module.blocks, self.scope.local_exprs):
+        order = self.loader.orders.get(self.module.directory)
+        if order is None:  # the same for every instance of the module
+            order = self.loader.orders[self.module.directory] = evaluation_order(self.module.blocks, self.scope.local_exprs)
+        for file, block in order:
             self._block(file, block)  # references first: each block finds what it reads evaluated
         seen: dict[tuple[str, ...], str] = {}
         for file, block in self.module.blocks:
@@ -337,6 +340,7 @@ class Loader:
         self.sensitive_values: set[str] = set()
         self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
         self._parsed: dict[Path, Module] = {}
+        self.orders: dict[Path, list[tuple[str, Block]]] = {}  # module folder -> evaluation_order()
         self._prefetched: dict[Path, Any] = {}
         self.cache = ParseCache() if self.options.cache else None
 

@@ -13,11 +13,14 @@ reference, so that graph edges survive.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tfguard.load.hcl_ast import Block as Block_
 from tfguard.load.schema import Block, block_schema
 from tfguard.model import Resource, Unknown
+
+_MODULE_PATH = re.compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|\d+)\])?\.)*')
 
 # Data sources whose values are unknown before apply but of a known kind.
 SHAPES = {
@@ -83,7 +86,7 @@ def _wrap(values: dict[str, Any], schema: Block | None, ref: str, text: str) -> 
 
 def instance_object(res: Resource, ref: str, rendered: Any = None) -> InstanceObject:
     schema = block_schema(res.mode, res.type)
-    text = ref.split(".", 1)[1] if ref.startswith("module.") else ref
+    text = _MODULE_PATH.sub("", ref)  # reasons name the block as its module writes it
     values = _wrap(res.values, schema, ref, text)
     if rendered is not None:
         # A policy document's JSON is rendered locally but kept Unknown with the

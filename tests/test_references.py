@@ -179,5 +179,5 @@ def test_fixture_values_agree_with_the_plan() -> None:
     after = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
     hcl = {r.address: r.values for r in resources}
     assert set(hcl) == set(after)
-    for queue in ("aws_sqs_queue.no_key", "aws_sqs_queue.by_length"):
+    for queue in ("aws_sqs_queue.no_key", "aws_sqs_queue.by_length", "aws_sqs_queue.by_one"):
         assert hcl[queue]["kms_master_key_id"] is None and after[queue]["kms_master_key_id"] is None

@@ -426,3 +426,18 @@ def test_plan_resource_region_argument(tmp_path: Path) -> None:
     resources, diags, _ = load_plan_doc(json.loads(json.dumps(doc)), "plan.json")
     assert diags == []
     assert {r.address: r.region for r in resources} == {"aws_kms_key.k": "us-east-1", "aws_kms_key.p": "eu-west-1"}
+
+
+def test_plan_beside_tofu_files_points_at_them(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+    from tfguard.run import Options, run
+
+    src = FIXTURES / "eval" / "tags_all_plain"
+    shutil.copy(src / "plan.json", tmp_path / "plan.json")
+    (tmp_path / "main.tofu").write_text((src / "main.tf").read_text(encoding="utf-8"), encoding="utf-8")
+    report = run([tmp_path / "plan.json"], Options(only=frozenset({"TG701"})))
+    assert {(f.address, f.location.file.rsplit("/", 1)[-1], f.location.start_line) for f in report.findings
+            if f.location is not None} == {("aws_s3_bucket.tagged", "main.tofu", 6),
+                                           ("aws_s3_bucket.untagged", "main.tofu", 12)}

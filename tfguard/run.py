@@ -121,7 +121,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
     shown = relative(target, root)
     resources, diagnostics, sensitive = load_plan_doc(read_plan(target, shown), shown)
     source = options.source
-    if source is None and any(target.parent.glob("*.tf")):
+    if source is None and _has_configuration(target.parent):
         source = target.parent
     if source is not None:
         from tfguard.load.source_map import SourceMap
@@ -133,6 +133,15 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
     first = _first_file(source, _shown_root(source)) if source is not None else None
     return [Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
                    _shown_root(source) if source is not None else None)]
+
+
+def _has_configuration(directory: Path) -> bool:
+    from tfguard.load.files import tf_files
+
+    try:
+        return bool(tf_files(directory))
+    except OSError:
+        return False
 
 
 def _require_configuration(directory: Path, root: Path) -> None:

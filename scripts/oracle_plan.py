@@ -195,7 +195,8 @@ def stub_utility_resources(text: str) -> str:
 
 
 def strip_arguments(example: Path, message: str) -> list[str]:
-    """Remove every argument or block the errors name as unsupported or unconfigurable; [] when one cannot be."""
+    """Remove every argument or block the errors name as unsupported or unconfigurable; Unplannable (naming
+    that error) when one cannot be."""
     done: list[str] = []
     seen: set[tuple[str, str]] = set()
     for chunk in message.split("Error: ")[1:]:
@@ -205,7 +206,7 @@ def strip_arguments(example: Path, message: str) -> list[str]:
         seen.add((m.group(1), m.group(2)) if m else ("", ""))
         stripped = strip_argument(example, m) if m else None
         if stripped is None:
-            return []
+            raise Unplannable(f"plan: {_first_error('Error: ' + chunk)}")
         done.append(stripped)
     return done
 

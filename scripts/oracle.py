@@ -80,7 +80,7 @@ def run_ecosystem(args: argparse.Namespace) -> tuple[dict[str, Result], dict[str
 
     def plan_one(job: tuple[str, Any, Path, str]) -> dict[str, Any]:
         start = time.monotonic()
-        info = plan_example(job[1], job[2], job[3], all_repos, cache, terraform, plugin_dir)
+        info = plan_example(job[1], job[2], job[3], all_repos, cache, terraform, plugin_dir, args.cached_only)
         print(f"{info['status']:11} {time.monotonic() - start:5.1f}s {job[0]} {info['reason'][:150]}", file=sys.stderr)
         return info
 
@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", help="ecosystem checkout cache (see ecosystem.py)")
     p.add_argument("--repos", nargs="*", help="only these repositories")
     p.add_argument("--terraform", default="terraform")
+    p.add_argument("--cached-only", action="store_true", help="ecosystem: compare only examples already planned")
     p.add_argument("--jobs", "-j", type=int, default=2, help="examples planned in parallel (default 2)")
     p.add_argument("--plugin-dir", help="local provider directory (default: $TFGUARD_TF_PLUGIN_DIR or /opt/tf-plugins)")
     p.add_argument("--output", "-o", help="write every result and disagreement as JSON here")
@@ -205,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results, planned = run_ecosystem(args)
     report = {"summary": summary(results), "results": as_json(results),
-              "unplannable": {k: v["reason"] for k, v in sorted(planned.items()) if v["status"] != "planned"},
+              "unplannable": {k: v["reason"] for k, v in sorted(planned.items()) if v["status"] == "unplannable"},
+              "not_planned": sorted(k for k, v in planned.items() if v["status"] == "not planned"),
               "stripped": {k: v["stripped"] for k, v in sorted(planned.items()) if v.get("stripped")}}
     if args.output:
         Path(args.output).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

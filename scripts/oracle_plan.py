@@ -238,8 +238,9 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def plan_example(repo: Repo, root: Path, target: str, repos: list[Repo], cache: Path, terraform: str,
-                 plugin_dir: Path) -> dict[str, Any]:
-    """{status: planned|unplannable, reason, stripped, work}; the plan is in work/<target>/plan.json."""
+                 plugin_dir: Path, cached_only: bool = False) -> dict[str, Any]:
+    """{status: planned|unplannable|not planned, reason, stripped, work}; the plan is in work/<target>/plan.json.
+    With cached_only, an example without a cached result is not planned now."""
     key = tree_hash(root, f"{repo.commit}:{target}:" + ",".join(r.commit for r in repos))
     base = cache / "oracle" / key
     done = base / "result.json"
@@ -247,6 +248,8 @@ def plan_example(repo: Repo, root: Path, target: str, repos: list[Repo], cache: 
         cached = dict(json.loads(done.read_text(encoding="utf-8")))
         if cached["status"] == "planned" or cached.get("rules") == RULES:
             return cached
+    if cached_only:
+        return {"status": "not planned", "reason": "no cached plan (--cached-only)", "stripped": [], "work": ""}
     if base.exists():
         shutil.rmtree(base)
     work = base / "work"

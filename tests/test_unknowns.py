@@ -151,3 +151,67 @@ def test_instances_of_a_module_are_referred_to_by_key(tmp_path: Path) -> None:
     assert key.values["description"] == "c1 q"
     assert key.values["tags"] == {"all": "c0,c1", "keys": "p,q"}
     assert res["aws_kms_key.missing"].values["description"] == "no such output"
+
+
+# terraform console -plan, with local.u = terraform_data.x.id (unknown).
+FUNCTION_LOCALS = {"ll": 'tolist([local.u, "b"])', "mm": 'tomap({ a = local.u, b = "k" })'}
+
+
+@pytest.mark.parametrize(("expr", "expected"), [
+    ("length(local.ll)", 2),
+    ("keys(local.mm)", ["a", "b"]),
+    ("values(local.mm)", [U, "k"]),
+    ('lookup(local.mm, "b", "d")', "k"),
+    ('lookup(local.mm, "z", "d")', "d"),
+    ("lookup(local.mm, local.u, \"d\")", U),
+    ('merge(local.mm, { c = "1" })', {"a": U, "b": "k", "c": "1"}),
+    ('concat(local.ll, ["z"])', [U, "b", "z"]),
+    ('coalesce("x", local.u)', "x"),
+    ('coalesce(null, "x", local.u)', "x"),
+    ('coalesce(local.u, "x")', U),
+    ('contains(local.ll, "b")', True),
+    ('contains(local.ll, "z")', U),
+    ("anytrue([local.u == \"a\", true])", True),
+    ("alltrue([local.u == \"a\", false])", U),
+    ("element(local.ll, 1)", "b"),
+    ("reverse(local.ll)", ["b", U]),
+    ('zipmap(["p", "q"], local.ll)', {"p": U, "q": "b"}),
+    ('try(local.mm["b"], "d")', "k"),
+    ('try(local.mm["z"], "d")', "d"),
+    ("[for i, v in local.ll : i]", [0, 1]),
+    ('{ for k, v in local.mm : k => v if k != "a" }', {"b": "k"}),
+    ("{ for k, v in local.mm : v => k }", U),  # an unknown key
+    ("[for v in local.ll : v if v == \"b\"]", U),  # an unknown condition
+    ("local.ll[*]", [U, "b"]),
+    ("length(local.ll[*])", 2),
+    ("range(length(local.ll))", [0, 1]),
+])
+def test_functions_and_for_over_partly_unknown_collections(expr: str, expected: Any) -> None:
+    scope = Scope(local_exprs={"u": parse_expression("terraform_data.x.id"),
+                               **{k: parse_expression(v) for k, v in FUNCTION_LOCALS.items()}})
+    assert _shape(evaluate(parse_expression(expr), scope)) == _shape(expected)
+
+
+def _shape(value: Any) -> Any:
+    """The value with every unknown part as U."""
+    if isinstance(value, Unknown) or value is U:
+        return U
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    return value
+
+
+def test_strings_built_the_same_way_from_the_same_origin_have_one_symbolic_text() -> None:
+    from tfguard.graph import symbolic_text
+
+    scope = Scope(local_exprs={"name": parse_expression('"replica-${terraform_data.s.id}"')})
+    name = evaluate(parse_expression("local.name"), scope)
+    arn = evaluate(parse_expression('"arn:aws:s3:::${local.name}"'), scope)
+    other = evaluate(parse_expression('"arn:aws:s3:::replica-${terraform_data.t.id}"'), scope)
+    text = symbolic_text(name)
+    assert text is not None and symbolic_text(arn) == "arn:aws:s3:::" + text
+    assert symbolic_text(other) != symbolic_text(arn)
+    assert symbolic_text(evaluate(parse_expression('"x-${var.nothing}"'), scope)) is None
+    assert symbolic_text(evaluate(parse_expression("terraform_data.s.id"), scope)) is None  # links by reference

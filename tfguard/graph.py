@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tfguard.load.plan_config import strip_indices
-from tfguard.model import Ref, Resource, Unknown, nested
+from tfguard.model import EvalError, Ref, Resource, Unknown, nested
 
 _MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(.*)$")
 
@@ -53,6 +53,35 @@ def _present(values: dict[str, Any], attrs: tuple[str, ...]) -> list[str]:
     A set intersection: most resources have none or one of the many link arguments."""
     found = values.keys() & attrs
     return sorted(found, key=_ORDER.__getitem__) if len(found) > 1 else list(found)
+
+
+_AFTER_APPLY = " is known only after apply"
+
+
+def symbolic_text(value: Any) -> str | None:
+    """A string, or the same text for every string built the same way from the same
+    unknown origins: `"replica-${random_pet.this.id}"` as a bucket name and inside
+    `"arn:aws:s3:::replica-${random_pet.this.id}"` name the same bucket. Each unknown
+    part must be an attribute of a resource in the configuration (one reference,
+    known only after apply); anything else (a variable without value, ...) has no
+    text, and so has a bare reference (not a template). The partition is taken
+    as "aws", as elsewhere for ARNs."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, Unknown) or isinstance(value, EvalError) or not value.parts:
+        return None  # a bare reference links by reference already
+    out: list[str] = []
+    for part in value.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Unknown) and part.shape == "partition":
+            out.append("aws")
+        elif (isinstance(part, Unknown) and not isinstance(part, EvalError) and len(part.refs) == 1
+              and part.partial is None and part.reason.endswith(_AFTER_APPLY)):
+            out.append(f"\x00{part.refs[0]}:{part.reason[:-len(_AFTER_APPLY)]}\x00")
+        else:
+            return None
+    return "".join(out)
 
 
 class ResourceGraph:
@@ -101,8 +130,8 @@ class ResourceGraph:
         identities: dict[str, list[Resource]] = defaultdict(list)
         for res in self.resources:
             for attr in _present(res.values, IDENTITY_ATTRS):
-                value = res.values[attr]
-                if isinstance(value, str) and value:
+                value = symbolic_text(res.values[attr])
+                if value:
                     identities[value].append(res)
                     if res.type == "aws_s3_bucket" and attr == "bucket":
                         identities[f"arn:aws:s3:::{value}"].append(res)
@@ -111,9 +140,10 @@ class ResourceGraph:
             pairs += [(path, v) for path, parts in _NESTED_PARTS if parts[0] in res.values
                       for v in nested(res.values, *parts)]
             for attr, value in pairs:
-                if not isinstance(value, str) or (attr == "bucket" and res.type == "aws_s3_bucket"):
+                text = symbolic_text(value)
+                if text is None or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue
-                for target in identities.get(value, ()):
+                for target in identities.get(text, ()):
                     if target is not res:
                         self._add(res.address, target.address, attr, "value")
 

@@ -244,6 +244,17 @@ _NULLABLE_RESULTS = frozenset({
 })
 
 
+def _coalesce_known(args: list[Any]) -> list[Any]:
+    """coalesce()'s arguments up to the first known one that it returns: the unknown ones
+    after it cannot change the result (Terraform: coalesce("x", unknown) is "x")."""
+    for i, arg in enumerate(args):
+        if is_unknown(arg):
+            break
+        if arg is not None and arg != "":
+            return args[:i + 1]
+    return args
+
+
 def _call(node: Node, scope: Scope, depth: int) -> Any:
     from tfguard.load.functions import FUNCTIONS, LAZY
 
@@ -258,6 +269,8 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
         return json_value(args[0])
     if fn is None:
         return unknown_from(args, f"function {name}() is not evaluated")
+    if name == "coalesce":
+        args = _coalesce_known(args)
     if any(is_unknown(a) for a in args):
         result = unknown_from(args)
         result.not_null = name not in _NULLABLE_RESULTS

@@ -117,7 +117,11 @@ def compact(value: Any) -> list[Any]:
 
 
 def contains(collection: Any, value: Any) -> bool:
-    return any(_same(item, value) for item in _list(collection, "contains"))
+    items = _list(collection, "contains")
+    # A known element equal to the value decides it whatever the unknown ones are (as in Terraform).
+    if not has_unknown(value) and any(_same(item, value) for item in items if not has_unknown(item)):
+        return True
+    return any(_same(item, value) for item in items)
 
 
 def zipmap(keys: Any, values: Any) -> dict[str, Any]:
@@ -195,7 +199,10 @@ def alltrue(value: Any) -> bool:
 
 
 def anytrue(value: Any) -> bool:
-    return any(_bool(v) for v in _list(value, "anytrue"))
+    items = _list(value, "anytrue")
+    if any(v is True or v == "true" for v in items if not has_unknown(v)):
+        return True  # whatever the unknown elements are (Terraform's alltrue has no such rule)
+    return any(_bool(v) for v in items)
 
 
 def _bool(value: Any) -> bool:

@@ -305,3 +305,13 @@ def test_pre_commit_hooks_run_on_opentofu_files() -> None:
         matches = {n for n in ("a.tf", "a.tf.json", "a.tofu", "a.tofu.json", "a.tfvars", "a.tfvars.json",
                                "a.md", "a.tofu.bak") if re.search(pattern, n)}
         assert matches == {"a.tf", "a.tf.json", "a.tofu", "a.tofu.json", "a.tfvars", "a.tfvars.json"}
+
+
+def test_variables_file_without_configuration_beside_it_is_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # pre-commit passes a staged envs/prod.tfvars kept apart from its configuration: say so, do not fail.
+    _write(tmp_path / "envs", {"prod.tfvars": "x = 1\n"})
+    assert main(["check", str(tmp_path / "envs" / "prod.tfvars"), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "no Terraform or OpenTofu files beside this file; nothing scanned" in out
+    assert '"severity": "warning"' in out

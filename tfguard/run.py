@@ -115,7 +115,13 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
         return _load_hcl(target, target, root, options, recursive=True)
     if target.name.endswith(HCL_FILES):
         # A file stands for its module directory (pre-commit passes file names).
-        return _load_hcl(target.parent, root, root, options, recursive=False)
+        groups = _load_hcl(target.parent, root, root, options, recursive=False)
+        if not _has_configuration(target.parent):
+            # A variables file kept apart from its configuration: nothing to scan here, which
+            # is worth saying but not failing on (pre-commit passes such files too).
+            groups[0].diagnostics.append(Diagnostic(relative(target, root), 1, "no Terraform or OpenTofu "
+                                                    "files beside this file; nothing scanned", "warning"))
+        return groups
     from tfguard.load.plan import load_plan_doc, read_plan
 
     shown = relative(target, root)

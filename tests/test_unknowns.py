@@ -154,7 +154,7 @@ def test_instances_of_a_module_are_referred_to_by_key(tmp_path: Path) -> None:
 
 
 # terraform console -plan, with local.u = terraform_data.x.id (unknown).
-FUNCTION_LOCALS = {"ll": 'tolist([local.u, "b"])', "mm": 'tomap({ a = local.u, b = "k" })'}
+FUNCTION_LOCALS = {"ll": 'tolist([local.u, "b"])', "mm": 'tomap({ a = local.u, b = "k" })', "l": '[local.u, "b"]'}
 
 
 @pytest.mark.parametrize(("expr", "expected"), [
@@ -178,6 +178,8 @@ FUNCTION_LOCALS = {"ll": 'tolist([local.u, "b"])', "mm": 'tomap({ a = local.u, b
     ('zipmap(["p", "q"], local.ll)', {"p": U, "q": "b"}),
     ('try(local.mm["b"], "d")', "k"),
     ('try(local.mm["z"], "d")', "d"),
+    ('try(jsondecode(local.l), "d")', "d"),  # a collection is never a string: an error, not unknown
+    ("length(try(jsondecode(local.l), local.l))", 2),
     ("[for i, v in local.ll : i]", [0, 1]),
     ('{ for k, v in local.mm : k => v if k != "a" }', {"b": "k"}),
     ("{ for k, v in local.mm : v => k }", U),  # an unknown key

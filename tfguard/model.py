@@ -62,6 +62,11 @@ class NotStatic(Exception):
     unsupported pattern): its result is Unknown, not an evaluation error."""
 
 
+class WrongType(TypeError):
+    """A function argument of a kind that never converts to the parameter's type (a
+    collection for a string): an evaluation error whatever unknown parts it holds."""
+
+
 class TfSet(list[Any]):
     """A Terraform set: a list of distinct elements in Terraform's order (strings
     lexically, numbers by value). `for k, v in` a set binds k to the element,

@@ -16,7 +16,7 @@ from tfguard.load.evaluate import (
 )
 from tfguard.load.hcl_expr import Node
 from tfguard.load.instances import shape_of
-from tfguard.model import EvalError, NotStatic, TfSet, Unknown, is_unknown
+from tfguard.model import EvalError, NotStatic, TfSet, Unknown, WrongType, is_unknown
 
 MAX_FOR_ITEMS = 10_000
 
@@ -279,6 +279,8 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
         return fn(*args)
     except NotStatic as exc:
         return Unknown(f"{name}(): {exc}")
+    except WrongType as exc:  # try(jsondecode(var.list), var.list) falls back, as in Terraform
+        return EvalError(f"{name}(): {exc}")
     except Exception as exc:  # a function refusing its arguments is not a crash
         if has_unknown(args):  # it may be the unknown part that it refuses
             return unknown_from(args)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from tfguard.load.evaluate import has_unknown, to_string
-from tfguard.model import NotStatic, TfSet, is_unknown
+from tfguard.model import NotStatic, TfSet, WrongType, is_unknown
 
 _PRIMITIVES = (str, int, float, bool)
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
@@ -35,6 +35,8 @@ def string(value: Any) -> str:
         return value
     if isinstance(value, _PRIMITIVES):
         return to_string(value)
+    if isinstance(value, (dict, list)):
+        raise WrongType("a string is required")
     raise TypeError("a string is required" if value is not None else "argument must not be null")
 
 

@@ -36,7 +36,7 @@ from gen_plans import PROVIDER_BLOCK, PROVIDER_FILE_NAME, StageError, build_env,
 MAX_STRIPS = 40
 # The cache key holds CACHE_FORMAT; RULES only makes examples that could not be planned be tried again.
 CACHE_FORMAT = "3"
-RULES = "7"
+RULES = "8"
 _MODULE = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
 _ATTR = re.compile(r'^\s*(source|version)\s*=\s*"([^"]*)"', re.MULTILINE)
 _REGISTRY = re.compile(r"^(?:registry\.terraform\.io/)?([\w-]+)/([\w-]+)/(aws|null)(//.*)?$")
@@ -200,6 +200,12 @@ def strip_arguments(example: Path, message: str) -> list[str]:
     done: list[str] = []
     seen: set[tuple[str, str]] = set()
     for chunk in message.split("Error: ")[1:]:
+        whole = _WHOLE_BLOCK.search(chunk)
+        if whole is not None:
+            if (whole.group(1), whole.group(2)) not in seen:
+                seen.add((whole.group(1), whole.group(2)))
+                done.append(blank_block(example, whole.group(1), int(whole.group(2)), whole.group(0).split("\n")[0]))
+            continue
         m = _UNSUPPORTED.search(chunk)
         if m and (m.group(1), m.group(2)) in seen:
             continue  # the same line, through another instance of its module
@@ -209,6 +215,31 @@ def strip_arguments(example: Path, message: str) -> list[str]:
             raise Unplannable(f"plan: {_first_error('Error: ' + chunk)}")
         done.append(stripped)
     return done
+
+
+# A resource type 5.x does not have is removed with its block, and an output that names a removed
+# resource with it (5.x cannot plan them; tfguard reads the same text).
+_WHOLE_BLOCK = re.compile(r'^(?:Invalid resource type|Reference to undeclared resource)\s+on (\S+?) line (\d+)')
+
+
+def blank_block(example: Path, name: str, line: int, what: str) -> str:
+    """Blank the top-level `resource` or `output` block holding `line`; Unplannable if it is in another kind."""
+    file = (example / name).resolve()
+    lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = line - 1
+    while start > 0 and not re.match(r"[a-z]", lines[start]):
+        start -= 1
+    if not re.match(r'(resource|output)\s+"', lines[start]):
+        raise Unplannable(f"plan: {what} in {name}:{line}")
+    end, depth = start, 0
+    while end < len(lines):
+        depth += _STRING.sub('""', lines[end]).count("{") - _STRING.sub('""', lines[end]).count("}")
+        if depth <= 0 and "{" in "".join(lines[start:end + 1]):
+            break
+        end += 1
+    lines[start:end + 1] = ["\n"] * (end + 1 - start)
+    file.write_text("".join(lines), encoding="utf-8")
+    return f"{_rel(file, example)}:{start + 1}: block removed ({what})"
 
 
 def strip_argument(example: Path, m: re.Match[str]) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.lb import LISTENER_TYPES, is_application, load_balancer, protocol
-from tfguard.model import is_unknown
+from tfguard.model import is_unknown, nested
 
 
 def _redirects_to_https(listener_actions: list[object]) -> bool | None:
@@ -27,7 +27,7 @@ def _redirects_to_https(listener_actions: list[object]) -> bool | None:
         if is_unknown(action.get("type")):
             unknown = True
         elif action.get("type") == "redirect":
-            for redirect in action.get("redirect") or []:
+            for redirect in nested(action, "redirect"):
                 proto = redirect.get("protocol") if isinstance(redirect, dict) else redirect
                 if proto == "HTTPS":
                     return True

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, is_unknown, nested
 from tfguard.recovery import arn_region, other_region, resolve, why_unknown
 
 ATTR = "rule.copy_action.destination_vault_arn"
@@ -31,7 +31,7 @@ def _judge(ctx: Context, plan: Resource) -> Result:
         if is_unknown(rule):
             unknown = unknown or f"a backup rule is not known statically: {rule.reason}"
             continue
-        copies = (rule.get("copy_action") or []) if isinstance(rule, dict) else []
+        copies = nested(rule, "copy_action") if isinstance(rule, dict) else []
         for copy in copies:
             if is_unknown(copy):
                 unknown = unknown or f"a copy action is not known statically: {copy.reason}"

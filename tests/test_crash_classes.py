@@ -142,3 +142,17 @@ def test_a_module_call_that_raises_is_an_internal_error_at_the_call(
     assert list(res) == ["aws_kms_key.outer"]
     assert [(f, line, m.split(":")[0]) for f, line, m in diags] == [
         ("main.tf", 3, "internal error while loading module.m")]
+
+
+NESTED = Path(__file__).resolve().parent.parent / "fixtures" / "eval" / "dynamic_unknown_nested"
+
+
+def test_nested_blocks_only_an_unknown_dynamic_makes_break_no_check() -> None:
+    from tfguard.run import Options, run
+
+    report = run([NESTED], Options(cache=False))
+    assert report.diagnostics == []
+    got = {(f.check_id, f.address, f.status.value) for f in report.findings
+           if f.check_id in ("TG120", "TG122", "TG201", "TG605")}
+    assert got == {("TG120", "aws_launch_template.lt", "unknown"), ("TG201", "aws_lb_listener.l", "unknown"),
+                   ("TG605", "aws_backup_plan.p", "unknown")}

@@ -106,6 +106,12 @@ BLOCKS = [
      'apply_server_side_encryption_by_default {\n  sse_algorithm = "aws:kms"\n}'),
     ("aws_dynamodb_table", "replica", 'region_name = "eu-west-1"'),
     ("aws_backup_plan", "rule", 'rule_name = "r"\ntarget_vault_name = "vault"'),
+    # blocks nested in a block, made only by a dynamic block (known or not)
+    ("aws_backup_plan", "rule", 'rule_name = "r"\ntarget_vault_name = "vault"\ndynamic "copy_action" {\n'
+     '  for_each = local.later\n  content {\n'
+     '    destination_vault_arn = "arn:aws:backup:eu-west-1:123456789012:backup-vault:x"\n  }\n}'),
+    ("aws_lb_listener", "default_action", 'type = "redirect"\ndynamic "redirect" {\n  for_each = local.words\n'
+     '  content {\n    protocol = "HTTPS"\n    status_code = "HTTP_301"\n  }\n}'),
 ]
 # the provider's required arguments, so that samples pass `terraform validate`
 REQUIRED = {

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from tfguard.flows import Flow, effective, flow_edges
 from tfguard.graph import ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
-from tfguard.model import Resource, Status, Unknown, is_unknown
+from tfguard.model import Resource, Status, Unknown, is_unknown, nested
 from tfguard.s3 import encryption, linked
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -143,7 +143,7 @@ class Rule(NamedTuple):
         return f"{self.path}.destination.bucket"
 
     def destination(self) -> dict[str, Any]:
-        for d in self.body.get("destination") or []:
+        for d in nested(self.body, "destination"):
             if isinstance(d, dict):
                 return d
         return {}
@@ -152,7 +152,7 @@ class Rule(NamedTuple):
         dest = self.destination()
         if self.inline:
             return dest.get("replica_kms_key_id")
-        for enc in dest.get("encryption_configuration") or []:
+        for enc in nested(dest, "encryption_configuration"):
             if is_unknown(enc):
                 return enc
             if isinstance(enc, dict):
@@ -166,10 +166,10 @@ class Rule(NamedTuple):
 
     def replicates_kms(self) -> Any:
         """True/False, or an Unknown, for `source_selection_criteria.sse_kms_encrypted_objects`."""
-        for crit in self.body.get("source_selection_criteria") or []:
+        for crit in nested(self.body, "source_selection_criteria"):
             if is_unknown(crit):
                 return crit
-            for sse in (crit.get("sse_kms_encrypted_objects") or []) if isinstance(crit, dict) else []:
+            for sse in nested(crit, "sse_kms_encrypted_objects"):
                 if is_unknown(sse):
                     return sse
                 value = sse.get("enabled") if self.inline else sse.get("status")
@@ -200,7 +200,7 @@ def rules_of(graph: ResourceGraph, holder: Resource) -> list[Rule | Unknown]:
         if not isinstance(body, dict):
             out.append(body if is_unknown(body) else Unknown("a replication rule is not known statically"))
             continue
-        dests = [d for d in body.get("destination") or [] if isinstance(d, dict)]
+        dests = [d for d in nested(body, "destination") if isinstance(d, dict)]
         value = dests[0].get("bucket") if dests else None
         found = resolve(graph, holder, f"{path}.destination.bucket", value, ("aws_s3_bucket",))
         out.append(Rule(holder, path, body, source, value, tuple(found), inline))

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Unknown, is_unknown
+from tfguard.model import Resource, Unknown, is_unknown, nested
 from tfguard.policy import wildcard_match
 
 Verdict = bool | None
@@ -155,7 +155,7 @@ def _conditions(sel: Resource, res: Resource) -> Verdict:
             verdicts.append(None)
             continue
         for kind in _CONDITIONS:
-            for cond in block.get(kind) or []:
+            for cond in nested(block, kind):
                 verdicts.append(_condition(kind, cond, res))
     return _all(verdicts)
 

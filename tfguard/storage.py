@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
 from tfguard.keys import cmk_verdict
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, Status, is_unknown, nested
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -299,7 +299,7 @@ def ebs_volumes(res: Resource) -> list[tuple[str, Any]]:
             if is_unknown(mapping):
                 out.append(("block_device_mappings", mapping))
                 continue
-            for ebs in mapping.get("ebs") or []:
+            for ebs in nested(mapping, "ebs"):
                 value = ebs if is_unknown(ebs) else ebs.get("encrypted") if isinstance(ebs, dict) else None
                 out.append(("block_device_mappings.ebs.encrypted", value))
     return out

@@ -36,7 +36,7 @@ from gen_plans import PROVIDER_BLOCK, PROVIDER_FILE_NAME, StageError, build_env,
 MAX_STRIPS = 40
 # The cache key holds CACHE_FORMAT; RULES only makes examples that could not be planned be tried again.
 CACHE_FORMAT = "3"
-RULES = "8"
+RULES = "9"
 _MODULE = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
 _ATTR = re.compile(r'^\s*(source|version)\s*=\s*"([^"]*)"', re.MULTILINE)
 _REGISTRY = re.compile(r"^(?:registry\.terraform\.io/)?([\w-]+)/([\w-]+)/(aws|null)(//.*)?$")
@@ -200,11 +200,12 @@ def strip_arguments(example: Path, message: str) -> list[str]:
     done: list[str] = []
     seen: set[tuple[str, str]] = set()
     for chunk in message.split("Error: ")[1:]:
-        whole = _WHOLE_BLOCK.search(chunk)
+        whole = _WHOLE_BLOCK.search(chunk) or _OUTPUT_ATTRIBUTE.search(chunk)
         if whole is not None:
             if (whole.group(1), whole.group(2)) not in seen:
                 seen.add((whole.group(1), whole.group(2)))
-                done.append(blank_block(example, whole.group(1), int(whole.group(2)), whole.group(0).split("\n")[0]))
+                kinds = ("output",) if whole.re is _OUTPUT_ATTRIBUTE else ("resource", "output")
+                done.append(blank_block(example, whole.group(1), int(whole.group(2)), whole.group(0).split("\n")[0], kinds))
             continue
         m = _UNSUPPORTED.search(chunk)
         if m and (m.group(1), m.group(2)) in seen:
@@ -222,14 +223,18 @@ def strip_arguments(example: Path, message: str) -> list[str]:
 _WHOLE_BLOCK = re.compile(r'^(?:Invalid resource type|Reference to undeclared resource)\s+on (\S+?) line (\d+)')
 
 
-def blank_block(example: Path, name: str, line: int, what: str) -> str:
-    """Blank the top-level `resource` or `output` block holding `line`; Unplannable if it is in another kind."""
+# An output reading a 6.x-only attribute (try(aws_s3_bucket.this[0].bucket_namespace, null)) is removed.
+_OUTPUT_ATTRIBUTE = re.compile(r'^Unsupported attribute\s+on (\S+?) line (\d+), in output')
+
+
+def blank_block(example: Path, name: str, line: int, what: str, kinds: tuple[str, ...] = ("resource", "output")) -> str:
+    """Blank the top-level block (of one of `kinds`) holding `line`; Unplannable if it is in another kind."""
     file = (example / name).resolve()
     lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
     start = line - 1
     while start > 0 and not re.match(r"[a-z]", lines[start]):
         start -= 1
-    if not re.match(r'(resource|output)\s+"', lines[start]):
+    if not re.match(rf'({"|".join(kinds)})\s+"', lines[start]):
         raise Unplannable(f"plan: {what} in {name}:{line}")
     end, depth = start, 0
     while end < len(lines):

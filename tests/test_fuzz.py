@@ -259,3 +259,44 @@ def test_generated_policy_documents(tmp_path_factory, config: str) -> None:  # t
     tmp = tmp_path_factory.mktemp("policy")
     (tmp / "main.tf").write_text(config, encoding="utf-8")
     _scan_clean(tmp)
+
+
+def _with_unknowns(value: object, mode: str, depth: int = 0) -> object:
+    """The shapes a `dynamic` block with an unknown for_each gives: an Unknown
+    beside the known blocks (append / prepend), or instead of them (bare); or
+    every leaf value unknown (leaves)."""
+    from tfguard.model import Unknown
+
+    if isinstance(value, dict):
+        return {k: _with_unknowns(v, mode, depth + 1) for k, v in value.items()}
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        blocks = [_with_unknowns(v, mode, depth + 1) for v in value]
+        hidden = Unknown("made by a dynamic block")
+        return {"append": blocks + [hidden], "prepend": [hidden] + blocks,
+                "bare": hidden if depth else blocks}.get(mode, blocks)
+    if mode == "leaves" and depth and not isinstance(value, (list, dict)):
+        return Unknown("not known")
+    return value
+
+
+def test_every_check_survives_unknown_blocks_in_every_fixture() -> None:
+    """Each fixture's resources, with unknown blocks or values put where its
+    blocks are: no check raises (an internal error would name it)."""
+    from tfguard.check import Context
+    from tfguard.engine import load_checks, run_checks
+    from tfguard.graph import ResourceGraph
+    from tfguard.load.hcl import load_directory
+    from tfguard.load.modules import LoadOptions
+
+    checks = load_checks()
+    errors: list[str] = []
+    for folder in sorted({p.parent for p in FIXTURES.rglob("*.tf")}):
+        resources, _ = load_directory(folder, folder, LoadOptions(cache=False, jobs=1))
+        original = [r.values for r in resources]
+        for mode in ("append", "prepend", "bare", "leaves"):
+            for res, values in zip(resources, original):
+                res.values = _with_unknowns(values, mode)  # type: ignore[assignment]
+            diagnostics: list = []  # type: ignore[type-arg]
+            run_checks(checks, Context(ResourceGraph(resources)), diagnostics)
+            errors += [f"{folder.name} ({mode}): {d.message}" for d in diagnostics]
+    assert errors == []

@@ -8,7 +8,7 @@ from typing import Any
 
 from tfguard.load.evaluate import has_unknown
 from tfguard.load.functions.types import make_set, number, string, unify
-from tfguard.model import NotStatic, TfSet
+from tfguard.model import NotStatic, TfSet, Unknown
 
 MAX_RANGE = 100_000
 MAX_PRODUCT = 100_000
@@ -113,7 +113,11 @@ def distinct(value: Any) -> list[Any]:
 
 
 def compact(value: Any) -> list[Any]:
-    return [string(x) for x in _list(value, "compact") if x is not None and x != ""]
+    # A policy document's JSON (an Unknown with the rendered document as `partial`)
+    # is never empty: it stays, so `source_policy_documents = compact([...])` keeps
+    # its documents. Any other unknown element makes the result unknown.
+    return [x if isinstance(x, Unknown) and isinstance(x.partial, dict) else string(x)
+            for x in _list(value, "compact") if x is not None and x != ""]
 
 
 def contains(collection: Any, value: Any) -> bool:

@@ -222,3 +222,47 @@ resource "aws_kms_key" "k" {
 '''}
     assert findings(tmp_path, files, "TG302,TG303") == {
         ("TG302", "aws_kms_key.k", "PASS"), ("TG303", "aws_kms_key.k", "FAIL")}
+
+
+@pytest.mark.parametrize(("references", "shape"), [
+    (["aws_iam_role.a.arn", "aws_iam_role.a"], "principal"),
+    (["data.aws_iam_user.u[0].arn", "data.aws_iam_user.u[0]", "data.aws_iam_user.u"], "principal"),
+    (["data.aws_caller_identity.c.account_id", "data.aws_caller_identity.c"], "account"),
+    (["aws_iam_role.a.arn", "aws_iam_role.a", "aws_s3_bucket.b.arn", "aws_s3_bucket.b"], ""),
+    (["aws_iam_role.a.name", "aws_iam_role.a"], ""),
+    (["module.m.role_arn", "module.m"], ""),
+])
+def test_plan_values_built_from_identities(references: list[str], shape: str) -> None:
+    from tfguard.load.plan_config import identity_shape
+
+    assert identity_shape({"references": references}) == shape
+    assert identity_shape({"constant_value": "*"}) == ""
+
+
+def test_compact_keeps_policy_documents(tmp_path: Path) -> None:
+    files = {"main.tf": '''
+variable "tls" {
+  default = true
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+data "aws_iam_policy_document" "public" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "combined" {
+  source_policy_documents = compact([data.aws_iam_policy_document.public.json, var.tls ? "" : "x"])
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.combined.json
+}
+'''}
+    assert findings(tmp_path, files, "TG404") == {("TG404", "aws_s3_bucket_policy.p", "FAIL")}

@@ -64,7 +64,7 @@ class Statement:
 
 
 # Shapes of values that name one account or identity (see Unknown.shape).
-SPECIFIC_SHAPES = frozenset({"account_id", "principal"})
+SPECIFIC_SHAPES = frozenset({"account_id", "account", "principal"})
 _MARKER = re.compile(r"\{[a-z_?]*\}")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from tfguard.errors import InputError
 from tfguard.load.files import decode
-from tfguard.load.plan_config import ConfigIndex
+from tfguard.load.plan_config import ConfigIndex, identity_shape
 from tfguard.load.providers import own_region
 from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, split_ref
 
@@ -171,7 +171,7 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
     if unknown is True:
         if _has_expression(expressions):
             targets = tuple(dict.fromkeys(r.target for r in refs if r.attr == path or r.attr.startswith(path + ".")))
-            return Unknown(f"{path or 'value'} is known only after apply", targets)
+            return Unknown(f"{path or 'value'} is known only after apply", targets, shape=identity_shape(expressions))
         if dropped is not None and path not in dropped:
             dropped.append(path)
         return None

@@ -129,3 +129,40 @@ class ConfigIndex:
                 if isinstance(value, str):
                     return value
         return Unknown(f"region of provider {provider_key} is not known statically")
+
+
+
+# References whose values name one IAM identity (an ARN) or one account.
+_IDENTITY_REF = re.compile(
+    r"^(?:(?:data\.)?(?:aws_iam_role|aws_iam_user)\.[\w-]+(?:\[[^\]]*\])?\.arn"
+    r"|data\.aws_caller_identity\.[\w-]+(?:\[[^\]]*\])?\.(?:arn|account_id))$")
+
+
+def identity_shape(expression: Any) -> str:
+    """The shape (see Unknown.shape) of a value known only after apply whose expression
+    refers to nothing but IAM role/user ARNs and the caller's ARN ("principal"), or
+    also to the caller's account id ("account"). In a plan every variable is known,
+    so such a value is built from those identities and can never be "*"."""
+    raw: list[str] = []
+    _raw_refs(expression, raw, 0)
+    named = [ref for ref in raw if _IDENTITY_REF.match(ref)]
+    objects = {ref.rsplit(".", 1)[0] for ref in named}
+    objects |= {re.sub(r"\[[^\]]*\]$", "", obj) for obj in objects}  # Terraform lists `x[0]` and `x`
+    if not named or any(ref not in objects and ref not in named for ref in raw):
+        return ""
+    return "principal" if all(ref.endswith(".arn") for ref in named) else "account"
+
+
+def _raw_refs(expression: Any, out: list[str], depth: int) -> None:
+    if depth > 32:
+        return
+    if isinstance(expression, list):
+        for item in expression:
+            _raw_refs(item, out, depth + 1)
+    elif isinstance(expression, dict):
+        refs = expression.get("references")
+        if isinstance(refs, list):
+            out.extend(str(r) for r in refs)
+        elif "constant_value" not in expression:
+            for sub in expression.values():
+                _raw_refs(sub, out, depth + 1)

@@ -154,11 +154,12 @@ def _is_bucket_ref(ref: str) -> bool:
 
 def _reason_attr(value: Unknown, bucket: Resource) -> str | None:
     """The attribute of the subject bucket an unknown value was read from (HCL: `aws_s3_bucket.x.arn is known ...`)."""
-    head = f"{bucket.type}.{bucket.name}."
+    head = f"{bucket.type}.{bucket.name}"
     reason = value.reason
     if reason.startswith(head) and reason.endswith(_AFTER_APPLY):
-        attr = reason[len(head):-len(_AFTER_APPLY)]
-        return attr if attr.isidentifier() else None
+        rest = reason[len(head):-len(_AFTER_APPLY)]
+        attr = re.sub(r"^\[[^\]]*\]", "", rest)  # an instance key: aws_s3_bucket.this[0].arn
+        return attr[1:] if attr.startswith(".") and attr[1:].isidentifier() else None
     return None
 
 

@@ -112,3 +112,25 @@ def test_set_values_are_sets_and_cannot_be_indexed() -> None:
     assert isinstance(evaluate(parse_expression('setunion(["a"], ["b"])'), Scope()), TfSet)
     assert not isinstance(evaluate(parse_expression('tolist(toset(["a"]))'), Scope()), TfSet)
     assert isinstance(evaluate(parse_expression('toset(["a"])[0]'), Scope()), EvalError)
+
+
+def test_templatestring_renders_a_string_with_its_own_variables() -> None:
+    scope = Scope(variables={"tpl": "Hello, ${name}!"})
+    assert evaluate(parse_expression('templatestring(var.tpl, {name = "world"})'), scope) == "Hello, world!"
+
+
+@pytest.mark.parametrize("expr", [
+    'provider::other::anything(1)', 'timestamp()', 'uuid()', 'bcrypt("x")', 'abspath("rel")',
+    'pathexpand("~/x")', 'regex("\\\\pL", "a")', 'format("%s", null)',
+])
+def test_functions_that_are_not_static_are_unknown_not_errors(expr: str) -> None:
+    value = evaluate(parse_expression(expr), Scope())
+    assert isinstance(value, Unknown) and not isinstance(value, EvalError)
+
+
+def test_a_function_refusing_a_partly_unknown_argument_is_unknown_not_an_error() -> None:
+    scope = _scope_with_unknowns()
+    for expr in ('join(",", [var.key, "a"])', 'toset([var.key, "a"])', 'contains([var.key], "a")'):
+        value = evaluate(parse_expression(expr), scope)
+        assert isinstance(value, Unknown) and not isinstance(value, EvalError), expr
+    assert evaluate(parse_expression('try(join(",", [var.key]), "fb")'), scope) != "fb"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -145,9 +146,15 @@ def _splat(node: Node, scope: Scope, depth: int) -> Any:
     return [apply_steps(item, node[2], scope, depth) for item in items]
 
 
+def _modulo(a: Any, b: Any) -> Any:
+    """Terraform's remainder takes the sign of the dividend (-7 % 3 is -1), unlike Python's."""
+    result = math.fmod(a, b)
+    return int(result) if isinstance(a, int) and isinstance(b, int) else result
+
+
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b, "%": lambda a, b: a % b,
+    "/": lambda a, b: a / b, "%": _modulo,
     "<": lambda a, b: a < b, ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
 }

@@ -42,6 +42,8 @@ def merge(*maps: Any) -> dict[str, Any]:
 
 
 def concat(*lists: Any) -> list[Any]:
+    if not lists:
+        raise TypeError("at least one argument is required")
     return [item for lst in lists for item in _list(lst, "concat")]
 
 
@@ -71,8 +73,6 @@ def element(lst: Any, idx: Any) -> Any:
     items, i = _list(lst, "element"), _index_arg(idx)
     if not items:
         raise IndexError("cannot use element function with an empty list")
-    if i < 0:
-        raise IndexError("cannot use element function with a negative index")
     return items[i % len(items)]
 
 

@@ -82,8 +82,19 @@ def _file(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
 def _fileexists(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 1:
         return Unknown("fileexists() takes one argument")
-    path = _scan_file(scope, evaluate(args[0], scope, depth))
-    return True if not isinstance(path, Unknown) else Unknown(path.reason)
+    value = evaluate(args[0], scope, depth)
+    path = _scan_file(scope, value)
+    if not isinstance(path, Unknown):
+        return True
+    if isinstance(value, str) and scope.root is not None and _inside_root(scope, value):
+        return False  # a path inside the scanned directory that is not there
+    return Unknown(path.reason)
+
+
+def _inside_root(scope: Scope, value: str) -> bool:
+    base = scope.shown_root or scope.root
+    assert scope.root is not None and base is not None
+    return (Path(value) if Path(value).is_absolute() else base / value).resolve().is_relative_to(scope.root)
 
 
 def _parsed_template(text: str, what: str) -> Node | EvalError:

@@ -84,9 +84,9 @@ def _groups(m: re.Match[str]) -> Any:
     if named and len(named) != m.re.groups:
         raise ValueError("the pattern mixes named and unnamed capture groups")
     if named:
-        return {k: v or "" for k, v in m.groupdict().items()}
+        return m.groupdict()  # a group that did not participate is null
     if m.re.groups:
-        return [g or "" for g in m.groups()]
+        return list(m.groups())
     return m.group(0)
 
 

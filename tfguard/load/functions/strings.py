@@ -9,6 +9,7 @@ from typing import Any
 
 from tfguard.load.evaluate import to_string
 from tfguard.load.functions.types import number, string
+from tfguard.model import NotStatic
 
 _VERB = re.compile(r"%(?:(%)|([-+# 0]*)(?:\[(\d+)\])?(\d+)?(?:\.(\d*))?(?:\[(\d+)\])?([a-zA-Z]))")
 
@@ -50,7 +51,7 @@ def _verb(flags: str, width: str, prec: str | None, verb: str, arg: Any) -> str:
     if verb == "v" and ("#" in flags or isinstance(arg, (dict, list))):
         return plain % tf_json(arg)
     if arg is None:
-        raise ValueError("unsupported value for the verb: null")
+        raise NotStatic("format() of null is unknown in Terraform")
     if isinstance(arg, (dict, list)):
         raise TypeError(f"unsupported value for %{verb}: a collection")
     if verb == "v":
@@ -63,9 +64,6 @@ def _verb(flags: str, width: str, prec: str | None, verb: str, arg: Any) -> str:
         if not isinstance(arg, bool) and arg not in ("true", "false"):
             raise TypeError("unsupported value for %t: a bool is required")
         return plain % to_string(arg)
-    if verb in "xX" and isinstance(arg, str) and not re.fullmatch(r"-?\d+(\.\d+)?", arg):
-        hexed = arg.encode().hex()
-        return plain % (hexed.upper() if verb == "X" else hexed)
     return _number_verb(spec, prec, verb, number(arg))
 
 

@@ -63,7 +63,9 @@ def yamldecode(text: Any) -> Any:
         raise ValueError(f"invalid YAML: {exc}") from None
     if len(docs) > 1:
         raise ValueError("unexpected extra content after value")
-    return _node(docs[0]) if docs else None
+    if not docs:
+        raise ValueError("missing start of document")
+    return _node(docs[0])
 
 
 def _quote(s: str) -> str:
@@ -128,4 +130,5 @@ def _inline(value: Any, indent: int) -> str:
 
 
 def yamlencode(value: Any) -> str:
-    return _block(value, 0) + "\n"
+    # A document that is only null ends with the explicit end marker, as Go's emitter writes it.
+    return "null\n...\n" if value is None else _block(value, 0) + "\n"

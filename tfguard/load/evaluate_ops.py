@@ -276,7 +276,7 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
         return json_value(args[0])
     if fn is None:
         return unknown_from(args, f"function {name}() is not evaluated")
-    if name == "coalesce":
+    if name == "coalesce" and any(is_unknown(a) for a in args):  # else all arguments unify
         args = _coalesce_known(args)
     if any(is_unknown(a) for a in args):
         result = unknown_from(args)

@@ -145,10 +145,9 @@ def _lit(node: Node, scope: Scope, depth: int) -> Any:
 def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
     nodes = node[1]
     if len(nodes) == 1 and not isinstance(nodes[0], str) and nodes[0][0] != "directive":
-        # "${x}" is x itself in Terraform: an unknown keeps its refinements (not "not null").
-        value = evaluate(nodes[0], scope, depth)
-        if is_unknown(value):
-            return value
+        # "${x}" is x itself in Terraform, not a string: a number stays a number, a
+        # list a list, and an unknown keeps its refinements (not "not null").
+        return evaluate(nodes[0], scope, depth)
     out: list[str] = []
     unknowns: list[Any] = []
     parts: list[Any] = []  # literal text and the Unknowns interpolated (Unknown.parts)

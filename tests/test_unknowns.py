@@ -79,6 +79,16 @@ def test_single_interpolation_is_the_value_itself() -> None:
     assert isinstance(result, Unknown) and result.partial == "arn:aws:s3:::{?}"
 
 
+@pytest.mark.parametrize(("expr", "expected"), [
+    ('"${1 + 1}" == 2', True),  # a number stays a number (terraform console: true)
+    ('"${["a"]}"', ["a"]),  # a list stays a list
+    ('"${true}"', True),
+    ('"x${1}"', "x1"),  # with other parts it is a string
+])
+def test_single_known_interpolation_keeps_its_type(expr: str, expected: Any) -> None:
+    assert value(expr) == expected
+
+
 NULLABLE = {
     "modules/m/main.tf": 'variable "create" {\n  type     = bool\n  default  = true\n  nullable = false\n}\n'
     'variable "plain" {\n  type    = string\n  default = "d"\n}\n'

@@ -74,7 +74,8 @@ def _first_file(directory: Path, shown: Path) -> Location | None:
 
 def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> list[Loaded]:
     from tfguard.load.files import module_dirs
-    from tfguard.load.modules import Loader, LoadOptions
+    from tfguard.load.loader import Loader
+    from tfguard.load.modules import LoadOptions
     from tfguard.load.variables import VarInputs
 
     inputs = VarInputs(var_files=options.var_files, assignments=options.variables)

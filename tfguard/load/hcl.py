@@ -90,7 +90,7 @@ def load_directory(
     target: Path, root: Path | None = None, options: Any = None, recursive: bool = True,
 ) -> tuple[list[Resource], list[Diagnostic]]:
     """Load every root module under target; file names are shown relative to root."""
-    from tfguard.load.modules import Loader
+    from tfguard.load.loader import Loader
 
     loader = Loader(target, root or target, options)
     loader.load(module_dirs(target) if recursive else [target])

@@ -9,7 +9,6 @@ as diagnostics and not followed.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -17,19 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.errors import internal_error
-from tfguard.load.cache import ParseCache
-from tfguard.load.evaluate import Scope, evaluate, iter_unknowns, json_value
+from tfguard.load.evaluate import Scope, evaluate, json_value
 from tfguard.load.evaluate_ops import apply_steps
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
 from tfguard.load.hcl_resources import MAX_INSTANCES, instance_keys, instances_of
 from tfguard.load.instances import collection, evaluation_order
-from tfguard.load.lazy import Cycles, Instance, LazyValues, ModuleCall
-from tfguard.load.module_roots import local_source, root_modules
+from tfguard.load.lazy import Instance, LazyValues, ModuleCall
+from tfguard.load.module_roots import local_source
 from tfguard.load.policy_document import render
 from tfguard.load.providers import ProviderConfig, data_region, module_providers, passed_providers
-from tfguard.load.variables import Declaration, VarInputs, declarations, root_values, variable_value
+from tfguard.load.variables import Declaration, VarInputs, declarations, variable_value
 from tfguard.model import Diagnostic, Location, Resource, Unknown
 
 MAX_MODULE_DEPTH = 32
@@ -56,20 +54,6 @@ def inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def remote_modules(directory: Path) -> dict[str, Path]:
-    """`terraform init`'s record of installed modules: call key ("a.b") -> folder."""
-    manifest = directory / ".terraform" / "modules" / "modules.json"
-    try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    out: dict[str, Path] = {}
-    for entry in doc.get("Modules") or [] if isinstance(doc, dict) else []:
-        if isinstance(entry, dict) and entry.get("Key") and isinstance(entry.get("Dir"), str):
-            out[str(entry["Key"])] = (directory / entry["Dir"]).resolve()
-    return out
 
 
 class ModuleInstance(Instance):
@@ -322,83 +306,3 @@ class ModuleInstance(Instance):
             if name in block.attrs:
                 return block.attrs[name].file or file, block.attrs[name].line
         return self.module.rel or ".", 1
-
-
-class Loader:
-    """Loads every root module under a target directory."""
-
-    def __init__(self, target: Path, shown_root: Path, options: LoadOptions | None = None) -> None:
-        from tfguard.load.hcl import parse_module
-
-        self._parse = parse_module
-        self.root = target.resolve()
-        self.shown_root = shown_root
-        self.options = options or LoadOptions()
-        self.resources: list[Any] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.cycles = Cycles()  # the values being computed, per root module
-        self.sensitive_values: set[str] = set()
-        self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
-        self._parsed: dict[Path, Module] = {}
-        self.orders: dict[Path, list[tuple[str, Block]]] = {}  # module folder -> evaluation_order()
-        self._prefetched: dict[Path, Any] = {}
-        self.cache = ParseCache() if self.options.cache else None
-
-    def module(self, directory: Path) -> Module:
-        directory = directory.resolve()
-        if directory not in self._parsed:
-            module = self._parse(directory, self.shown_root, self.cache, self._prefetched)
-            self.diagnostics.extend(module.diagnostics)
-            self._parsed[directory] = module
-        return self._parsed[directory]
-
-    def note_sensitive(self, values: Mapping[str, Any], names: set[str]) -> None:
-        for name in names:
-            for leaf in _strings(values.get(name)):
-                if len(leaf) >= 3:
-                    self.sensitive_values.add(leaf)
-
-    def load(self, directories: list[Path]) -> None:
-        if self.options.jobs != 1 and len(directories) > 1:
-            from tfguard.load.files import tf_files
-            from tfguard.load.parallel import prefetch
-
-            paths = [p for d in directories for p in tf_files(d)]
-            self._prefetched = prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
-        modules = [self.module(d) for d in directories]
-        for module in root_modules(modules):
-            start = len(self.resources)
-            try:
-                self._run_root(module)
-            except Exception as exc:  # a bug: what this root module yielded so far is kept
-                first = module.blocks[0][0] if module.blocks else (module.rel or ".")
-                self.diagnostics.append(internal_error(first, 1, f"loading the module in {module.rel or '.'}", exc,
-                                                      "its resources may be incomplete"))
-            # Each root module is its own configuration: its own addresses, its own graph.
-            self.roots.append((module.directory, self.resources[start:]))
-
-    def _run_root(self, module: Module) -> None:
-        decls = declarations(module.blocks)
-        values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
-        self.diagnostics.extend(values.diagnostics)
-        self.note_sensitive(values.values, values.sensitive)
-        self.cycles = Cycles()
-        ModuleInstance(self, module, "", values.values, {}, (module.directory,),
-                       remote_modules(module.directory)).run()
-        for key, where in self.cycles.found.items():
-            file, line = where or (module.rel or ".", 1)
-            self.diagnostics.append(Diagnostic(file, line, f"{key} depends on itself (a reference cycle); "
-                                               "its value is unknown", "warning"))
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-__all__ = ["Loader", "LoadOptions", "iter_unknowns"]

@@ -331,7 +331,10 @@ def _plan(example: Path, work: Path, repos: list[Repo], cache: Path, terraform: 
                 result["stripped"].extend(stripped)
         else:
             raise Unplannable(f"more than {MAX_STRIPS} arguments to strip")
-        out = run("show", [terraform, "show", "-json", "-no-color", "plan.out"], example, env)
+        try:
+            out = run("show", [terraform, "show", "-json", "-no-color", "plan.out"], example, env)
+        except StageError as exc:
+            raise Unplannable(f"show: {_first_error(exc.output)}") from exc
     (example / "plan.json").write_text(out, encoding="utf-8")
     (example / "plan.out").unlink(missing_ok=True)
 

@@ -12,9 +12,10 @@ Compared, for managed resources:
   leaves that tfguard claims to know (``tags_all``, ...) are compared too.
 
 Disagreement kinds: ``missing address``, ``extra address``, ``unknown in
-tfguard`` (the plan knows it), ``null in tfguard`` and ``different value``
-(tfguard knows another value: the serious kind), ``type`` (same text,
-other type: "1" for 1).
+tfguard`` (the plan knows it), ``different value`` (tfguard knows another
+value: the serious kind), ``missing block in tfguard``, ``null in tfguard
+(provider default?)`` (a configured null the provider fills with its default,
+or a lost value), ``type`` (same text, other type: "1" for 1).
 
 Used by scripts/oracle.py and tests/test_oracle.py. Standard library and tfguard only.
 """
@@ -28,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 _KEY = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]')
-SERIOUS = ("different value", "null in tfguard")
+SERIOUS = ("different value",)
+# tfguard has null where the plan has a value: a configured null the provider fills with its default
+# (path = "/", visibility_timeout_seconds = 30), or a value tfguard lost; the plan cannot tell them apart.
+NULL_DEFAULT = "null in tfguard (provider default?)"
 
 
 @dataclass
@@ -129,7 +133,7 @@ def same(plan: Any, ours: Any) -> str:
         # a null argument as its type's zero value.
         return ""
     if ours is None:
-        return "null in tfguard"
+        return NULL_DEFAULT
     if _loose(plan) == _loose(ours):
         return "type"
     return "different value"
@@ -207,7 +211,7 @@ class _Walk:
                 # tfguard has fewer blocks here: one disagreement for the whole block.
                 if conf is not None:
                     self.result.configured += 1
-                    self.result.add("null in tfguard", self.address, f"{path}[{i}]", item, None)
+                    self.result.add("missing block in tfguard", self.address, f"{path}[{i}]", item, None)
                 continue
             used.add(match)
             # Literal blocks keep their order in tfguard, so the match names the block's own configuration.
@@ -293,7 +297,8 @@ def _best_match(item: dict[str, Any], ours: list[Any], used: set[int]) -> int | 
     for j, candidate in enumerate(ours):
         if j in used or not isinstance(candidate, dict):
             continue
-        s = sum(1 for k, v in item.items() if not isinstance(v, (dict, list)) and candidate.get(k) == v)
+        s = sum(1 for k, v in item.items() if candidate.get(k) == v or (isinstance(v, list) and isinstance(
+            candidate.get(k), list) and _canon(v) == _canon(candidate[k])))
         if s > score:
             best, score = j, s
     return best

@@ -235,3 +235,20 @@ def test_policy_document_is_rendered_and_flows_into_modules(tmp_path: Path) -> N
     # The statement to edit lives in the document: the finding points there, the key is related.
     assert finding.location is not None and (finding.location.file, finding.location.start_line) == ("main.tf", 2)
     assert [r.address for r in finding.related] == ["module.key.aws_kms_key.this"]
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    ("us-east-1", ("aws", "amazonaws.com", "com.amazonaws")),
+    ("cn-north-1", ("aws-cn", "amazonaws.com.cn", "cn.com.amazonaws")),
+    ("us-gov-west-1", ("aws-us-gov", "amazonaws.com", "com.amazonaws")),
+    ("us-isob-east-1", ("aws-iso-b", "sc2s.sgov.gov", "gov.sgov.sc2s")),
+])
+def test_partition_data_source_is_known_from_the_provider_region(tmp_path: Path, region: str,
+                                                                   expected: tuple[str, str, str]) -> None:
+    # The values the AWS provider planned for each region (terraform plan, provider 5.100).
+    write(tmp_path, {"main.tf": f'provider "aws" {{\n  region = "{region}"\n}}\ndata "aws_partition" "p" {{}}\n'
+                     'resource "aws_kms_key" "k" {\n  tags = {\n    p = data.aws_partition.p.partition\n'
+                     '    s = data.aws_partition.p.dns_suffix\n    r = data.aws_partition.p.reverse_dns_prefix\n  }\n}\n'})
+    res, _ = load(tmp_path)
+    tags = res["aws_kms_key.k"].values["tags"]
+    assert (tags["p"], tags["s"], tags["r"]) == expected

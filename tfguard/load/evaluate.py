@@ -34,7 +34,7 @@ class Scope:
     # (module call name, steps after it, referring scope, depth) -> the value referred to
     module_outputs: Callable[[str, tuple[Node, ...], Scope, int], Any] | None = None
     policy_document: Callable[[str], Any] | None = None  # data aws_iam_policy_document name -> rendered
-    data_region: Callable[[str], Any] | None = None  # data aws_region name -> its region
+    data_region: Callable[..., Any] | None = None  # (data source name, type) -> its provider's region
     # (mode, type, name) -> the block's instances (see instances.py); None when not declared
     resource_instances: Callable[[str, str, str], Any] | None = None
     # Resources read while evaluating one argument: a known value keeps its graph edge.

@@ -58,6 +58,22 @@ def _index(value: Any, key: Any) -> Any:
     return EvalError(f"cannot index a {type(value).__name__}")
 
 
+def _provider_data(scope: Scope, names: list[str], attrs: list[str]) -> str | None:
+    """`data.aws_region.x.name` and `data.aws_partition.x.partition`: the AWS provider
+    reads them from its own configuration while planning, so they are known."""
+    if scope.data_region is None or len(names) != 3 or names[0] != "data" or not attrs:
+        return None
+    if names[1] == "aws_region" and attrs[0] in ("name", "region", "id"):
+        region = scope.data_region(names[2])
+        return region if isinstance(region, str) else None
+    if names[1] == "aws_partition" and attrs[0] in ("partition", "id", "dns_suffix", "reverse_dns_prefix"):
+        from tfguard.load.providers import partition_values
+
+        region = scope.data_region(names[2], "aws_partition")
+        return partition_values(region)[attrs[0]] if isinstance(region, str) else None
+    return None
+
+
 def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) -> Any:
     """`type.name[idx].attr` or `data.type.name.attr`: the block's instances as values (instances.py)."""
     prefix = f"{scope.module}." if scope.module else ""
@@ -74,11 +90,9 @@ def _resource_ref(scope: Scope, root: str, steps: tuple[Node, ...], depth: int) 
     if scope.reads is not None:
         scope.reads.append(target)  # a known value still links to what it was read from
     attrs = [s[1] for s in rest if s[0] == "attr"]
-    if (root == "data" and len(names) == 3 and names[1] == "aws_region" and attrs[:1] in (["name"], ["region"])
-            and scope.data_region is not None):
-        region = scope.data_region(names[2])  # read from the provider configuration: known at plan
-        if isinstance(region, str):
-            return region
+    known = _provider_data(scope, names, attrs)
+    if known is not None:
+        return known
     if len(names) == want + 1 and root != "ephemeral" and scope.resource_instances is not None:
         mode, rtype = ("data", names[1]) if root == "data" else ("managed", names[0])
         value = scope.resource_instances(mode, rtype, names[-1])

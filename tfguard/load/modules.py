@@ -139,8 +139,8 @@ class ModuleInstance(Instance):
                     self._documents[name] = render(res[0].values) if res else None
         return self._documents[name]
 
-    def data_region(self, name: str) -> Any:
-        return data_region(self.module.blocks, name, self.scope, self.providers)
+    def data_region(self, name: str, rtype: str = "aws_region") -> Any:
+        return data_region(self.module.blocks, name, self.scope, self.providers, rtype)
 
     def run(self) -> None:
         order = self.loader.orders.get(self.module.directory)

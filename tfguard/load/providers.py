@@ -93,15 +93,36 @@ def own_region(rtype: str, values: dict[str, Any], provider_region: Any) -> Any:
 
 
 def data_region(blocks: list[tuple[str, Block]], name: str, scope: Scope,
-                configs: dict[str, ProviderConfig]) -> Any:
-    """The region of `data "aws_region" name`: its own argument, else its provider's
-    (None when there is no such single data source)."""
+                configs: dict[str, ProviderConfig], rtype: str = "aws_region") -> Any:
+    """The region of `data "aws_region" name` (or of another data source of type
+    `rtype`): its own argument, else its provider's (None when there is no such
+    single data source)."""
     for _, block in blocks:
-        if block.type == "data" and block.labels == ("aws_region", name) and not {"count", "for_each"} & set(block.attrs):
+        if block.type == "data" and block.labels == (rtype, name) and not {"count", "for_each"} & set(block.attrs):
             own = {k: evaluate(a.expr, scope) for k, a in block.attrs.items() if k in ("region", "name")}
-            config = configs.get(provider_key(block, "aws_region"))
-            return own_region("aws_region", own, config.region if config else None)
+            config = configs.get(provider_key(block, rtype))
+            return own_region(rtype, own, config.region if config else None)
     return None
+
+
+# Region prefix -> (partition, DNS suffix), as the AWS provider reads them from its
+# region table when it plans `data "aws_partition"` (no API call, so known at plan).
+_PARTITIONS = (
+    ("cn-", "aws-cn", "amazonaws.com.cn"),
+    ("us-gov-", "aws-us-gov", "amazonaws.com"),
+    ("us-isob-", "aws-iso-b", "sc2s.sgov.gov"),
+    ("us-isof-", "aws-iso-f", "csp.hci.ic.gov"),
+    ("us-iso-", "aws-iso", "c2s.ic.gov"),
+    ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"),
+)
+
+
+def partition_values(region: str) -> dict[str, str]:
+    """`data "aws_partition"` attributes for a provider region (checked against real plans)."""
+    partition, suffix = next(((p, s) for prefix, p, s in _PARTITIONS if region.startswith(prefix)),
+                             ("aws", "amazonaws.com"))
+    reverse = ".".join(reversed(suffix.split(".")))
+    return {"partition": partition, "id": partition, "dns_suffix": suffix, "reverse_dns_prefix": reverse}
 
 
 def provider_key(block: Block, rtype: str) -> str:

@@ -266,3 +266,18 @@ resource "aws_s3_bucket_policy" "p" {
 }
 '''}
     assert findings(tmp_path, files, "TG404") == {("TG404", "aws_s3_bucket_policy.p", "FAIL")}
+
+
+def test_a_grant_to_the_caller_identity_names_it(tmp_path: Path) -> None:
+    """TG303 FAILs kms:* granted to the caller's ARN (one identity, not the root) and says who."""
+    from tfguard.run import Options, run
+
+    (tmp_path / "main.tf").write_text(
+        'data "aws_caller_identity" "current" {}\n'
+        'resource "aws_kms_key" "k" {\n  policy = jsonencode({\n    Version = "2012-10-17"\n'
+        '    Statement = [{ Sid = "Owners", Effect = "Allow", Action = "kms:*", Resource = "*",\n'
+        '      Principal = { AWS = data.aws_caller_identity.current.arn } }]\n  })\n}\n', encoding="utf-8")
+    [finding] = [f for f in run([tmp_path], Options(only=frozenset({"TG303"}))).findings]
+    assert (finding.check_id, finding.address, finding.status.value) == ("TG303", "aws_kms_key.k", "fail")
+    assert finding.message == ("statement 'Owners' grants kms:* to AWS principal data.aws_caller_identity.current.arn "
+                               "(one IAM role, user or caller identity), not only the account root")

@@ -85,9 +85,21 @@ def non_root_grantee(st: Statement) -> tuple[bool | None, str]:
         elif ptype == "*" or ident == "*":
             return True, "any principal (\"*\")"
         else:
-            shown = (ident.partial or "(not known statically)") if isinstance(ident, Unknown) else ident
-            return True, f"{ptype} principal {shown}"
+            return True, f"{ptype} principal {_shown(ident)}"
     return (None, unknown) if unknown else (False, "")
+
+
+def _shown(ident: Any) -> str:
+    """A principal as a message names it: an IAM role's, user's or the caller's ARN by its
+    reference, since its text is known only after apply."""
+    if not isinstance(ident, Unknown):
+        return str(ident)
+    if isinstance(ident.partial, str):
+        return ident.partial
+    name = ident.reason.split(" is known only after apply")[0] if " is known only after apply" in ident.reason else ""
+    if ident.shape == "principal":
+        return f"{name or 'an IAM identity'} (one IAM role, user or caller identity)"
+    return name or "(not known statically)"
 
 
 _OPEN_CIDRS = {"0.0.0.0/0", "::/0"}

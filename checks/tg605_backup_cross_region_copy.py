@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, is_unknown, nested
+from tfguard.model import Resource, Unknown, is_unknown, nested
 from tfguard.recovery import arn_region, other_region, resolve, why_unknown
 
 ATTR = "rule.copy_action.destination_vault_arn"
@@ -50,7 +50,7 @@ def _judge(ctx: Context, plan: Resource) -> Result:
                         why = f"{shown} is neither a vault of this configuration nor an ARN with a region"
                     unknown = unknown or why
                     continue
-                targets.append((str(value), region))
+                targets.append((value.partial if isinstance(value, Unknown) else str(value), region))
             for name, there in targets:
                 differs = other_region(here, there)
                 if differs:

@@ -105,11 +105,16 @@ def resolve(graph: ResourceGraph, holder: Resource, via: str, value: Any, types:
 
 
 def arn_region(value: Any) -> str | None:
-    """The region field of a literal ARN (None when it is not an ARN or the field is empty)."""
-    if not isinstance(value, str):
+    """The region field of an ARN (None when it is not an ARN or the field is empty).
+
+    An ARN built around unknown parts (`arn:aws:backup:us-west-2:${account}:...`)
+    still has a region when the text up to that field is known."""
+    text = value.partial if isinstance(value, Unknown) else value
+    if not isinstance(text, str):
         return None
-    m = _ARN_REGION.match(value)
-    return m.group(1) or None if m else None
+    m = _ARN_REGION.match(text)
+    region = m.group(1) if m else ""
+    return region if region and "{" not in region else None
 
 
 def other_region(here: Any, there: Any) -> bool | None:

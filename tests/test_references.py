@@ -9,7 +9,7 @@ from typing import Any
 from tests.conftest import FIXTURES
 from tfguard.graph import ResourceGraph
 from tfguard.load.hcl import load_directory
-from tfguard.model import Ref, Resource, Unknown
+from tfguard.model import LinkedText, Ref, Resource, Unknown
 
 
 def load(tmp_path: Path, text: str) -> dict[str, Resource]:
@@ -146,10 +146,12 @@ resource "aws_sqs_queue" "q" {
     q = res["aws_sqs_queue.q"].values
     assert isinstance(q["name"], Unknown) and q["name"].partial == "arn:aws:iam::{account_id}:root"
     assert q["tags"] == {"n": "0"}
+    # A wholly known document is its JSON text, as the provider renders it while
+    # planning, still naming the document it came from (the graph links the queue to it).
     policy = q["policy"]
-    assert isinstance(policy, Unknown) and policy.refs == ("data.aws_iam_policy_document.one",)
-    assert policy.partial == {"Version": "2012-10-17",
-                              "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}
+    assert isinstance(policy, LinkedText) and policy.refs == ("data.aws_iam_policy_document.one",)
+    assert policy == '{"Statement":[{"Action":"kms:*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}'
+    assert ("policy", "data.aws_iam_policy_document.one") in {(r.attr, r.target) for r in res["aws_sqs_queue.q"].refs}
 
 
 def test_value_cycles_and_long_chains(tmp_path: Path) -> None:

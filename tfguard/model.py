@@ -75,6 +75,19 @@ class TfSet(list[Any]):
     __slots__ = ()
 
 
+class LinkedText(str):
+    """A known string that still names the configuration objects it was read from
+    (a policy document's rendered `.json`), so that the graph links its users to
+    them wherever the text travels: through locals, module outputs and lists."""
+
+    refs: tuple[str, ...] = ()
+
+    def __new__(cls, text: str, refs: tuple[str, ...]) -> LinkedText:
+        new = super().__new__(cls, text)
+        new.refs = refs
+        return new
+
+
 def is_unknown(value: object) -> TypeGuard[Unknown]:
     return isinstance(value, Unknown)
 

@@ -10,7 +10,7 @@ from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
 from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
-from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, is_unknown, split_ref
+from tfguard.model import Diagnostic, LinkedText, Location, Ref, Resource, Unknown, is_unknown, split_ref
 
 MAX_INSTANCES = 10_000
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -168,8 +168,21 @@ def _add_refs(res: Resource, apath: str, value: Any, reads: Sequence[str] = ()) 
     targets = list(reads)
     if isinstance(value, (Unknown, dict, list)):  # most values are plain literals: nothing to walk
         targets += [t for unknown in iter_unknowns(value) for t in unknown.refs]
+        targets += _linked(value)
+    elif isinstance(value, LinkedText):
+        targets += value.refs
     for target in targets:
         base, index = split_ref(target)
         ref = Ref(apath, base, index)
         if ref not in res.refs:
             res.refs.append(ref)
+
+
+def _linked(value: Any, depth: int = 0) -> list[str]:
+    """The objects that known texts inside a collection were read from (LinkedText)."""
+    if isinstance(value, LinkedText):
+        return list(value.refs)
+    if depth > 32:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return [t for item in items for t in _linked(item, depth + 1)]

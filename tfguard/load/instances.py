@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfguard.load.evaluate import has_unknown, json_value
 from tfguard.load.hcl_ast import Block as Block_
 from tfguard.load.schema import Block, block_schema
-from tfguard.model import Resource, Unknown
+from tfguard.model import LinkedText, Resource, Unknown
 
 _MODULE_PATH = re.compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|\d+)\])?\.)*')
 
@@ -89,9 +90,11 @@ def instance_object(res: Resource, ref: str, rendered: Any = None) -> InstanceOb
     text = _MODULE_PATH.sub("", ref)  # reasons name the block as its module writes it
     values = _wrap(res.values, schema, ref, text)
     if rendered is not None:
-        # A policy document's JSON is rendered locally but kept Unknown with the
-        # document as `partial` (policy.py reads it from there).
-        values["json"] = Unknown(f"{text}.json is known only after apply", (ref,), partial=rendered)
+        # A policy document's JSON is rendered locally, as the provider renders it while
+        # planning; where a part is not known it stays Unknown with the document as
+        # `partial` (policy.py reads it from there). Either way it links to the document.
+        values["json"] = (Unknown(f"{text}.json is known only after apply", (ref,), partial=rendered)
+                          if has_unknown(rendered) else LinkedText(str(json_value(rendered)), (ref,)))
     return InstanceObject(values, ref, text, schema, res.type, res.mode)
 
 

@@ -15,8 +15,12 @@ from tfguard.model import Unknown, is_unknown
 
 
 def _one_or_list(values: Any) -> Any:
+    """One value, or the list as the provider writes it: its string sets in reverse
+    order (the plan's `.json` of a document has `[".../*", "..."]`)."""
     if isinstance(values, list) and len(values) == 1:
         return values[0]
+    if isinstance(values, list) and all(type(v) is str for v in values):
+        return sorted(set(values), reverse=True)
     return values
 
 

@@ -140,7 +140,8 @@ def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, va
         # Which blocks it makes is not known statically; literal siblings stay.
         blocks.append(coll if is_unknown(coll) else Unknown("dynamic for_each is not a collection"))
         return
-    items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll or []))
+    # Terraform visits a map in lexical key order (a set in its own order, a list in order).
+    items = sorted(coll.items()) if isinstance(coll, dict) else list(enumerate(coll or []))
     for k, v in items[:MAX_INSTANCES]:
         inner = scope.child(**{iterator: {"key": k, "value": v}})
         blocks.append(_body(content, file, inner, cpath + ".", res))

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.test_language import _load, _write
 from tfguard.load.files import tf_files
 from tfguard.load.hcl import load_directory
-from tfguard.model import Location, Resource
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
-
-
-def _load(folder: Path) -> tuple[dict[str, Resource], list[str]]:
-    resources, diags = load_directory(folder)
-    return {r.address: r for r in resources}, [f"{d.file}:{d.line}: {d.message}" for d in diags]
-
+from tfguard.model import Location
 
 SG = '''resource "aws_security_group" "a" {
   name = "a"

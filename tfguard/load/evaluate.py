@@ -240,17 +240,18 @@ _GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u
 
 def tf_json_text(value: Any) -> str:
     """JSON as Terraform writes it: keys sorted, no spaces, <>& escaped as Go escapes them."""
-    text = json.dumps(_json_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    text = json.dumps(whole_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     return text.translate(_GO_ESCAPES)  # these characters only ever occur inside strings
 
 
-def _json_numbers(value: Any) -> Any:
+def whole_numbers(value: Any) -> Any:
+    """Floats that are whole numbers as ints, all the way down (Terraform's numbers print so)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, dict):
-        return {k: _json_numbers(v) for k, v in value.items()}
+        return {k: whole_numbers(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_json_numbers(v) for v in value]
+        return [whole_numbers(v) for v in value]
     return value
 
 

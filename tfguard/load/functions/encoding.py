@@ -13,19 +13,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from tfguard.load.evaluate import whole_numbers
 from tfguard.load.functions.strings import tf_json
 from tfguard.load.functions.types import string
 from tfguard.load.functions.yaml import yamldecode, yamlencode
-
-
-def _whole_numbers(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _whole_numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(v) for v in value]
-    return value
 
 
 def _refuse_constant(name: str) -> Any:
@@ -34,7 +25,7 @@ def _refuse_constant(name: str) -> Any:
 
 def jsondecode(text: Any) -> Any:
     try:
-        return _whole_numbers(json.loads(string(text), parse_constant=_refuse_constant))
+        return whole_numbers(json.loads(string(text), parse_constant=_refuse_constant))
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc}") from None
 

@@ -65,3 +65,36 @@ def test_fingerprint_survives_edits_above(tmp_path: Path) -> None:
     second = json.loads(render(run([tmp_path])))["runs"][0]["results"][0]
     assert first["partialFingerprints"] == second["partialFingerprints"]
     assert second["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+
+
+def test_results_beyond_the_cap_are_dropped_with_a_warning_on_stderr(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        sarif_validator) -> None:  # type: ignore[no-untyped-def]
+    import tfguard.report.sarif as sarif
+    from tfguard.cli import main
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    (tmp_path / "main.tf").write_text(
+        'variable "r" {}\nresource "aws_kms_key" "unknown" {\n  enable_key_rotation = var.r\n}\n'
+        'resource "aws_kms_key" "a" {}\nresource "aws_kms_key" "b" {}\n', encoding="utf-8")
+    out = tmp_path / "r.sarif"
+    assert main(["check", str(tmp_path), "--checks", "TG301", "-f", "sarif", "-o", str(out)]) == 1
+    warning = ("tfguard: warning: SARIF holds only the 2 most severe of 3 results (GitHub's limit per run); "
+               "narrow the scan with --checks, --skip-checks or --framework, or scan in parts\n")
+    assert capsys.readouterr().err == warning
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    sarif_validator.validate(doc)
+    run_ = doc["runs"][0]
+    kept = [(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], r["properties"]["status"])
+            for r in run_["results"]]
+    assert sorted(kept) == [("aws_kms_key.a", "fail"), ("aws_kms_key.b", "fail")]
+    notes = run_["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == [warning.removeprefix("tfguard: warning: ").strip()]
+
+
+def test_no_warning_within_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tfguard.cli import main
+
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "a" {}\n', encoding="utf-8")
+    assert main(["check", str(tmp_path), "--checks", "TG301", "-f", "sarif", "-o", str(tmp_path / "r.sarif")]) == 1
+    assert capsys.readouterr().err == ""

@@ -87,6 +87,12 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
+    if fmt == "sarif":
+        from tfguard.report.sarif import overflow
+
+        dropped = overflow(report)
+        if dropped:  # the report may go straight to an upload: say it where the log shows it
+            print(f"tfguard: warning: {dropped}", file=sys.stderr)
     threshold = SEVERITIES.index(fail_on)
     failing = [
         f for f in report.findings

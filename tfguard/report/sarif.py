@@ -78,11 +78,23 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
+def _reported(report: Report) -> list[Finding]:
+    known = {c.id for c in report.checks}
+    return [f for f in report.findings if f.status is not Status.PASS and f.check_id in known]
+
+
+def overflow(report: Report) -> str | None:
+    """What the SARIF report leaves out to stay within GitHub's limit, or None."""
+    count = len(_reported(report))
+    if count <= MAX_RESULTS:
+        return None
+    return (f"SARIF holds only the {MAX_RESULTS:,} most severe of {count:,} results (GitHub's limit per run); "
+            "narrow the scan with --checks, --skip-checks or --framework, or scan in parts")
+
+
 def render(report: Report, include_passed: bool = False) -> str:
     index = {c.id: i for i, c in enumerate(report.checks)}
-    results = [_result(f, index[f.check_id]) for f in report.findings
-               if f.status is not Status.PASS and f.check_id in index]
-    truncated = len(results) > MAX_RESULTS
+    results = [_result(f, index[f.check_id]) for f in _reported(report)]
     # GitHub rejects runs of more than 25,000 results: keep the most severe, and say so.
     results.sort(key=lambda r: (r["properties"]["status"] != "fail", -float(r["properties"]["security-severity"])))
     results = results[:MAX_RESULTS]
@@ -91,9 +103,9 @@ def render(report: Report, include_passed: bool = False) -> str:
          "locations": [_physical(Location(d.file, d.line, d.line))]}
         for d in report.diagnostics
     ]
-    if truncated:
-        notifications.append({"level": "warning", "message": {"text": f"only the {MAX_RESULTS} most severe results "
-                                                                      "are included (GitHub's limit per run)"}})
+    dropped = overflow(report)
+    if dropped:
+        notifications.append({"level": "warning", "message": {"text": dropped}})
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "tfguard", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},

@@ -1,4 +1,4 @@
-"""JUnit, Markdown and HTML reports and the graph export: exact content on a small
+"""JUnit and Markdown reports and the graph export: exact content on a small
 configuration, correct counts, and hostile text (a `for_each` key in an address, a
 value echoed in a message) escaped in every format."""
 
@@ -7,14 +7,11 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tfguard.check import Check
-from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
 from tfguard.graph import ResourceGraph
 from tfguard.graph_export import Edge, dot_quote, edges, render_graph
 from tfguard.model import Diagnostic, Finding, Location, Status
@@ -285,126 +282,6 @@ def test_markdown_suppressed_is_not_failing() -> None:
     assert text.startswith("## tfguard: 0 failing, 0 unknown\n")
     assert "0 passed, 1 suppressed;" in text
     assert "| [3](main.tf#L3) | suppressed | medium | TG301 |" in text
-
-
-# -- HTML --------------------------------------------------------------------------
-
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "section", "p", "span", "strong",
-                "table", "thead", "tbody", "tr", "th", "td", "code", "br", "ul", "li"}
-
-
-class _Page(HTMLParser):
-    """Tags, attributes and the text of every table row, per section."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str | None]] = []
-        self.rows: dict[str, list[list[str]]] = {}
-        self.section = "top"
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attrs.extend(attrs)
-        if tag in ("section", "h2") and dict(attrs).get("id"):
-            self.section = dict(attrs)["id"] or ""
-        if tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.setdefault(self.section, []).append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _page(text: str) -> _Page:
-    page = _Page()
-    page.feed(text)
-    page.close()
-    return page
-
-
-def test_html_is_self_contained_and_escaped(report: Report) -> None:
-    text = html_report.render(report, include_passed=True)
-    assert text.startswith("<!DOCTYPE html>\n")
-    page = _page(text)
-    assert set(page.tags) <= ALLOWED_TAGS
-    assert "script" not in page.tags and "<script" not in text.lower()
-    assert not any(name in ("src", "href", "action") or name.startswith("on") for name, _ in page.attrs)
-    assert "://" not in text and "url(" not in text and "@import" not in text
-    assert ("content", "default-src 'none'; style-src 'unsafe-inline'") in page.attrs
-    assert "TLS policy &lt;script&gt;alert(1)&lt;/script&gt;|`x`@team allows protocols older than TLS 1.2" in text
-    assert "aws_s3_bucket.each[&#34;&lt;img src=x&gt;&#34;]" in text
-
-
-def test_html_summary_frameworks_and_findings(report: Report) -> None:
-    text = html_report.render(report)
-    page = _page(text)
-    assert page.rows["summary"] == [
-        ["Resources", "Checks", "Failing", "Unknown", "Passed", "Suppressed", "Input problems"],
-        ["7", "4", "3", "1", "2", "0", "1"],
-        ["Severity", "critical", "high", "medium", "low"],
-        ["Failing", "0", "1", "2", "0"],
-    ]
-    assert [s for s in page.rows if s.startswith("framework-")] == [f"framework-{fw}" for fw in FRAMEWORKS]
-    for name in FRAMEWORK_NAMES.values():
-        assert f"<h2>{name} <span" in text
-    pci = page.rows["framework-pci-dss"]
-    assert pci[0] == ["Control", "Check", "Pass", "Fail", "Unknown", "Suppressed", "Failing resources"]
-    [tls_row] = [r for r in pci if "TG202 lb-tls-policy Load balancer listener requires TLS 1.2 or later" in r]
-    assert tls_row[-5:] == ["0", "1", "0", "0", "aws_lb_listener.web main.tf:9"]
-    [tg101_row] = [r for r in pci if r[0] == "3.5.1 fail"]  # first check of the control carries the control cell
-    assert tg101_row[1:] == ["TG101 s3-encryption-configured S3 bucket has default encryption configured",
-                             "1", "1", "0", "0", f"{EACH} main.tf:33"]
-    sections = {s.id: s for s in html_report.frameworks(report)}
-    [control] = [c for c in sections["pci-dss"].controls if c.control == "4.2.1"]
-    [tg202] = [r for r in control.checks if r.check.id == "TG202"]
-    assert tg202.counts == {"fail": 1, "unknown": 0, "pass": 0, "suppressed": 0}
-    assert [f.address for f in tg202.failing] == ["aws_lb_listener.web"]
-    assert control.status == "fail"
-    findings = page.rows["findings"]
-    assert findings[0] == ["Status", "Severity", "ID", "Resource", "Location", "Message", "Remediation"]
-    assert ["fail", "medium", "TG202 lb-tls-policy", "aws_lb_listener.web", "main.tf:9", TLS_MESSAGE,
-            "Set ssl_policy to ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy."] in findings
-    assert ["unknown", "medium", "TG301 kms-rotation", "aws_kms_key.k", "main.tf:4",
-            "enable_key_rotation is not known statically: var.rotate has no value", ""] in findings
-    assert len(findings) == 5 and not any(r[0] == "pass" for r in findings)  # PASS only with include_passed
-    assert page.rows["input-problems"] == [["Severity", "Location", "Message"],
-                                           ["error", "broken.tf:2", "cannot parse: unexpected end of file"]]
-
-
-def test_html_control_status_and_order() -> None:
-    def check(cid: str, controls: tuple[str, ...]) -> Check:
-        return Check(id=cid, slug=cid.lower(), title="t", severity="low", resource_types=(), rationale="r",
-                     remediation="f", evaluate=lambda ctx: iter(()), compliance={"nist-800-53": controls})
-
-    report = Report(checks=[check("TG301", ("AU-12", "AU-2")), check("TG999", ("AU-2",))], findings=[
-        _finding(Status.FAIL, address="aws_kms_key.<b>", suppressed=True, justification="<i>why</i>"),
-        _finding(Status.PASS, address="aws_kms_key.ok"),
-    ])
-    [nist] = [s for s in html_report.frameworks(report) if s.id == "nist-800-53"]
-    assert [c.control for c in nist.controls] == ["AU-2", "AU-12"]
-    assert [(c.check.id, c.status) for c in nist.controls[0].checks] == [("TG301", "pass"), ("TG999", "none")]
-    assert nist.controls[0].status == "pass" and nist.count("pass") == 2
-    text = html_report.render(report)
-    assert "aws_kms_key.&lt;b&gt;" in text and "suppressed: &lt;i&gt;why&lt;/i&gt;" in text
-    assert "<b>" not in text and "<i>" not in text
-    assert "No selected check maps to this framework." in text  # hipaa etc.
-    assert html_report.natural_key("AU-2") < html_report.natural_key("AU-12")
-    assert sorted(["10.2.1", "3.5.1", "3.10"], key=html_report.natural_key) == ["3.5.1", "3.10", "10.2.1"]
 
 
 # -- graph export ------------------------------------------------------------------

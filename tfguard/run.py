@@ -41,6 +41,8 @@ class Report:
     fixed: list[tuple[str, str, str]] = field(default_factory=list)  # baseline entries no longer found
     files: int = 0  # distinct source files the findings and resources come from
     seconds: float = 0.0
+    targets: list[str] = field(default_factory=list)  # the paths scanned, as given
+    started: str = ""  # when the scan started, ISO 8601 UTC to the second
 
 
 def _shown_root(target: Path) -> Path:
@@ -198,7 +200,10 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip), set(options.frameworks))
     overrides = dict(options.severity)
     checks = [replace(c, severity=overrides.get(c.id, overrides.get(c.slug, c.severity))) for c in checks]
-    report = Report(checks=checks)
+    from datetime import datetime, timezone
+
+    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    report = Report(checks=checks, targets=[str(t) for t in targets], started=started)
     for target in _targets(targets):
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")

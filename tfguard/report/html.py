@@ -1,9 +1,11 @@
-"""A self-contained compliance report (templates/report.html.j2): inline CSS,
+"""A self-contained report for people (templates/report.html.j2): inline CSS,
 no scripts, nothing loaded from elsewhere, every text autoescaped by jinja2.
 
-Summary counts; then per framework, per control, the checks mapped to it with
-their pass / fail / unknown counts and failing resources; then every finding
-and the input problems.
+A header with what was scanned, when, by which version and the counts; a
+table of contents; the findings grouped by severity (most severe first) with
+their baseline state; the input problems; then the compliance view, one
+collapsed <details> per framework that lists only the controls with results
+and names the others in one line.
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ from tfguard.report import shown
 from tfguard.run import Report
 
 STATUSES = ("fail", "unknown", "pass", "suppressed")
+STATUS_ORDER = ("fail", "unknown", "suppressed", "pass")  # how findings are listed within a severity
+SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # critical first
 
 
 def status_of(f: Finding) -> str:
     """fail, unknown, pass or suppressed: each finding in exactly one bucket."""
     return "suppressed" if f.suppressed and f.status is not Status.PASS else f.status.value
+
+
+def baseline_state(f: Finding) -> str:
+    """"new", "baselined" or "" (no baseline given): the words the other formats' summaries use."""
+    return "" if not f.baseline else "new" if f.baseline == "new" else "baselined"
 
 
 @dataclass
@@ -52,6 +61,14 @@ class ControlRow:
         statuses = {c.status for c in self.checks}
         return next((s for s in ("fail", "unknown", "pass", "suppressed") if s in statuses), "none")
 
+    @property
+    def with_results(self) -> list[CheckRow]:
+        return [c for c in self.checks if c.status != "none"]
+
+    @property
+    def without_results(self) -> list[CheckRow]:
+        return [c for c in self.checks if c.status == "none"]
+
 
 @dataclass
 class FrameworkSection:
@@ -62,6 +79,23 @@ class FrameworkSection:
     def count(self, status: str) -> int:
         return sum(c.status == status for c in self.controls)
 
+    @property
+    def with_results(self) -> list[ControlRow]:
+        return [c for c in self.controls if c.status != "none"]
+
+    @property
+    def without_results(self) -> list[ControlRow]:
+        return [c for c in self.controls if c.status == "none"]
+
+
+@dataclass
+class SeverityGroup:
+    severity: str
+    findings: list[Finding]
+
+    def count(self, status: str) -> int:
+        return sum(status_of(f) == status for f in self.findings)
+
 
 def natural_key(text: str) -> list[tuple[int, int, str]]:
     """Sort key that puts AU-2 before AU-12 and 3.5.1 before 10.2.1."""
@@ -70,6 +104,24 @@ def natural_key(text: str) -> list[tuple[int, int, str]]:
 
 def _location_key(f: Finding) -> tuple[str, int, str, str]:
     return (f.location.file if f.location else "", f.location.start_line if f.location else 0, f.check_id, f.address)
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def finding_key(f: Finding) -> tuple[int, int, bool, tuple[str, int, str, str]]:
+    """Most severe first; within a severity failures, then unknowns, suppressed, passes;
+    new before baselined; then by place."""
+    return (_severity_rank(f.severity), STATUS_ORDER.index(status_of(f)), baseline_state(f) == "baselined",
+            _location_key(f))
+
+
+def severity_groups(findings: list[Finding]) -> list[SeverityGroup]:
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in sorted(findings, key=finding_key):
+        groups[f.severity].append(f)
+    return [SeverityGroup(sev, fs) for sev, fs in groups.items()]
 
 
 def frameworks(report: Report) -> list[FrameworkSection]:
@@ -97,6 +149,21 @@ def frameworks(report: Report) -> list[FrameworkSection]:
     return sections
 
 
+def summary(report: Report) -> dict[str, Any]:
+    """The header's counts: results by status, failures by severity, baseline states, diagnostics."""
+    statuses = [status_of(f) for f in report.findings]
+    fails = [f for f, s in zip(report.findings, statuses) if s == "fail"]
+    states = [baseline_state(f) for f in fails]
+    return {
+        "totals": {s: statuses.count(s) for s in STATUSES},
+        "by_severity": {sev: sum(f.severity == sev for f in fails) for sev in SEVERITY_ORDER},
+        "baseline": any(f.baseline for f in report.findings) or bool(report.fixed),
+        "new": states.count("new"), "baselined": states.count("baselined"), "fixed": len(report.fixed),
+        "errors": sum(d.severity == "error" for d in report.diagnostics),
+        "warnings": sum(d.severity != "error" for d in report.diagnostics),
+    }
+
+
 def _environment() -> Any:
     import jinja2
 
@@ -108,12 +175,9 @@ def _environment() -> Any:
 
 
 def render(report: Report, include_passed: bool = False) -> str:
-    statuses = [status_of(f) for f in report.findings]
-    fails = [f for f, s in zip(report.findings, statuses) if s == "fail"]
-    totals = {s: statuses.count(s) for s in STATUSES}
-    by_severity = {sev: sum(f.severity == sev for f in fails) for sev in reversed(SEVERITIES)}
-    findings = sorted(shown(report, include_passed), key=_location_key)
+    findings = shown(report, include_passed)
     return str(_environment().get_template("report.html.j2").render(
-        version=__version__, report=report, totals=totals, by_severity=by_severity,
-        frameworks=frameworks(report), findings=findings, status=status_of,
+        version=__version__, report=report, counts=summary(report), groups=severity_groups(findings),
+        shown=len(findings), frameworks=frameworks(report), status=status_of, state=baseline_state,
+        with_baseline=any(f.baseline for f in report.findings),
     ))

@@ -81,3 +81,105 @@ def test_module_block_suppression_covers_its_resources(tmp_path: Path) -> None:
     got = _by_address(tmp_path)
     assert got["module.vendor.aws_kms_key.k"][:2] == (True, "vendor module, reviewed")
     assert got["module.ours.aws_kms_key.k"][0] is False
+
+
+NOT_READ = '''# tfguard:ignore:TG999 -- a typo
+resource "aws_kms_key" "unknown" {}
+
+# tfguard:ignore TG301 -- the colon is missing
+resource "aws_kms_key" "nocolon" {}
+
+/* tfguard:ignore:TG301 -- a block comment */
+resource "aws_kms_key" "block" {}
+
+# TFGUARD:IGNORE:TG301 -- upper case
+resource "aws_kms_key" "upper" {}
+
+# tfguard:ignore:TG301 -- rotation was off once
+resource "aws_kms_key" "fixed" {
+  enable_key_rotation = true
+}
+
+# tfguard:ignore:tg301 -- ids are case-insensitive
+resource "aws_kms_key" "lower" {}
+'''
+
+
+def test_suppressions_that_do_nothing_say_so(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(NOT_READ, encoding="utf-8")
+    report = run([tmp_path], Options(only=frozenset({"TG301"})))
+    assert {f.address: (f.status.value, f.suppressed) for f in report.findings} == {
+        "aws_kms_key.unknown": ("fail", False), "aws_kms_key.nocolon": ("fail", False),
+        "aws_kms_key.block": ("fail", False), "aws_kms_key.upper": ("fail", False),
+        "aws_kms_key.fixed": ("pass", False), "aws_kms_key.lower": ("fail", True)}
+    assert [(d.file, d.line, d.severity, d.message) for d in report.diagnostics] == [
+        ("main.tf", 1, "warning", "suppression names an unknown check 'TG999' (see `tfguard list-checks`)"),
+        ("main.tf", 4, "warning", "suppression without a colon before its check ids is not read; "
+                                  "write tfguard:ignore:ID -- reason"),
+        ("main.tf", 7, "warning", "suppression in a /* */ comment is not read; write it as a # or // comment"),
+        ("main.tf", 10, "warning", "suppression written as 'TFGUARD:IGNORE' is not read; "
+                                   "write tfguard:ignore in lower case"),
+        ("main.tf", 13, "warning", "suppression of TG301 suppresses no finding; remove it"),
+    ]
+
+
+@pytest.mark.parametrize(("comment", "message"), [
+    ("# tfguard:ignore", "suppression without a colon before its check ids is not read; "
+                         "write tfguard:ignore:ID -- reason"),
+    ("# tfguard:ignore: -- why", "suppression names no check; write tfguard:ignore:ID -- reason"),
+    ("// tfguard-ignore:TG301 -- why", "'tfguard-ignore' is not read as a suppression; write tfguard:ignore:ID -- reason"),
+    ("# Tfguard:Ignore:TG301 -- why", "suppression written as 'Tfguard:Ignore' is not read; "
+                                      "write tfguard:ignore in lower case"),
+])
+def test_lookalike_comments_are_warnings(comment: str, message: str) -> None:
+    from tfguard.model import Diagnostic
+    from tfguard.suppress import parse_line
+
+    assert parse_line("main.tf", 3, comment) == ([], Diagnostic("main.tf", 3, message, "warning"))
+
+
+def test_text_mentioning_tfguard_is_not_a_suppression() -> None:
+    from tfguard.suppress import parse_line
+
+    assert parse_line("main.tf", 1, '  description = "tfguard:ignore is documented"') == ([], None)
+    assert parse_line("main.tf", 1, "# tfguard checks this bucket; we ignore TG601 elsewhere") == ([], None)
+
+
+def test_unused_only_for_checks_that_ran(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('# tfguard:ignore:TG301 -- reviewed\nresource "aws_kms_key" "k" {\n'
+                                      '  enable_key_rotation = true\n}\n', encoding="utf-8")
+    assert run([tmp_path], Options(only=frozenset({"TG302"}))).diagnostics == []
+    assert run([tmp_path], Options(skip=frozenset({"kms-rotation"}))).diagnostics == []
+    assert run([tmp_path], Options(ignores=False)).diagnostics == []
+    assert [(d.line, d.message) for d in run([tmp_path]).diagnostics] == [
+        (1, "suppression of TG301 suppresses no finding; remove it")]
+
+
+def test_module_suppression_used_by_one_root_is_not_unused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text(
+        'variable "rotate" {}\n# tfguard:ignore:TG301 -- dev keys do not rotate\n'
+        'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n', encoding="utf-8")
+    for root, rotate in (("dev", "false"), ("prod", "true")):
+        (tmp_path / root).mkdir()
+        (tmp_path / root / "main.tf").write_text(
+            f'module "keys" {{\n  source = "../m"\n  rotate = {rotate}\n}}\n', encoding="utf-8")
+    report = run([tmp_path / "dev", tmp_path / "prod"], Options(only=frozenset({"TG301"}), allow_outside_root=True))
+    assert [(f.address, f.status.value, f.suppressed) for f in report.findings] == [
+        ("module.keys.aws_kms_key.k", "fail", True), ("module.keys.aws_kms_key.k", "pass", False)]
+    assert report.diagnostics == []
+    monkeypatch.chdir(tmp_path)  # one folder that locations are relative to, for both roots
+    report = run([Path("dev"), Path("prod")], Options(only=frozenset({"TG301"}), allow_outside_root=True))
+    assert [f.suppressed for f in report.findings] == [True, False] and report.diagnostics == []
+    report = run([Path("prod")], Options(only=frozenset({"TG301"}), allow_outside_root=True))
+    assert [(d.file, d.line, d.message) for d in report.diagnostics] == [
+        ("m/main.tf", 2, "suppression of TG301 suppresses no finding; remove it")]
+
+
+def test_warnings_do_not_change_the_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.tf").write_text('# tfguard:ignore:TG301 -- reviewed\nresource "aws_kms_key" "k" {\n'
+                                      '  enable_key_rotation = true\n}\n/* tfguard:ignore:TG302 */\n', encoding="utf-8")
+    assert main(["check", str(tmp_path), "--checks", "TG301,TG302"]) == 0
+    out = capsys.readouterr().out
+    assert "main.tf:1: warning: suppression of TG301 suppresses no finding; remove it" in out
+    assert "main.tf:5: warning: suppression in a /* */ comment is not read; write it as a # or // comment" in out

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfguard.check import Check, Context
 from tfguard.errors import InputError, TfguardError, UsageError, internal_error
 from tfguard.model import Diagnostic, Finding, Location, Resource
+
+if TYPE_CHECKING:
+    from tfguard.suppress import Suppressions
 
 
 @dataclass(frozen=True)
@@ -197,13 +201,17 @@ def redact(finding: Finding, secrets: set[str]) -> Finding:
 def run(targets: list[Path], options: Options = Options()) -> Report:
     from tfguard.engine import load_checks, select
 
-    checks = select(load_checks(options.checks_dirs), set(options.only), set(options.skip), set(options.frameworks))
+    available = load_checks(options.checks_dirs)
+    checks = select(available, set(options.only), set(options.skip), set(options.frameworks))
     overrides = dict(options.severity)
     checks = [replace(c, severity=overrides.get(c.id, overrides.get(c.slug, c.severity))) for c in checks]
     from datetime import datetime, timezone
 
     started = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     report = Report(checks=checks, targets=[str(t) for t in targets], started=started)
+    # One suppression index per folder that locations are relative to, for the whole run:
+    # a suppression is unused only when no root module used it.
+    suppressions: dict[Path, Suppressions] = {}
     for target in _targets(targets):
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")
@@ -220,13 +228,17 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             continue
         for loaded in groups:
             try:
-                _check_group(loaded, checks, options, report)
+                _check_group(loaded, checks, options, report, suppressions)
             except Exception as exc:  # e.g. building the graph: this root module's results are lost, not the scan's
                 if isinstance(exc, TfguardError):
                     raise
                 where = loaded.root_location or Location(str(target), 1, 1)
                 report.diagnostics.append(internal_error(where.file, where.start_line, "checking a module", exc,
                                                          "its results may be incomplete"))
+    if suppressions:
+        from tfguard.suppress import warnings
+
+        report.diagnostics.extend(warnings(suppressions.values(), {c.id for c in available} | {c.slug for c in available}))
     if options.baseline is not None:
         from tfguard.baseline import apply, load
 
@@ -234,7 +246,8 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     return report
 
 
-def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: Report) -> None:
+def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: Report,
+                 suppressions: dict[Path, Suppressions]) -> None:
     from tfguard.engine import run_checks
     from tfguard.graph import ResourceGraph
 
@@ -247,15 +260,18 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
                   loaded.root_location)
     findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, report.diagnostics)]
     if options.ignores and loaded.shown_root is not None:
-        findings = _apply_suppressions(findings, ctx, loaded.shown_root, report)
+        from tfguard.suppress import Suppressions
+
+        index = suppressions.setdefault(loaded.shown_root, Suppressions([loaded.shown_root]))
+        index.read(loc.file for r in loaded.resources for loc in (r.location, *r.calls) if loc is not None)
+        index.ran.update(name.lower() for c in checks if not c.baseline or ctx.baseline_active for name in (c.id, c.slug))
+        findings = _apply_suppressions(findings, ctx, index)
     report.findings.extend(findings)
 
 
-def _apply_suppressions(findings: list[Finding], ctx: Context, root: Path, report: Report) -> list[Finding]:
+def _apply_suppressions(findings: list[Finding], ctx: Context, index: Suppressions) -> list[Finding]:
     from tfguard.model import Status
-    from tfguard.suppress import Suppressions
 
-    index = Suppressions([root])
     out: list[Finding] = []
     for f in findings:
         s = index.match(f, ctx.graph.by_address.get(f.address)) if f.status is not Status.PASS else None
@@ -266,5 +282,4 @@ def _apply_suppressions(findings: list[Finding], ctx: Context, root: Path, repor
             out.append(replace(f, message=f.message + note))
         else:
             out.append(replace(f, suppressed=True, justification=s.reason or "(no reason given)"))
-    report.diagnostics.extend(index.diagnostics)
     return out

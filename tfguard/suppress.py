@@ -5,12 +5,18 @@ A suppression sits on the comment lines directly above a block or inside it
 module. An instance selector (`TG101[0]`, `TG101["prod"]`) limits it to one
 count/for_each instance. After its expiry date the finding returns, with a
 note. A suppression without a reason still applies but is reported.
+
+A suppression that does nothing says so, as a warning with file and line: one
+that names an unknown check, one that is not written in the accepted form (a
+missing colon, a `/* */` comment, upper case), and one that suppresses no
+finding of the checks that ran (like ruff's unused `noqa`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +24,9 @@ from tfguard.model import Diagnostic, Finding, Location, Resource
 
 _COMMENT = re.compile(r"^\s*(#|//)")
 _DIRECTIVE = re.compile(r"(?:#|//)\s*tfguard:ignore:(?P<ids>[^\s]+)(?P<rest>.*)$")
+# Anything a reader would take for a suppression: `# TFGUARD:IGNORE:...`, `/* tfguard:ignore:... */`,
+# `# tfguard:ignore TG301`. What the directive above does not accept must not pass silently.
+_LOOKALIKE = re.compile(r"(?P<opener>#|//|/\*)\s*(?P<word>tfguard\s*[:_-]?\s*ignore)(?P<after>\S?)", re.IGNORECASE)
 _ITEM = re.compile(r'^(?P<id>[A-Za-z0-9_-]+)(?:\[(?P<key>"[^"]*"|[^\]]*)\])?$')
 _EXPIRY = re.compile(r"\bexp:(\d{4}-\d{2}-\d{2})\b")
 _REASON = re.compile(r'(?:--\s*(?P<plain>.+))|(?:reason="(?P<quoted>[^"]*)")')
@@ -33,10 +42,27 @@ class Suppression:
     expires: dt.date | None
 
 
+def _not_read(text: str) -> str | None:
+    """Why a comment that looks like a suppression is not one, or None."""
+    m = _LOOKALIKE.search(text)
+    if m is None:
+        return None
+    if m.group("opener") == "/*":
+        return "suppression in a /* */ comment is not read; write it as a # or // comment"
+    if m.group("word") != "tfguard:ignore":
+        if m.group("word").lower() == "tfguard:ignore":
+            return f"suppression written as {m.group('word')!r} is not read; write tfguard:ignore in lower case"
+        return f"{m.group('word')!r} is not read as a suppression; write tfguard:ignore:ID -- reason"
+    if m.group("after") == ":":
+        return "suppression names no check; write tfguard:ignore:ID -- reason"
+    return "suppression without a colon before its check ids is not read; write tfguard:ignore:ID -- reason"
+
+
 def parse_line(file: str, number: int, text: str) -> tuple[list[Suppression], Diagnostic | None]:
     m = _DIRECTIVE.search(text)
     if not m:
-        return [], None
+        why = _not_read(text)
+        return [], (Diagnostic(file, number, why, "warning") if why else None)
     rest = m.group("rest")
     expiry_match = _EXPIRY.search(rest)
     expires: dt.date | None = None
@@ -59,19 +85,31 @@ def parse_line(file: str, number: int, text: str) -> tuple[list[Suppression], Di
 
 
 class Suppressions:
-    """Suppressions found in the files that findings point into (read once per file)."""
+    """Suppressions in the files of one scan root (each file read once), and which of them were used.
+
+    One index serves every root module of a run that shares the folder locations are relative to,
+    so a suppression in a module that two roots call is unused only when neither used it.
+    """
 
     def __init__(self, roots: list[Path], today: dt.date | None = None) -> None:
         self.roots = roots
         self.today = today or dt.date.today()
         self._by_file: dict[str, list[tuple[int, list[Suppression]]]] = {}
+        self._where: dict[str, Path] = {}  # the file each name was read from
         self._lines: dict[str, list[str]] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.used: set[Suppression] = set()
+        self.ran: set[str] = set()  # ids and slugs (lower case) of the checks that ran
+
+    def read(self, files: Iterable[str]) -> None:
+        """Read these files now, so that their unused suppressions are found too."""
+        for file in sorted(set(files)):
+            self._read(file)
 
     def _read(self, file: str) -> None:
         if file in self._by_file:
             return
-        self._by_file[file], self._lines[file] = [], []
+        self._by_file[file] = []
         for root in self.roots:
             path = root / file
             try:
@@ -80,17 +118,25 @@ class Suppressions:
                 text = path.read_text(encoding="utf-8-sig", errors="replace")
             except OSError:
                 continue
+            self._where[file] = path.resolve()
+            if "tfguard" not in text.lower():
+                return  # the usual case: nothing to read, and no lines to keep
             lines = text.splitlines()
-            self._lines[file] = lines
-            if "tfguard:ignore" not in text:
-                return
             for number, line in enumerate(lines, 1):
                 found, diag = parse_line(file, number, line)
                 if found:
                     self._by_file[file].append((number, found))
                 if diag:
                     self.diagnostics.append(diag)
+            if self._by_file[file]:
+                self._lines[file] = lines
             return
+
+    def entries(self) -> Iterator[tuple[tuple[Path, int, str, str | None], Suppression, bool]]:
+        """Each suppression read, under a key that is the same whichever root read its file, and whether used."""
+        for file, found in self._by_file.items():
+            for s in (s for _, line in found for s in line):
+                yield (self._where[file], s.line, s.check.lower(), s.key), s, s in self.used
 
     def _covering(self, loc: Location) -> list[Suppression]:
         """Suppressions inside the block or on the comment lines directly above it."""
@@ -109,9 +155,37 @@ class Suppressions:
         places += list(subject.calls) if subject is not None else []
         for loc in dict.fromkeys(places):
             for s in self._covering(loc):
-                if s.check not in (finding.check_id, finding.slug):
+                if s.check.lower() not in (finding.check_id.lower(), finding.slug.lower()):
                     continue
                 if s.key is not None and subject is not None and not finding.address.endswith(f"[{s.key}]"):
                     continue
+                self.used.add(s)
                 return s
         return None
+
+
+def warnings(indexes: Iterable[Suppressions], known: set[str]) -> list[Diagnostic]:
+    """Problems met while reading, then suppressions naming an unknown check or suppressing no finding.
+
+    A file read by several indexes (scan targets outside the working directory each have their
+    own) is judged once: a suppression is unused only when no root module used it.
+    """
+    indexes = list(indexes)
+    known = {k.lower() for k in known}
+    ran = {name for index in indexes for name in index.ran}
+    first: dict[tuple[Path, int, str, str | None], Suppression] = {}
+    used: set[tuple[Path, int, str, str | None]] = set()
+    out = [d for index in indexes for d in index.diagnostics]
+    for index in indexes:
+        for key, found, was_used in index.entries():
+            first.setdefault(key, found)
+            if was_used:
+                used.add(key)
+    for key, found in first.items():
+        if key[2] not in known:
+            out.append(Diagnostic(found.file, found.line, f"suppression names an unknown check {found.check!r} "
+                                  "(see `tfguard list-checks`)", "warning"))
+        elif key[2] in ran and key not in used:
+            out.append(Diagnostic(found.file, found.line, f"suppression of {found.check} suppresses no finding; "
+                                  "remove it", "warning"))
+    return sorted(dict.fromkeys(out), key=lambda d: (d.file, d.line))

@@ -10,7 +10,7 @@ import pytest
 from tfguard.load.hcl import load_directory
 from tfguard.load.modules import LoadOptions
 from tfguard.load.variables import VarInputs
-from tfguard.model import Resource, Unknown
+from tfguard.model import Location, Resource, Unknown
 from tfguard.run import Options, run
 
 
@@ -83,10 +83,15 @@ def test_module_called_twice_is_checked_per_instance(tmp_path: Path) -> None:
     got = {(f.address, f.status.value, f.location.file if f.location else "") for f in report.findings}
     assert got == {
         ("module.good.aws_s3_bucket.this", "pass", "modules/bucket/main.tf"),
-        ("module.bad.aws_s3_bucket.this", "fail", "modules/bucket/main.tf"),
+        ("module.bad.aws_s3_bucket.this", "fail", "main.tf"),  # the caller's argument decides
     }
     [bad] = [f for f in report.findings if f.status.value == "fail"]
-    assert bad.location is not None and bad.location.start_line == 8  # the status line inside the module
+    assert bad.location is not None and bad.location.start_line == 7  # status = "Suspended" in the caller
+    # The status line inside the module stays a related location, beside the bucket.
+    assert [(r.address, r.location, r.provenance) for r in bad.related] == [
+        ("module.bad.aws_s3_bucket_versioning.this", Location("modules/bucket/main.tf", 8, 8), True),
+        ("module.bad.aws_s3_bucket.this", Location("modules/bucket/main.tf", 2, 4), False)]
+    assert bad.message.endswith("(set by argument status of module.bad)")
 
 
 def test_module_count_for_each_and_outputs(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tfguard.check import Check, Context, Result
 from tfguard.errors import TfguardError, UsageError, internal_error
-from tfguard.model import SEVERITIES, Diagnostic, Finding, Location, Related, Status
+from tfguard.model import SEVERITIES, Diagnostic, Finding, Location, Related, Resource, Status
 
 
 def builtin_checks_dir() -> Path:
@@ -91,20 +91,49 @@ def _severity(check: Check, result: Result, ctx: Context) -> str:
     return sev
 
 
+def _installed(loc: Location | None) -> bool:
+    """A file `terraform init` placed under .terraform/modules: not in the repository."""
+    return loc is not None and (loc.file.startswith(".terraform/") or "/.terraform/" in loc.file)
+
+
+def provenance(at: Resource, attribute: str) -> tuple[Location | None, list[Related], str]:
+    """Where a finding points, the places its value passed through, and what set it.
+
+    The primary location is where the user edits: the outermost place that set the
+    deciding value (a caller's argument, a tfvars line) when the argument is a plain
+    `var.x` given from outside, else the argument itself. A file under
+    .terraform/modules is never primary: then the first place outside it going
+    outwards, or the root module's call. The other places are related locations.
+    """
+    here = at.location_of(attribute) if attribute else at.location
+    origins = at.origin_of(attribute) if attribute else ()
+    given = bool(origins) and not origins[0].default
+    # Innermost first: the module's own line, then each argument that passed the value on.
+    chain = [(here, at.address, attribute or at.type)]
+    chain += [(o.location, o.address or at.address, o.what) for o in reversed(origins) if o.location is not None]
+    calls = [(call, at.address, "module call") for call in reversed(at.calls)]
+    candidates = (chain[:0:-1] if given else []) + chain + calls
+    primary = next((loc for loc, _, _ in candidates if loc is not None and not _installed(loc)), here)
+    shown = chain + (calls if _installed(here) and primary in [c for c, _, _ in calls] else [])
+    related = [Related(address, loc, what, provenance=True) for loc, address, what in shown
+               if loc is not None and loc != primary]
+    return primary, related, origins[0].what if given else ""
+
+
 def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
     subject = result.resource
     at = result.at or subject
-    location = at.location_of(result.attribute) if result.attribute else at.location
+    location, related, origin = provenance(at, result.attribute)
     # Every other resource that explains the finding: the subject when the
     # finding points elsewhere, then the linked keys, documents, sources.
     explain = ([subject] if at is not subject else []) + list(result.related)
-    related: list[Related] = []
     for res in explain:
-        if res is not at and all(r.address != res.address for r in related):
+        if res is not at and all(r.address != res.address or r.provenance for r in related):
             related.append(Related(res.address, res.location, res.type))
+    message = f"{result.message} (set by {origin})" if origin else result.message
     return Finding(
         check_id=check.id, slug=check.slug, title=check.title, severity=_severity(check, result, ctx),
-        status=result.status, address=subject.address, message=result.message,
+        status=result.status, address=subject.address, message=message,
         location=location, attribute=result.attribute, related=tuple(related),
         remediation=check.remediation,
         fingerprint=fingerprint(check.id, subject.address, result.attribute),

@@ -108,6 +108,23 @@ class Location:
     end_line: int
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was set outside the block that uses it: a module call's argument,
+    a tfvars line, or the command line (`--var`, `TF_VAR_`: no location).
+
+    `what` names the argument or variable for messages, e.g.
+    `argument storage_encrypted of module.db`, `var.enc in prod.tfvars`, `--var enc`.
+    """
+
+    what: str
+    location: Location | None
+    address: str = ""  # the module instance whose call sets it ("" for the root module)
+    # An argument that passes on its module's own variable at its default: the value
+    # was not set by a caller, so the place is explanation, never the primary location.
+    default: bool = False
+
+
 _TRAILING_INDEX = re.compile(r'^(.*?)(?:\[((?:"[^"]*")|\d+)\])?$')
 
 
@@ -144,6 +161,9 @@ class Resource:
     origin: str = "hcl"  # "hcl" or "plan"
     computed: list[str] = field(default_factory=list)  # plan: unknown paths taken as not set
     calls: tuple[Location, ...] = ()  # the module blocks that instantiate it, root first
+    # attribute path -> where its value was set by the callers, outermost first
+    # (only for an argument that is a plain `var.x` reference given from outside)
+    origins: dict[str, tuple[Origin, ...]] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -172,6 +192,16 @@ class Resource:
                 return loc
             parts.pop()
         return self.location
+
+    def origin_of(self, attr: str) -> tuple[Origin, ...]:
+        """Where the callers set the value at the location `location_of(attr)` gives."""
+        parts = attr.split(".") if attr else []
+        while parts:
+            path = ".".join(parts)
+            if path in self.attr_locations:
+                return self.origins.get(path, ())
+            parts.pop()
+        return ()
 
 
 def set_nested(obj: Any, parts: list[str], value: Any) -> None:
@@ -231,6 +261,9 @@ class Related:
     address: str
     location: Location | None
     message: str = ""
+    # A place the deciding value passed through (a module's line, a caller's argument),
+    # not another resource: pre-commit and code scanning treat it as part of the finding.
+    provenance: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.hcl_expr import Node
-from tfguard.model import EvalError, Unknown, is_unknown
+from tfguard.model import EvalError, Origin, Unknown, is_unknown
 
 # Traversal roots that are not resources.
 _SPECIAL_ROOTS = {"var", "local", "count", "each", "path", "terraform", "self", "module", "data"}
@@ -37,6 +37,8 @@ class Scope:
     data_region: Callable[..., Any] | None = None  # (data source name, type) -> its provider's region
     # (mode, type, name) -> the block's instances (see instances.py); None when not declared
     resource_instances: Callable[[str, str, str], Any] | None = None
+    # variable name -> where the callers set it, outermost first (provenance.py)
+    origins: Callable[[str], tuple[Origin, ...]] | None = None
     # Resources read while evaluating one argument: a known value keeps its graph edge.
     reads: list[str] | None = None
     directory: Path | None = None  # the module's folder, for file() and templatefile()

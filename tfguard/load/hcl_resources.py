@@ -8,6 +8,7 @@ from typing import Any
 from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
+from tfguard.load.provenance import plain_var
 from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
 from tfguard.model import Diagnostic, LinkedText, Location, Ref, Resource, Unknown, is_unknown, split_ref
@@ -102,6 +103,10 @@ def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: 
         values[name] = value
         res.attr_locations[apath] = Location(attr.file or file, attr.line, attr.end_line)
         _add_refs(res, apath, value, reads)
+        if scope.origins is not None and (var := plain_var(attr.expr, scope)) is not None:
+            origins = scope.origins(var)
+            if origins:
+                res.origins[apath] = origins
     for child in block.blocks:
         if top and child.type in _META:
             continue

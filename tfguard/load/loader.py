@@ -20,6 +20,7 @@ from tfguard.load.hcl_ast import Block
 from tfguard.load.lazy import Cycles
 from tfguard.load.module_roots import root_modules
 from tfguard.load.modules import LoadOptions, ModuleInstance
+from tfguard.load.provenance import root_origins
 from tfguard.load.variables import declarations, root_values
 from tfguard.model import Diagnostic
 
@@ -98,7 +99,7 @@ class Loader:
         self.note_sensitive(values.values, values.sensitive)
         self.cycles = Cycles()
         ModuleInstance(self, module, "", values.values, {}, (module.directory,),
-                       remote_modules(module.directory)).run()
+                       remote_modules(module.directory), origins=root_origins(values.origins)).run()
         for key, where in self.cycles.found.items():
             file, line = where or (module.rel or ".", 1)
             self.diagnostics.append(Diagnostic(file, line, f"{key} depends on itself (a reference cycle); "

@@ -26,6 +26,7 @@ from tfguard.load.instances import collection, evaluation_order
 from tfguard.load.lazy import Instance, LazyValues, ModuleCall
 from tfguard.load.module_roots import local_source
 from tfguard.load.policy_document import render
+from tfguard.load.provenance import Origins, module_origins
 from tfguard.load.providers import ProviderConfig, data_region, module_providers, passed_providers
 from tfguard.load.variables import Declaration, VarInputs, declarations, variable_value
 from tfguard.model import Diagnostic, Location, Resource, Unknown
@@ -60,7 +61,7 @@ class ModuleInstance(Instance):
     def __init__(self, loader: Any, module: Module, path: str, variables: Mapping[str, Any],
                  providers: dict[str, ProviderConfig], chain: tuple[Path, ...],
                  remote: dict[str, Path], remote_key: str = "", passed: dict[str, str] | None = None,
-                 calls: tuple[Location, ...] = ()) -> None:
+                 calls: tuple[Location, ...] = (), origins: Origins | None = None) -> None:
         self.loader, self.module, self.path, self.chain = loader, module, path, chain
         self.calls = calls
         self.remote, self.remote_key = remote, remote_key
@@ -72,7 +73,7 @@ class ModuleInstance(Instance):
                            policy_document=self.policy_document, resource_instances=self.instances,
                            data_region=self.data_region,
                            directory=module.directory, root=loader.root,
-                           shown_root=chain[0])
+                           shown_root=chain[0], origins=origins)
         self._inherited, self._passed = providers, passed
         self._providers: dict[str, ProviderConfig] | None = None
         self._calls: dict[str, ModuleCall | Unknown] = {}
@@ -266,9 +267,10 @@ class ModuleInstance(Instance):
             remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
             variables = LazyValues(where, self._input(decls, given, self.scope.child(**iteration)),
                                    self.loader.cycles, f"{path}.var.")
+            origins = module_origins(path, {n: block.attrs[n] for n in given}, file, self.scope.child(**iteration))
             instances[key] = ModuleInstance(self.loader, child, path, variables, self.providers,
                                             self.chain + (directory,), self.remote, remote_key, passed_providers(block),
-                                            self.calls + (Location(file, block.line, block.end_line),))
+                                            self.calls + (Location(file, block.line, block.end_line),), origins)
         kind = "count" if "count" in block.attrs else "for_each" if "for_each" in block.attrs else ""
         return ModuleCall(name, kind, instances)
 

@@ -17,7 +17,7 @@ from tfguard.load.files import read_text, relative
 from tfguard.load.hcl_ast import Attribute, HclSyntaxError, parse_body, parse_expression
 from tfguard.load.hcl_expr import Node
 from tfguard.load.hcl_json import json_body
-from tfguard.model import Diagnostic, Unknown, is_unknown
+from tfguard.model import Diagnostic, Location, Origin, Unknown, is_unknown
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Values:
     values: dict[str, Any] = field(default_factory=dict)
     sensitive: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)  # what set each given value (provenance)
 
 
 def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
@@ -139,10 +140,12 @@ def parse_tfvars(path: Path, root: Path) -> tuple[dict[str, Attribute], list[Dia
 def root_values(directory: Path, root: Path, decls: dict[str, Declaration], inputs: VarInputs) -> Values:
     out = Values()
     given: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
     env = os.environ if inputs.environ is None else inputs.environ
     for name, decl in decls.items():
         if f"TF_VAR_{name}" in env:
             given[name] = _raw_value(env[f"TF_VAR_{name}"], decl)
+            origins[name] = Origin(f"TF_VAR_{name}", None)
     files = [directory / "terraform.tfvars", directory / "terraform.tfvars.json"]
     # *.auto.tfvars and *.auto.tfvars.json together, in lexical order of their names.
     files += sorted([*directory.glob("*.auto.tfvars"), *directory.glob("*.auto.tfvars.json")], key=lambda p: p.name)
@@ -154,16 +157,22 @@ def root_values(directory: Path, root: Path, decls: dict[str, Declaration], inpu
             continue
         attrs, diags = parse_tfvars(path, root)
         out.diagnostics.extend(diags)
+        shown = relative(path, root)
         for name, attr in attrs.items():
             given[name] = evaluate(attr.expr, Scope())
+            # A var file outside the scanned folder is named, but is no location in the report.
+            where = None if shown.startswith(("/", "../")) else Location(shown, attr.line, attr.end_line)
+            origins[name] = Origin(f"var.{name} in {shown}", where)
     for assignment in inputs.assignments:
         name, sep, text = assignment.partition("=")
         if not sep or not name.strip():
             out.diagnostics.append(Diagnostic("--var", 1, f"expected NAME=VALUE, got {assignment!r}"))
             continue
         given[name.strip()] = _raw_value(text, decls.get(name.strip()))
+        origins[name.strip()] = Origin(f"--var {name.strip()}", None)
     resolved = module_values(decls, given)
     out.values, out.sensitive = resolved.values, resolved.sensitive
+    out.origins = {n: o for n, o in origins.items() if n in decls}
     return out
 
 

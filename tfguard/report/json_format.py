@@ -23,7 +23,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "id": f.check_id, "slug": f.slug, "title": f.title, "severity": f.severity,
         "status": f.status.value, "resource": f.address, **_loc(f.location),
         "attribute": f.attribute, "message": f.message, "remediation": f.remediation,
-        "related": [{"resource": r.address, "type": r.message, **_loc(r.location)} for r in f.related],
+        "related": [{"resource": r.address, "type": r.message, **_loc(r.location), "provenance": r.provenance}
+                    for r in f.related],
         "fingerprint": f.fingerprint, "suppressed": f.suppressed, "justification": f.justification,
         "baseline": f.baseline,
         "compliance": {fw: list(controls) for fw, controls in f.compliance.items()},

@@ -171,7 +171,7 @@ def test_html_header_findings_and_problems(report: Report) -> None:
         ("medium", "unknown", "TG301 kms-rotation", "aws_kms_key.k main.tf:4",
          "enable_key_rotation is not known statically: var.rotate has no value"),
     ]
-    assert [h.text() for h in page.by_id("findings").find_all("h3")] == ["High (1 failing)", "Medium (2 failing, 1 unknown)"]
+    assert [h.text() for h in page.by_id("findings").find_all("h3")] == ["High · 1 failing", "Medium · 2 failing, 1 unknown"]
     assert page.by_id("input-problems").rows() == [["Severity", "Location", "Message"],
                                                    ["error", "broken.tf:2", "cannot parse: unexpected end of file"]]
 
@@ -272,7 +272,7 @@ def test_html_orders_by_severity_then_status_then_baseline() -> None:
         ["4", "1", "2", "0", "1", "3", "1", "1", "1", "1", "1", "0", "1"],
     ]
     assert [h.text() for h in page.by_id("findings").find_all("h3")] == [
-        "Critical (1 failing, 1 unknown)", "High (2 failing, 1 suppressed)", "Low (1 failing)"]
+        "Critical · 1 failing (1 new), 1 unknown", "High · 2 failing (1 new), 1 suppressed", "Low · 1 failing (1 new)"]
     assert page.by_id("fixed").find("li").text() == "TG301 aws_kms_key.gone"
     assert [a.attrs["href"] for a in page.find("nav").find_all("a")][:6] == [
         "#findings", "#severity-critical", "#severity-high", "#severity-low", "#input-problems", "#fixed"]
@@ -307,3 +307,6 @@ def test_demo_report_with_a_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyP
         ("medium", "fail", "baselined", "TG603", "aws_s3_bucket.patient_records"),
     ]
     assert page.by_id("summary").rows()[2][:9] == ["10", "1", "4", "5", "0", "2", "8", "0", "0"]
+    assert [h.text() for h in page.by_id("findings").find_all("h3")] == [
+        "Critical · 1 failing (1 new)", "High · 4 failing (0 new)", "Medium · 5 failing (1 new)"]
+    assert page.by_id("findings").find_all("p")[0].text() == "3 passed results not listed (--include-passed lists them)."

@@ -96,6 +96,11 @@ class SeverityGroup:
     def count(self, status: str) -> int:
         return sum(status_of(f) == status for f in self.findings)
 
+    @property
+    def new(self) -> int:
+        """New failures, as the header counts them."""
+        return sum(baseline_state(f) == "new" and status_of(f) == "fail" for f in self.findings)
+
 
 def natural_key(text: str) -> list[tuple[int, int, str]]:
     """Sort key that puts AU-2 before AU-12 and 3.5.1 before 10.2.1."""
@@ -176,8 +181,10 @@ def _environment() -> Any:
 
 def render(report: Report, include_passed: bool = False) -> str:
     findings = shown(report, include_passed)
+    hidden = len(report.findings) - len(findings)  # passes, unless --include-passed
     return str(_environment().get_template("report.html.j2").render(
         version=__version__, report=report, counts=summary(report), groups=severity_groups(findings),
-        shown=len(findings), frameworks=frameworks(report), status=status_of, state=baseline_state,
+        shown=len(findings), hidden_passes=hidden,
+        frameworks=frameworks(report), status=status_of, state=baseline_state,
         with_baseline=any(f.baseline for f in report.findings),
     ))

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tfguard.report.sarif import render
-from tfguard.run import run
+from tfguard.run import Options, run
 
 FIXTURE_DIRS = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
 PLANS = sorted(FIXTURES.rglob("plan.json"))
@@ -98,3 +98,61 @@ def test_no_warning_within_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture
     (tmp_path / "main.tf").write_text('resource "aws_kms_key" "a" {}\n', encoding="utf-8")
     assert main(["check", str(tmp_path), "--checks", "TG301", "-f", "sarif", "-o", str(tmp_path / "r.sarif")]) == 1
     assert capsys.readouterr().err == ""
+
+
+KEY = 'resource "aws_kms_key" "k" {\n  description = "x"\n}\n'
+
+
+def test_regions_carry_their_source_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         sarif_validator) -> None:  # type: ignore[no-untyped-def]
+    import tfguard.report.sarif as sarif
+
+    (tmp_path / "main.tf").write_text("# keys\n" + KEY, encoding="utf-8")
+    (tmp_path / "crlf.tf").write_bytes(KEY.replace('"k"', '"w"').replace("\n", "\r\n").encode())
+    doc = json.loads(render(run([tmp_path], Options(only=frozenset({"TG301"})))))
+    sarif_validator.validate(doc)
+    regions = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]: r["locations"][0]["physicalLocation"]
+               ["region"] for r in doc["runs"][0]["results"]}
+    assert regions == {
+        "aws_kms_key.k": {"startLine": 2, "endLine": 4, "snippet": {"text": KEY.rstrip("\n")}},
+        "aws_kms_key.w": {"startLine": 1, "endLine": 3,
+                          "snippet": {"text": 'resource "aws_kms_key" "w" {\r\n  description = "x"\r\n}'}},
+    }
+    monkeypatch.setattr(sarif, "MAX_SNIPPET", len(KEY) - 1)  # the LF text fits, the CRLF one does not
+    doc = json.loads(render(run([tmp_path], Options(only=frozenset({"TG301"})))))
+    assert sorted("snippet" in r["locations"][0]["physicalLocation"]["region"] for r in doc["runs"][0]["results"]) \
+        == [False, True]
+
+
+def _repository(root: Path, config: str) -> None:
+    (root / ".git" / "refs" / "heads").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (root / ".git" / "refs" / "heads" / "main").write_text("ab" * 20 + "\n", encoding="utf-8")
+    (root / ".git" / "config").write_text(config, encoding="utf-8")
+
+
+def test_version_control_provenance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    sarif_validator) -> None:  # type: ignore[no-untyped-def]
+    _repository(tmp_path, '[remote "origin"]\n\turl = https://ci:token@git.example.com/acme/infra.git\n')
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(KEY, encoding="utf-8")
+    details = {"repositoryUri": "https://git.example.com/acme/infra.git", "revisionId": "ab" * 20, "branch": "main"}
+    monkeypatch.chdir(tmp_path)
+    run_ = json.loads(render(run([Path("infra")], Options(only=frozenset({"TG301"})))))["runs"][0]
+    assert run_["versionControlProvenance"] == [{**details, "mappedTo": {"uriBaseId": "%SRCROOT%"}}]
+    assert "originalUriBaseIds" not in run_
+    assert run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "infra/main.tf"
+    monkeypatch.chdir(tmp_path / "infra")  # scanned from a folder of the repository
+    doc = json.loads(render(run([Path(".")], Options(only=frozenset({"TG301"})))))
+    sarif_validator.validate(doc)
+    run_ = doc["runs"][0]
+    assert run_["versionControlProvenance"] == [{**details, "mappedTo": {"uriBaseId": "REPO_ROOT"}}]
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "infra/", "uriBaseId": "REPO_ROOT"}}
+
+
+def test_no_provenance_without_a_remote_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _repository(tmp_path, '[remote "origin"]\n\turl = /srv/git/infra.git\n')
+    (tmp_path / "main.tf").write_text(KEY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run_ = json.loads(render(run([Path(".")], Options(only=frozenset({"TG301"})))))["runs"][0]
+    assert "versionControlProvenance" not in run_ and "originalUriBaseIds" not in run_

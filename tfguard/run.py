@@ -47,6 +47,9 @@ class Report:
     seconds: float = 0.0
     targets: list[str] = field(default_factory=list)  # the paths scanned, as given
     started: str = ""  # when the scan started, ISO 8601 UTC to the second
+    # The folders that locations' files are relative to (absolute, in order of first use): where
+    # reports read source text (SARIF snippets) and find the repository (versionControlProvenance).
+    location_roots: list[Path] = field(default_factory=list)
 
 
 def _shown_root(target: Path) -> Path:
@@ -254,6 +257,8 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
     report.diagnostics.extend(
         d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
         for d in loaded.diagnostics)
+    if loaded.shown_root is not None and loaded.shown_root.resolve() not in report.location_roots:
+        report.location_roots.append(loaded.shown_root.resolve())
     report.resources += len(loaded.resources)
     report.files += len({r.location.file for r in loaded.resources if r.location is not None})
     ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tfguard import __version__
@@ -14,6 +15,8 @@ from tfguard.run import Report
 
 MAX_TAGS = 20
 MAX_RESULTS = 25_000
+MAX_SNIPPET = 2_000  # characters: a longer region (a large policy document) goes without its text
+MAX_SNIPPETS = 2_000_000  # characters in all: snippets never bring a large scan near GitHub's 10 MB
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 INFO_URI = "https://github.com/tfguard/tfguard"
@@ -98,6 +101,7 @@ def render(report: Report, include_passed: bool = False) -> str:
     # GitHub rejects runs of more than 25,000 results: keep the most severe, and say so.
     results.sort(key=lambda r: (r["properties"]["status"] != "fail", -float(r["properties"]["security-severity"])))
     results = results[:MAX_RESULTS]
+    _add_snippets(results, report.location_roots)
     notifications = [
         {"level": "error" if d.severity == "error" else "warning", "message": {"text": d.message},
          "locations": [_physical(Location(d.file, d.line, d.line))]}
@@ -110,9 +114,52 @@ def render(report: Report, include_passed: bool = False) -> str:
         "tool": {"driver": {"name": "tfguard", "version": __version__, "semanticVersion": __version__,
                             "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},
         "results": results,
+        **_provenance(report.location_roots[0] if report.location_roots else Path.cwd()),
         # Input errors mean some of the input was not analysed: not a successful execution.
         "invocations": [{"executionSuccessful": not any(d.severity == "error" for d in report.diagnostics),
                          "toolExecutionNotifications": notifications}],
     }
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return dumps(doc, 4)  # one result per line
+
+
+def _add_snippets(results: list[dict[str, Any]], roots: list[Path]) -> None:
+    """Each primary region's source text, for viewers that do not have the files."""
+    from tfguard.report.sources import Sources
+
+    sources = Sources(roots)
+    budget = MAX_SNIPPETS
+    for result in results:
+        physical = result["locations"][0].get("physicalLocation")
+        if physical is None:
+            continue
+        region = physical["region"]
+        text = sources.text(physical["artifactLocation"]["uri"], region["startLine"], region["endLine"])
+        if text is not None and text.strip() and len(text) <= min(MAX_SNIPPET, budget):
+            region["snippet"] = {"text": text}
+            budget -= len(text)
+
+
+def _provenance(base: Path) -> dict[str, Any]:
+    """Which commit of which repository the results are about, when `base` (what locations are
+    relative to) is in a Git work tree with a remote "origin"; read from files, nothing is run."""
+    from urllib.parse import quote
+
+    from tfguard.vcs import find_repository
+
+    repo = find_repository(base)
+    if repo is None or repo.url is None:
+        return {}  # a repositoryUri is required, and a local path is not one to publish
+    details: dict[str, Any] = {"repositoryUri": repo.url}
+    if repo.commit:
+        details["revisionId"] = repo.commit
+    if repo.branch:
+        details["branch"] = repo.branch
+    inside = base.resolve().relative_to(repo.root).as_posix()
+    if inside == ".":
+        details["mappedTo"] = {"uriBaseId": "%SRCROOT%"}
+        return {"versionControlProvenance": [details]}
+    # Scanned from a folder of the repository: %SRCROOT% is that folder of the repository's root.
+    details["mappedTo"] = {"uriBaseId": "REPO_ROOT"}
+    return {"versionControlProvenance": [details],
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": quote(inside) + "/", "uriBaseId": "REPO_ROOT"}}}

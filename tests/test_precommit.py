@@ -162,3 +162,48 @@ def test_directory_hook_scans_the_whole_repository(tmp_path: Path, source: HookS
     assert blocked.returncode != 0, output
     assert "TG101" in output and "legacy/main.tf" in output and "aws_s3_bucket.legacy" in output, output
     assert _commits(repo, source.env) == 2
+
+
+def _failures(report: Path) -> list[tuple[str, str, str, str, int, str]]:
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    return [(f["id"], f["resource"], f["status"], f["file"], f["start_line"], str(f.get("root", "")))
+            for f in doc["findings"]]
+
+
+def test_module_files_are_checked_through_their_callers(tmp_path: Path, source: HookSource) -> None:
+    """A module with two callers: the module's file is checked with the callers' arguments
+    (its default alone would fail), and each finding is reported once."""
+    from tests.test_changed import MODULE, UNENCRYPTED_MODULE, caller
+
+    report = tmp_path / "report.json"
+    repo = _repo(tmp_path, source, "tfguard", ["--checks", "TG101", "--format", "json", "--output", str(report)])
+    files = {"modules/bucket/main.tf": MODULE, "envs/dev/main.tf": caller("dev", True),
+             "envs/prod/main.tf": caller("prod", True)}
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    _git(repo, source.env, "add", ".")
+
+    correct = _commit(repo, source.env, "a module and its callers, all encrypted")
+    assert correct.returncode == 0, correct.stdout + correct.stderr
+    assert _failures(report) == []  # the module's default (no encryption) is not a finding
+
+    # A caller turns encryption off: blocked, once, for that caller only.
+    (repo / "envs/prod/main.tf").write_text(caller("prod", False), encoding="utf-8")
+    _git(repo, source.env, "add", "envs/prod/main.tf")
+    blocked = _commit(repo, source.env, "prod without encryption")
+    assert blocked.returncode != 0, blocked.stdout + blocked.stderr
+    assert [f[:3] for f in _failures(report)] == [("TG101", "module.bucket.aws_s3_bucket.this", "fail")]
+    assert _commits(repo, source.env) == 1
+    _git(repo, source.env, "checkout", "HEAD", "--", "envs/prod/main.tf")
+
+    # The module drops its encryption: blocked, and no finding is reported twice (each
+    # root that calls the module is one finding at most; the module is no root of its own).
+    (repo / "modules/bucket/main.tf").write_text(UNENCRYPTED_MODULE, encoding="utf-8")
+    _git(repo, source.env, "add", "modules/bucket/main.tf")
+    blocked = _commit(repo, source.env, "module without encryption")
+    assert blocked.returncode != 0, blocked.stdout + blocked.stderr
+    failures = _failures(report)
+    assert {f[:4] for f in failures} == {("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf")}
+    assert len(failures) == len(set(failures)), failures
+    assert _commits(repo, source.env) == 1

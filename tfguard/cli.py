@@ -177,7 +177,8 @@ def _app() -> object:
 
     @app.command("check", epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
     def _check(
-        paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
+        paths: list[Path] = typer.Argument(..., help="Directories, plan JSON files, or .tf/.tfvars files (each checked "
+                                            "in the root modules of its git repository that use it; only its findings)."),
         fmt: str = typer.Option(None, "--format", "-f", show_default="text", help="text, json, sarif, junit, markdown or html."),
         output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
         fail_on: str = typer.Option(None, "--fail-on", show_default="low", help="Lowest severity that fails: low, medium, high, critical."),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +14,7 @@ from tfguard.errors import InputError, TfguardError, UsageError, internal_error
 from tfguard.model import Diagnostic, Finding, Location, Resource
 
 if TYPE_CHECKING:
+    from tfguard.load.loader import Loader
     from tfguard.suppress import Suppressions
 
 
@@ -72,6 +75,7 @@ class Loaded:
     sensitive: set[str] = field(default_factory=set)
     root_location: Location | None = None  # where account-level findings point without an anchor
     shown_root: Path | None = None  # what locations are relative to (for reading suppressions)
+    keep: frozenset[str] | None = None  # named files (changed.py): report only the findings that touch them
 
 
 def _first_file(directory: Path, shown: Path) -> Location | None:
@@ -81,15 +85,20 @@ def _first_file(directory: Path, shown: Path) -> Location | None:
     return Location(relative(files[0], shown), 1, 1) if files else None
 
 
-def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> list[Loaded]:
-    from tfguard.load.files import module_dirs
+def new_loader(scan_root: Path, shown: Path, options: Options) -> Loader:
     from tfguard.load.loader import Loader
     from tfguard.load.modules import LoadOptions
     from tfguard.load.variables import VarInputs
 
     inputs = VarInputs(var_files=options.var_files, assignments=options.variables)
-    loader = Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances,
-                                                  options.cache, options.jobs))
+    return Loader(scan_root, shown, LoadOptions(inputs, options.allow_outside_root, options.max_instances,
+                                                options.cache, options.jobs))
+
+
+def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, recursive: bool) -> list[Loaded]:
+    from tfguard.load.files import module_dirs
+
+    loader = new_loader(scan_root, shown, options)
     dirs = module_dirs(directory) if recursive else [directory]
     if options.exclude:
         dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]
@@ -175,6 +184,22 @@ def _require_configuration(directory: Path, root: Path) -> None:
 HCL_FILES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
 
 
+def _jobs(paths: list[Path], options: Options) -> list[tuple[Path, Callable[[], list[Loaded]]]]:
+    """What to load: each directory and plan on its own; the named configuration files
+    together, in the root modules that use them (changed.py)."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    named = list({p.resolve(): p for p in paths if p.name.endswith(HCL_FILES) and not p.is_dir()}.values())
+    out: list[tuple[Path, Callable[[], list[Loaded]]]] = [
+        (t, functools.partial(load_target, t, options)) for t in _targets([p for p in paths if p not in named])]
+    if named:
+        from tfguard.changed import jobs
+
+        out += jobs(named, options)
+    return out
+
+
 def _targets(paths: list[Path]) -> list[Path]:
     """Distinct targets: several .tf files of one folder are one module, scanned once."""
     out: list[Path] = []
@@ -215,11 +240,11 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     # One suppression index per folder that locations are relative to, for the whole run:
     # a suppression is unused only when no root module used it.
     suppressions: dict[Path, Suppressions] = {}
-    for target in _targets(targets):
+    for target, load_job in _jobs(targets, options):
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")
         try:
-            groups = load_target(target, options)
+            groups = load_job()
         except InputError as exc:
             # One unreadable target is reported; the other targets are still scanned.
             report.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
@@ -242,6 +267,10 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
         from tfguard.suppress import warnings
 
         report.diagnostics.extend(warnings(suppressions.values(), {c.id for c in available} | {c.slug for c in available}))
+    if any(p.name.endswith(HCL_FILES) and not p.is_dir() for p in targets):
+        from tfguard.changed import once
+
+        report.findings = once(report.findings)
     if options.baseline is not None:
         from tfguard.baseline import apply, load
 
@@ -271,6 +300,11 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
         index.read(loc.file for r in loaded.resources for loc in (r.location, *r.calls) if loc is not None)
         index.ran.update(name.lower() for c in checks if not c.baseline or ctx.baseline_active for name in (c.id, c.slug))
         findings = _apply_suppressions(findings, ctx, index)
+    if loaded.keep is not None:
+        from tfguard.changed import touches
+
+        keep = loaded.keep
+        findings = [f for f in findings if touches(f, keep, ctx.graph.by_address.get(f.address))]
     report.findings.extend(findings)
 
 

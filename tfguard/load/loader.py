@@ -18,7 +18,7 @@ from tfguard.load.cache import ParseCache
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.lazy import Cycles
-from tfguard.load.module_roots import root_modules
+from tfguard.load.module_roots import root_modules, roots_reaching
 from tfguard.load.modules import LoadOptions, ModuleInstance
 from tfguard.load.provenance import root_origins
 from tfguard.load.variables import declarations, root_values
@@ -73,15 +73,24 @@ class Loader:
                 if len(leaf) >= 3:
                     self.sensitive_values.add(leaf)
 
-    def load(self, directories: list[Path]) -> None:
+    def load(self, directories: list[Path], touching: set[Path] | None = None) -> None:
+        """Evaluate the root modules among `directories`; with `touching` (resolved
+        folders), only the roots whose module tree holds one of them."""
         if self.options.jobs != 1 and len(directories) > 1:
             from tfguard.load.files import tf_files
             from tfguard.load.parallel import prefetch
 
             paths = [p for d in directories for p in tf_files(d)]
             self._prefetched = prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
+        before = len(self.diagnostics)
         modules = [self.module(d) for d in directories]
-        for module in root_modules(modules):
+        roots = root_modules(modules)
+        if touching is not None:
+            roots, reached = roots_reaching(modules, touching)
+            # Folders that none of those roots uses were read only to find the callers:
+            # their problems are not this scan's.
+            self.diagnostics[before:] = [d for m in modules if m.directory in reached for d in m.diagnostics]
+        for module in roots:
             start = len(self.resources)
             try:
                 self._run_root(module)

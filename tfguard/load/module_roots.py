@@ -42,3 +42,25 @@ def root_modules(modules: list[Module]) -> list[Module]:
                     reached.add(target)
                     stack.append(target)
     return roots
+
+
+def roots_reaching(modules: list[Module], touching: set[Path]) -> tuple[list[Module], set[Path]]:
+    """The root modules whose module tree (the root and every local module it calls,
+    directly or through other modules) holds one of the `touching` folders, and the
+    folders of those trees. Used for changed files: a module's file is scanned through
+    the roots that call it, with their inputs, not as a configuration of its own."""
+    calls = {m.directory: _local_calls(m) - {m.directory} for m in modules}
+    chosen: list[Module] = []
+    reached: set[Path] = set()
+    for root in root_modules(modules):
+        tree = {root.directory}
+        stack = [root.directory]
+        while stack:
+            for target in calls.get(stack.pop(), ()):
+                if target not in tree:
+                    tree.add(target)
+                    stack.append(target)
+        if tree & touching:
+            chosen.append(root)
+            reached |= tree
+    return chosen, reached

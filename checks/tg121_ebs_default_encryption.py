@@ -5,7 +5,8 @@ PASS when any module holds an `aws_ebs_encryption_by_default` whose `enabled`
 is true or unset (the provider's default); UNKNOWN when `enabled` is not
 known statically; FAIL otherwise. The finding points at the
 `aws_ebs_encryption_by_default` (its `enabled` argument) when there is one,
-else at the first account anchor, else at the first file of the root module.
+else at the first account anchor, else at the root module's main.tf (or its first
+file by name that parsed).
 """
 
 from __future__ import annotations

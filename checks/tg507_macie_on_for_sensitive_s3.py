@@ -10,7 +10,8 @@ then the result is UNKNOWN (PASS when Macie is on anyway). The account
 passes when an `aws_macie2_account` has `status` "ENABLED" (the default when
 unset), fails when there is none or every one is "PAUSED". The finding
 points at the Macie account resource when there is one, else at the account
-anchor / first root file; the sensitive buckets are related locations.
+anchor, else at the root module's main.tf (or its first file by name that
+parsed); the sensitive buckets are related locations.
 """
 
 from __future__ import annotations

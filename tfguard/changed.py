@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tfguard.model import Diagnostic, Finding, Resource
-from tfguard.run import Loaded, Options, _first_file, _has_configuration, _shown_root, excluded, new_loader
+from tfguard.run import Loaded, Options, _account_location, _has_configuration, _shown_root, excluded, new_loader
 
 VAR_FILES = (".tfvars", ".tfvars.json")
 
@@ -62,7 +62,7 @@ def load_changed(base: Path, shown: Path, named: list[Path], options: Options) -
     loader.load(dirs, touching=folders)
     keep = frozenset(relative(p, shown) for p in named)
     whole = {p.resolve().parent for p in named if p.name.endswith(VAR_FILES)}
-    groups = [Loaded(resources, [], loader.sensitive_values, _first_file(root, shown), shown,
+    groups = [Loaded(resources, [], loader.sensitive_values, _account_location(root, shown, loader.module(root).unparsed), shown,
                      keep=None if root.resolve() in whole else keep)
               for root, resources in loader.roots]
     if not groups:

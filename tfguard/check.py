@@ -36,7 +36,7 @@ class Context:
     graph: ResourceGraph
     classification_tag: str = "DataClassification"
     profile: str = ""  # "baseline" runs the baseline checks without an anchor
-    root_location: Location | None = None  # first file of the root module (account findings)
+    root_location: Location | None = None  # main.tf of the root module, else its first file that parsed
 
     def result(self, res: Resource, status: Status, message: str, **kw: object) -> Result:
         return Result(res, status, message, **kw)  # type: ignore[arg-type]
@@ -50,7 +50,8 @@ class Context:
 
     def account(self, anchor: Resource | None = None) -> Resource:
         """The subject of an account-level result: logical location `account`, pointing
-        at the anchor resource, else at the first file of the root module."""
+        at the anchor resource, else at the root module's main.tf (or its first file by
+        name that parsed)."""
         anchor = anchor or next(iter(self.anchors()), None)
         location = anchor.location if anchor is not None else self.root_location
         return Resource(address="account", type="account", name="account", location=location)

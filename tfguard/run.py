@@ -78,11 +78,20 @@ class Loaded:
     keep: frozenset[str] | None = None  # named files (changed.py): report only the findings that touch them
 
 
-def _first_file(directory: Path, shown: Path) -> Location | None:
+MAIN_FILES = ("main.tf", "main.tf.json", "main.tofu", "main.tofu.json")
+
+
+def _account_location(directory: Path | None, shown: Path, unparsed: set[str] | None = None) -> Location | None:
+    """Where account-level findings point when there is no anchor resource: the root
+    module's main.tf, else its first file by name; never a file that could not be read
+    or parsed. (The first file by name alone pointed at whatever it held first, e.g. a
+    load balancer in alb.tf.)"""
     from tfguard.load.files import relative, tf_files
 
-    files = tf_files(directory) if directory.is_dir() else []
-    return Location(relative(files[0], shown), 1, 1) if files else None
+    files = [relative(p, shown) for p in tf_files(directory)] if directory is not None and directory.is_dir() else []
+    read = [f for f in files if f not in (unparsed or ())]
+    main = [f for f in read if f.rsplit("/", 1)[-1] in MAIN_FILES]
+    return Location((main or read)[0], 1, 1) if read else None
 
 
 def new_loader(scan_root: Path, shown: Path, options: Options) -> Loader:
@@ -103,7 +112,8 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
     if options.exclude:
         dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]
     loader.load(dirs)
-    groups = [Loaded(resources, [], loader.sensitive_values, _first_file(root, shown), shown)
+    groups = [Loaded(resources, [], loader.sensitive_values,
+                     _account_location(root, shown, loader.module(root).unparsed), shown)
               for root, resources in loader.roots]
     if not groups:
         groups = [Loaded([], [], loader.sensitive_values, None, shown)]
@@ -148,6 +158,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
     source = options.source
     if source is None and _has_configuration(target.parent):
         source = target.parent
+    first = None
     if source is not None:
         from tfguard.load.source_map import SourceMap
 
@@ -155,7 +166,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
         for res in resources:
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
-    first = _first_file(source, _shown_root(source)) if source is not None else None
+        first = _account_location(source, _shown_root(source), smap.unparsed())
     return [Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
                    _shown_root(source) if source is not None else None)]
 

@@ -27,6 +27,7 @@ class Module:
     rel: str
     blocks: list[tuple[str, Block]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    unparsed: set[str] = field(default_factory=set)  # files (as shown) that could not be read or parsed
 
     def of_type(self, kind: str) -> list[tuple[str, Block]]:
         return [(f, b) for f, b in self.blocks if b.type == kind]
@@ -77,6 +78,8 @@ def parse_module(directory: Path, root: Path, cache: ParseCache | None = None,
         blocks, diags = parse_file(path, root, cache, prefetched)
         module.diagnostics.extend(diags)
         shown = relative(path, root)
+        if diags:  # parse_file says something only when the file could not be read or parsed
+            module.unparsed.add(shown)
         (overrides if is_override(path.name) else module.blocks).extend((shown, b) for b in blocks)
     if overrides:
         from tfguard.load.overrides import merge_overrides

@@ -39,6 +39,11 @@ class SourceMap:
         self._modules[config_path] = module
         return module
 
+    def unparsed(self) -> set[str]:
+        """The root module's files that could not be read or parsed."""
+        module = self._module("")
+        return module.unparsed if module is not None else set()
+
     def _calls(self, config_path: str) -> tuple[Location, ...]:
         """Locations of the module blocks on the way from the root to `config_path`."""
         out: list[Location] = []

@@ -20,7 +20,7 @@ from tfguard import __version__
 from tfguard.check import Check
 from tfguard.cli import main
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
-from tfguard.model import Diagnostic, Status
+from tfguard.model import Diagnostic, Location, Related, Status
 from tfguard.report import html as html_report
 from tfguard.run import Options, Report, run
 
@@ -276,6 +276,17 @@ def test_html_orders_by_severity_then_status_then_baseline() -> None:
     assert page.by_id("fixed").find("li").text() == "TG301 aws_kms_key.gone"
     assert [a.attrs["href"] for a in page.find("nav").find_all("a")][:6] == [
         "#findings", "#severity-critical", "#severity-high", "#severity-low", "#input-problems", "#fixed"]
+
+
+def test_html_names_where_a_deciding_value_passed_through() -> None:
+    """The caller's line is the location; the module's lines it passed through follow as
+    "via"; resources that merely explain the finding (a KMS key) are left to the message."""
+    finding = _finding(Status.FAIL, address="module.app.aws_db_instance.this", location=Location("main.tf", 6, 6),
+                       related=(Related("module.app.aws_db_instance.this", Location("modules/db/main.tf", 23, 23),
+                                        "storage_encrypted", provenance=True),
+                                Related("aws_kms_key.k", Location("kms.tf", 1, 3), "key")))
+    page = check_self_contained(html_report.render(Report(findings=[finding])))
+    assert [r[3] for r in finding_rows(page)] == ["module.app.aws_db_instance.this main.tf:6 via modules/db/main.tf:23"]
 
 
 # -- end to end ------------------------------------------------------------------------

@@ -17,8 +17,10 @@ def test_baseline_lifecycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     baseline = tmp_path / "baseline.json"
     assert main(["baseline", "create", str(src), "-o", str(baseline)]) == 0
     doc = json.loads(baseline.read_text())
-    assert doc["version"] == 1 and doc["findings"] == sorted(doc["findings"], key=lambda e: (e["id"], e["resource"], e["fingerprint"]))
-    assert {(e["id"], e["resource"]) for e in doc["findings"]} >= {("TG301", "aws_kms_key.old"), ("TG301", "aws_kms_key.gone")}
+    entries = [tuple(e.values()) for e in doc["findings"]]
+    assert doc["version"] == 2 and entries == sorted(entries)
+    assert {(e["id"], e["resource"], e["status"]) for e in doc["findings"]} >= {
+        ("TG301", "aws_kms_key.old", "fail"), ("TG301", "aws_kms_key.gone", "fail")}
     capsys.readouterr()
 
     # Same findings, the resource moved to another file with blank lines above: still accepted.
@@ -27,7 +29,7 @@ def test_baseline_lifecycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["check", str(src), "--baseline", str(baseline), "--checks", "TG301", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [(f["resource"], f["baseline"]) for f in out["findings"]] == [("aws_kms_key.old", "unchanged")]
-    assert [(e["id"], e["resource"]) for e in out["baseline_fixed"]] == [("TG301", "aws_kms_key.gone")]
+    assert [(e["id"], e["resource"], e["status"]) for e in out["baseline_fixed"]] == [("TG301", "aws_kms_key.gone", "fail")]
 
     # A new finding fails.
     (src / "new.tf").write_text('resource "aws_kms_key" "new" {}\n', encoding="utf-8")

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.test_reports_more import CHECKS, EACH, MAIN_TF, TLS_MESSAGE, _finding
 from tfguard import __version__
+from tfguard.baseline import Entry
 from tfguard.check import Check
 from tfguard.cli import main
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
@@ -253,7 +254,7 @@ def test_html_orders_by_severity_then_status_then_baseline() -> None:
         f("high", Status.FAIL, "aws_kms_key.high_ok", "new", suppressed=True, justification="accepted"),
         f("critical", Status.FAIL, "aws_kms_key.crit", "new"),
         f("medium", Status.PASS, "aws_kms_key.pass", "new"),
-    ], fixed=[("TG301", "aws_kms_key.gone", "fp")], diagnostics=[Diagnostic("a.tf", 1, "odd", "warning")])
+    ], fixed=[Entry(".", "TG301", "aws_kms_key.gone", "fail", "fp")], diagnostics=[Diagnostic("a.tf", 1, "odd", "warning")])
     page = check_self_contained(html_report.render(report))
     assert [(r[0], r[1], r[2], r[4].split()[0]) for r in finding_rows(page)] == [
         ("critical", "fail", "new", "aws_kms_key.crit"),

@@ -42,7 +42,7 @@ def test_sarif_shape_for_code_scanning(sarif_validator) -> None:  # type: ignore
         assert loc["physicalLocation"]["region"]["startLine"] >= 1
         assert loc["logicalLocations"][0]["fullyQualifiedName"]
         assert res["properties"]["status"] in {"fail", "unknown"}
-        assert len(res["partialFingerprints"]["tfguard/v1"]) == 32
+        assert len(res["partialFingerprints"]["tfguard/v2"]) == 32
     statuses = {(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in results}
     fails = {(f.check_id, f.address) for f in report.findings if f.status.value != "pass"}
     assert statuses == fails

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tfguard.model import Diagnostic, Finding, Resource
-from tfguard.run import Loaded, Options, _account_location, _has_configuration, _shown_root, excluded, new_loader
+from tfguard.run import Loaded, Options, _account_location, _has_configuration, _shown_root, excluded, new_loader, root_name
 
 VAR_FILES = (".tfvars", ".tfvars.json")
 
@@ -63,10 +63,10 @@ def load_changed(base: Path, shown: Path, named: list[Path], options: Options) -
     keep = frozenset(relative(p, shown) for p in named)
     whole = {p.resolve().parent for p in named if p.name.endswith(VAR_FILES)}
     groups = [Loaded(resources, [], loader.sensitive_values, _account_location(root, shown, loader.module(root).unparsed), shown,
-                     keep=None if root.resolve() in whole else keep)
+                     keep=None if root.resolve() in whole else keep, root=root_name(root, shown))
               for root, resources in loader.roots]
     if not groups:
-        groups = [Loaded([], [], loader.sensitive_values, None, shown, keep=keep)]
+        groups = [Loaded([], [], loader.sensitive_values, None, shown, keep=keep, root=root_name(base, shown))]
     groups[0].diagnostics = loader.diagnostics
     for path in named:
         if not _has_configuration(path.parent):

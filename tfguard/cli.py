@@ -125,16 +125,11 @@ def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | N
 
 
 def baseline_command(paths: list[Path], output: Path) -> int:
-    from tfguard.baseline import dumps
+    from tfguard.baseline import summary, write
     from tfguard.run import run
 
     report = run(paths)
-    try:
-        output.write_text(dumps(report.findings), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    count = sum(1 for f in report.findings if f.status.value != "pass" and not f.suppressed)
-    print(f"tfguard: baseline of {count} findings written to {output}", file=sys.stderr)
+    print(f"tfguard: wrote {summary(write(output, report.findings), report.findings)} to {output}", file=sys.stderr)
     return EXIT_INPUT if any(d.severity == "error" for d in report.diagnostics) else EXIT_OK
 
 

@@ -79,9 +79,11 @@ def select(checks: list[Check], only: set[str], skip: set[str], frameworks: froz
     ]
 
 
-def fingerprint(check_id: str, address: str, attribute: str) -> str:
+def fingerprint(check_id: str, root: str, address: str, attribute: str) -> str:
     # Never line numbers: the fingerprint must survive edits above the resource.
-    return hashlib.sha256(f"{check_id}|{address}|{attribute}".encode()).hexdigest()[:32]
+    # The root module is part of it: envs/dev and envs/prod calling one module
+    # give findings with the same address and line that are still different findings.
+    return hashlib.sha256(f"{check_id}|{root}|{address}|{attribute}".encode()).hexdigest()[:32]
 
 
 def _severity(check: Check, result: Result, ctx: Context) -> str:
@@ -120,7 +122,7 @@ def provenance(at: Resource, attribute: str) -> tuple[Location | None, list[Rela
     return primary, related, origins[0].what if given else ""
 
 
-def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
+def to_finding(check: Check, result: Result, ctx: Context, root: str = "") -> Finding:
     subject = result.resource
     at = result.at or subject
     location, related, origin = provenance(at, result.attribute)
@@ -136,21 +138,23 @@ def to_finding(check: Check, result: Result, ctx: Context) -> Finding:
         status=result.status, address=subject.address, message=message,
         location=location, attribute=result.attribute, related=tuple(related),
         remediation=check.remediation,
-        fingerprint=fingerprint(check.id, subject.address, result.attribute),
-        compliance=check.compliance,
+        fingerprint=fingerprint(check.id, root, subject.address, result.attribute),
+        compliance=check.compliance, root=root,
     )
 
 
-def run_checks(checks: list[Check], ctx: Context, diagnostics: list[Diagnostic] | None = None) -> list[Finding]:
-    """The findings of every check. With `diagnostics`, a check that raises is
-    reported there as an internal error and the other checks still run."""
+def run_checks(checks: list[Check], ctx: Context, diagnostics: list[Diagnostic] | None = None,
+               root: str = "") -> list[Finding]:
+    """The findings of every check on one root module (`root`, as reports show it). With
+    `diagnostics`, a check that raises is reported there as an internal error and the
+    other checks still run."""
     findings: list[Finding] = []
     for check in checks:
         if check.baseline and not ctx.baseline_active:
             continue  # account-level checks need an account anchor or --profile baseline
         try:
             for result in check.run(ctx):
-                findings.append(to_finding(check, result, ctx))
+                findings.append(to_finding(check, result, ctx, root))
         except Exception as exc:
             if diagnostics is None or isinstance(exc, TfguardError):
                 raise

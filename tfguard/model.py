@@ -283,4 +283,5 @@ class Finding:
     suppressed: bool = False
     compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)
     justification: str = ""  # why it is suppressed (inline reason)
-    baseline: str = ""  # "", "new" or "unchanged" when a baseline is used
+    baseline: str = ""  # "", "new" or "unchanged" when a baseline is used (not for passed or suppressed ones)
+    root: str = ""  # the root module whose scan produced it: its folder (or plan file) relative to the working directory

@@ -14,6 +14,7 @@ from tfguard.errors import InputError, TfguardError, UsageError, internal_error
 from tfguard.model import Diagnostic, Finding, Location, Resource
 
 if TYPE_CHECKING:
+    from tfguard.baseline import Entry
     from tfguard.load.loader import Loader
     from tfguard.suppress import Suppressions
 
@@ -45,7 +46,9 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     resources: int = 0
-    fixed: list[tuple[str, str, str]] = field(default_factory=list)  # baseline entries no longer found
+    fixed: list[Entry] = field(default_factory=list)  # baseline entries no longer found
+    baseline: Path | None = None  # the baseline the findings were compared with, if any
+    roots: list[str] = field(default_factory=list)  # the root modules scanned, as findings name them
     files: int = 0  # distinct source files the findings and resources come from
     seconds: float = 0.0
     targets: list[str] = field(default_factory=list)  # the paths scanned, as given
@@ -68,6 +71,15 @@ def _shown_root(target: Path) -> Path:
         return base
 
 
+def root_name(path: Path, shown: Path) -> str:
+    """A root module as findings name it: its folder (for a plan, the plan file) relative to
+    what file paths are relative to (_shown_root), so that it does not depend on which
+    target the scan starts from."""
+    from tfguard.load.files import relative
+
+    return relative(path, shown)
+
+
 @dataclass
 class Loaded:
     resources: list[Resource]
@@ -76,6 +88,7 @@ class Loaded:
     root_location: Location | None = None  # where account-level findings point without an anchor
     shown_root: Path | None = None  # what locations are relative to (for reading suppressions)
     keep: frozenset[str] | None = None  # named files (changed.py): report only the findings that touch them
+    root: str = ""  # the root module, as root_name() gives it (a plan: its file, as shown)
 
 
 MAIN_FILES = ("main.tf", "main.tf.json", "main.tofu", "main.tofu.json")
@@ -113,10 +126,10 @@ def _load_hcl(directory: Path, scan_root: Path, shown: Path, options: Options, r
         dirs = [d for d in dirs if not excluded(d, directory, options.exclude)]
     loader.load(dirs)
     groups = [Loaded(resources, [], loader.sensitive_values,
-                     _account_location(root, shown, loader.module(root).unparsed), shown)
+                     _account_location(root, shown, loader.module(root).unparsed), shown, root=root_name(root, shown))
               for root, resources in loader.roots]
     if not groups:
-        groups = [Loaded([], [], loader.sensitive_values, None, shown)]
+        groups = [Loaded([], [], loader.sensitive_values, None, shown, root=root_name(directory, shown))]
     groups[0].diagnostics = loader.diagnostics
     return groups
 
@@ -168,7 +181,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
         diagnostics.extend(smap.diagnostics)
         first = _account_location(source, _shown_root(source), smap.unparsed())
     return [Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
-                   _shown_root(source) if source is not None else None)]
+                   _shown_root(source) if source is not None else None, root=shown)]
 
 
 def _has_configuration(directory: Path) -> bool:
@@ -286,6 +299,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
         from tfguard.baseline import apply, load
 
         report.findings, report.fixed = apply(report.findings, load(options.baseline))
+        report.baseline = options.baseline
     return report
 
 
@@ -300,10 +314,12 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
     if loaded.shown_root is not None and loaded.shown_root.resolve() not in report.location_roots:
         report.location_roots.append(loaded.shown_root.resolve())
     report.resources += len(loaded.resources)
+    if loaded.resources and loaded.root not in report.roots:
+        report.roots.append(loaded.root)
     report.files += len({r.location.file for r in loaded.resources if r.location is not None})
     ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
                   loaded.root_location)
-    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, report.diagnostics)]
+    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, report.diagnostics, loaded.root)]
     if options.ignores and loaded.shown_root is not None:
         from tfguard.suppress import Suppressions
 

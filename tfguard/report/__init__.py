@@ -14,6 +14,22 @@ def shown(report: Report, include_passed: bool) -> list[Finding]:
     return [f for f in report.findings if include_passed or f.status is not Status.PASS]
 
 
+def open_findings(report: Report) -> list[Finding]:
+    """The FAIL and UNKNOWN results that are not suppressed: those a baseline marks new or baselined."""
+    return [f for f in report.findings if f.status is not Status.PASS and not f.suppressed]
+
+
+def baseline_counts(report: Report) -> tuple[int, int]:
+    """(new, baselined) among the open findings; only new ones set the exit code."""
+    marks = [f.baseline for f in open_findings(report)]
+    return marks.count("new"), marks.count("unchanged")
+
+
+def baseline_mark(f: Finding) -> str:
+    """How people read a finding's baseline state: new, baselined, or "" without a baseline."""
+    return {"new": "new", "unchanged": "baselined"}.get(f.baseline, "")
+
+
 def renderer(name: str) -> Callable[[Report, bool], str]:
     if name == "text":
         from tfguard.report.text import render

@@ -6,7 +6,7 @@ from typing import Any
 
 from tfguard import __version__
 from tfguard.model import Finding, Location, Status
-from tfguard.report import dumps, shown
+from tfguard.report import baseline_counts, dumps, shown
 from tfguard.run import Report
 
 SCHEMA_VERSION = 1
@@ -26,22 +26,23 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "related": [{"resource": r.address, "type": r.message, **_loc(r.location), "provenance": r.provenance}
                     for r in f.related],
         "fingerprint": f.fingerprint, "suppressed": f.suppressed, "justification": f.justification,
-        "baseline": f.baseline,
+        "baseline": f.baseline, "root": f.root,
         "compliance": {fw: list(controls) for fw, controls in f.compliance.items()},
     }
 
 
 def render(report: Report, include_passed: bool = False) -> str:
     counts = {s.value: sum(f.status is s for f in report.findings) for s in Status}
+    new, baselined = baseline_counts(report)
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tfguard", "version": __version__},
         "summary": {
             "resources": report.resources, "checks": len(report.checks), **counts,
-            "diagnostics": len(report.diagnostics),
+            "diagnostics": len(report.diagnostics), "new": new, "baselined": baselined,
         },
         "findings": [finding_dict(f) for f in shown(report, include_passed)],
-        "baseline_fixed": [{"id": i, "resource": a, "fingerprint": fp} for i, a, fp in report.fixed],
+        "baseline_fixed": [e._asdict() for e in report.fixed],
         "diagnostics": [
             {"file": d.file, "line": d.line, "severity": d.severity, "message": d.message}
             for d in report.diagnostics

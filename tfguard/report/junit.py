@@ -1,10 +1,13 @@
 """JUnit XML for CI dashboards.
 
 One <testsuite> per check ("TG101 s3-encryption-configured"), one <testcase> per
-check x resource result (classname = check id, name = resource address, file and
-line when known). FAIL is a <failure> (type = severity, body = remediation),
-UNKNOWN and suppressed results are <skipped>, PASS is a plain test case. Input
-problems form the suite "tfguard input", one <error> each.
+check x resource result (classname = check id, name = resource address, after its
+root module when the scan has several; file and line when known). FAIL is a
+<failure> (type = severity, body = remediation), UNKNOWN and suppressed results
+are <skipped>, PASS is a plain test case. With a baseline, a FAIL the baseline
+accepts is <skipped> too ("baselined: fail: ..."), as it does not fail the run,
+and the messages of the others start with "new: ".
+Input problems form the suite "tfguard input", one <error> each.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from tfguard.model import Diagnostic, Finding, Status
+from tfguard.report import baseline_mark
 from tfguard.run import Report
 
 INPUT_SUITE = "tfguard input"
@@ -36,8 +40,9 @@ def _element(tag: str, attrs: dict[str, str], text: str = "") -> ET.Element:
     return el
 
 
-def _case(f: Finding) -> ET.Element:
-    attrs = {"classname": f.check_id, "name": f.address}
+def _case(f: Finding, several_roots: bool) -> ET.Element:
+    # Roots that call one module give results with one address: the root keeps the cases apart.
+    attrs = {"classname": f.check_id, "name": f"{f.root}: {f.address}" if several_roots else f.address}
     if f.location is not None:
         attrs["file"] = f.location.file
         attrs["line"] = str(f.location.start_line)
@@ -45,10 +50,14 @@ def _case(f: Finding) -> ET.Element:
     if f.suppressed and f.status is not Status.PASS:
         reason = f.justification or "(no reason given)"
         case.append(_element("skipped", {"message": f"suppressed ({reason}): {f.status.value}: {f.message}"}))
+    elif f.status is Status.FAIL and f.baseline == "unchanged":
+        case.append(_element("skipped", {"message": f"baselined: fail: {f.message}"}))
     elif f.status is Status.FAIL:
-        case.append(_element("failure", {"message": f.message, "type": f.severity}, f.remediation))
+        message = f"new: {f.message}" if f.baseline == "new" else f.message
+        case.append(_element("failure", {"message": message, "type": f.severity}, f.remediation))
     elif f.status is Status.UNKNOWN:
-        case.append(_element("skipped", {"message": f.message}))
+        message = f"{baseline_mark(f)}: {f.message}" if f.baseline else f.message
+        case.append(_element("skipped", {"message": message}))
     return case
 
 
@@ -79,7 +88,8 @@ def render(report: Report, include_passed: bool = False) -> str:
     names = {c.id: f"{c.id} {c.slug}" for c in report.checks}
     for f in report.findings:  # results of a check the report does not list still count
         names.setdefault(f.check_id, f"{f.check_id} {f.slug}")
-    suites = [_suite(name, [_case(f) for f in by_check.get(check_id, [])]) for check_id, name in names.items()]
+    several = len(report.roots) > 1
+    suites = [_suite(name, [_case(f, several) for f in by_check.get(check_id, [])]) for check_id, name in names.items()]
     if report.diagnostics:
         suites.append(_suite(INPUT_SUITE, [_input_case(d) for d in report.diagnostics]))
     root = _element("testsuites", {"name": "tfguard"})

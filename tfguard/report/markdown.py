@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tfguard.model import SEVERITIES, Finding, Location, Status
-from tfguard.report import shown
+from tfguard.report import baseline_counts, baseline_mark, shown
 from tfguard.run import Report
 
 NO_FILE = "(no file)"
@@ -76,11 +76,16 @@ def _environment() -> Any:
 def render(report: Report, include_passed: bool = False, *, link_base: str = "") -> str:
     """`link_base` is put in front of `file#Lline` in links (e.g. a blob URL of the commit)."""
     statuses = [status_of(f) for f in report.findings]
-    fails = sorted((f for f, s in zip(report.findings, statuses) if s == "fail"), key=_severity_key)
+    # New findings first: those are what a pull request has to fix.
+    fails = sorted((f for f, s in zip(report.findings, statuses) if s == "fail"),
+                   key=lambda f: (f.baseline == "unchanged", *_severity_key(f)))
     by_severity = {sev: sum(f.severity == sev for f in fails) for sev in reversed(SEVERITIES)}
+    several = len(report.roots) > 1
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in shown(report, include_passed):
-        by_file[f.location.file if f.location else NO_FILE].append(f)
+        file = f.location.file if f.location else NO_FILE
+        by_file[f"{f.root}: {file}" if several else file].append(f)
+    new, baselined = baseline_counts(report)
     files = [(name, sorted(items, key=lambda x: (x.location.start_line if x.location else 0, x.check_id, x.address)))
              for name, items in sorted(by_file.items())]
     return str(_environment().get_template("markdown.md.j2").render(
@@ -90,5 +95,6 @@ def render(report: Report, include_passed: bool = False, *, link_base: str = "")
         where=lambda f: link(f"{f.location.file}:{f.location.start_line}" if f.location else "-", f.location, link_base),
         line=lambda f: link(str(f.location.start_line) if f.location else "-", f.location, link_base),
         dwhere=lambda d: link(f"{d.file}:{d.line}", Location(d.file, d.line, d.line), link_base),
-        status=status_of,
+        status=status_of, mark=baseline_mark, roots=several,
+        against=report.baseline is not None, new=new, baselined=baselined,
     ))

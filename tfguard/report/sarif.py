@@ -65,11 +65,12 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         "level": level,
         "message": {"text": f"{f.address}: {f.message}" + (f" (see {see})" if see else "")},
         "locations": [location],
-        # Our fingerprint (check id, address, attribute) as GitHub's primary key too:
-        # alerts then survive moved lines and stay apart for count/for_each instances.
-        "partialFingerprints": {"tfguard/v1": f.fingerprint, "primaryLocationLineHash": f.fingerprint},
+        # Our fingerprint (check id, root module, address, attribute) as GitHub's primary key
+        # too: alerts then survive moved lines and stay apart for count/for_each instances
+        # and for the roots that call one module.
+        "partialFingerprints": {"tfguard/v2": f.fingerprint, "primaryLocationLineHash": f.fingerprint},
         "properties": {"status": f.status.value, "severity": f.severity,
-                       "security-severity": SECURITY_SEVERITY[f.severity]},
+                       "security-severity": SECURITY_SEVERITY[f.severity], "root": f.root},
     }
     related = [{"id": i, "message": {"text": r.address}, **_physical(r.location)} for i, r in linked]
     if related:
@@ -95,6 +96,40 @@ def overflow(report: Report) -> str | None:
             "narrow the scan with --checks, --skip-checks or --framework, or scan in parts")
 
 
+def _name_roots(results: list[dict[str, Any]]) -> None:
+    """With several roots, each message names its root: the alerts of two roots that call one
+    module are otherwise alike on GitHub (same file, line and text)."""
+    if len({r["properties"]["root"] for r in results}) < 2:
+        return
+    for result in results:
+        text, address = result["message"]["text"], result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        if text.startswith(f"{address}: "):
+            result["message"]["text"] = f"{address} (root module {result['properties']['root']}): {text[len(address) + 2:]}"
+
+
+def _nest_in_roots(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """run.logicalLocations: each root module (kind `module`), then each resource of a result
+    with its root as parent. A result's logical location becomes a copy of its cached one
+    with `index`, as SARIF requires when the run caches it (3.33.3)."""
+    cached: list[dict[str, Any]] = []
+    index: dict[tuple[str, ...], int] = {}
+
+    def cache(key: tuple[str, ...], logical: dict[str, Any]) -> int:
+        if key not in index:
+            index[key] = len(cached)
+            cached.append(logical)
+        return index[key]
+
+    for result in results:
+        root = result["properties"]["root"]
+        own = result["locations"][0]["logicalLocations"][0]
+        parent = cache(("module", root), {"name": root, "fullyQualifiedName": root, "kind": "module"})
+        nested = {**own, "parentIndex": parent}
+        i = cache(("resource", root, own["fullyQualifiedName"], own["kind"]), nested)
+        result["locations"][0]["logicalLocations"][0] = {"index": i, **nested}
+    return cached
+
+
 def render(report: Report, include_passed: bool = False) -> str:
     index = {c.id: i for i, c in enumerate(report.checks)}
     results = [_result(f, index[f.check_id]) for f in _reported(report)]
@@ -102,6 +137,8 @@ def render(report: Report, include_passed: bool = False) -> str:
     results.sort(key=lambda r: (r["properties"]["status"] != "fail", -float(r["properties"]["security-severity"])))
     results = results[:MAX_RESULTS]
     _add_snippets(results, report.location_roots)
+    _name_roots(results)
+    logical = _nest_in_roots(results)
     notifications = [
         {"level": "error" if d.severity == "error" else "warning", "message": {"text": d.message},
          "locations": [_physical(Location(d.file, d.line, d.line))]}
@@ -115,6 +152,7 @@ def render(report: Report, include_passed: bool = False) -> str:
                             "informationUri": INFO_URI, "rules": [_rule(c) for c in report.checks]}},
         "results": results,
         **_provenance(report.location_roots[0] if report.location_roots else Path.cwd()),
+        "logicalLocations": logical,
         # Input errors mean some of the input was not analysed: not a successful execution.
         "invocations": [{"executionSuccessful": not any(d.severity == "error" for d in report.diagnostics),
                          "toolExecutionNotifications": notifications}],

@@ -1,11 +1,11 @@
-"""Human-readable report, grouped by file."""
+"""Human-readable report, grouped by file, and by root module first when a scan has several."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from tfguard.model import SEVERITIES, Finding, Status
-from tfguard.report import shown
+from tfguard.report import baseline_counts, baseline_mark, shown
 from tfguard.run import Report
 
 
@@ -14,11 +14,12 @@ def _line(f: Finding) -> str:
     status = "" if f.status is Status.FAIL else f" [{f.status.value}]"
     if f.suppressed:
         status += f" [suppressed: {f.justification}]"
+    if mark := baseline_mark(f):
+        status += f" [{mark}]"
     return f"  {where:>6}  {f.severity.upper():<8} {f.check_id} {f.address}{status}: {f.message}"
 
 
-def render(report: Report, include_passed: bool = False) -> str:
-    findings = shown(report, include_passed)
+def _by_file(findings: list[Finding]) -> list[str]:
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_file[f.location.file if f.location else "(no file)"].append(f)
@@ -30,10 +31,24 @@ def render(report: Report, include_passed: bool = False) -> str:
             if f.status is Status.FAIL and f.remediation and not f.suppressed:
                 out.append(f"          fix: {f.remediation}")
         out.append("")
-    for d in report.diagnostics:
-        out.append(f"{d}")
-    for cid, address, _ in report.fixed:
-        out.append(f"fixed since the baseline: {cid} {address}")
+    return out
+
+
+def _body(report: Report, findings: list[Finding]) -> list[str]:
+    if len(report.roots) < 2:
+        return _by_file(findings)
+    # Several roots may call one module: the same address and line then appear once per root.
+    by_root: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_root[f.root].append(f)
+    out: list[str] = []
+    for root in sorted(by_root):
+        out.append(f"== root module {root} ==")
+        out.extend(_by_file(by_root[root]))
+    return out
+
+
+def _summary(report: Report) -> str:
     fails = sum(f.status is Status.FAIL and not f.suppressed for f in report.findings)
     suppressed = sum(f.suppressed for f in report.findings)
     unknown = sum(f.status is Status.UNKNOWN for f in report.findings)
@@ -42,9 +57,22 @@ def render(report: Report, include_passed: bool = False) -> str:
         f"{n} {sev}" for sev in reversed(SEVERITIES)
         if (n := sum(f.severity == sev and f.status is Status.FAIL and not f.suppressed for f in report.findings))
     )
-    out.append(
+    new, baselined = baseline_counts(report)
+    against = f"; {new} new, {baselined} baselined" if report.baseline is not None else ""
+    return (
         f"{fails} failed{f' ({by_severity})' if by_severity else ''}, {unknown} unknown, {passed} passed, "
-        f"{suppressed} suppressed; {report.resources} resources in {report.files} files, {len(report.checks)} checks, "
-        f"{len(report.diagnostics)} input problems" + (f", {report.seconds:.1f}s" if report.seconds else "")
+        f"{suppressed} suppressed{against}; {report.resources} resources in {report.files} files, "
+        f"{len(report.checks)} checks, {len(report.diagnostics)} input problems"
+        + (f", {report.seconds:.1f}s" if report.seconds else "")
     )
+
+
+def render(report: Report, include_passed: bool = False) -> str:
+    out = _body(report, shown(report, include_passed))
+    for d in report.diagnostics:
+        out.append(f"{d}")
+    for e in report.fixed:
+        where = f" in {e.root}" if len(report.roots) > 1 or e.root not in report.roots else ""
+        out.append(f"fixed since the baseline: {e.id} {e.resource}{where} (was {e.status})")
+    out.append(_summary(report))
     return "\n".join(out) + "\n"

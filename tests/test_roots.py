@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 from tfguard.baseline import Entry, apply, summary
 from tfguard.cli import main
 from tfguard.engine import fingerprint
-from tfguard.model import Finding, Location, Status
+from tfguard.model import Diagnostic, Finding, Location, Status
 from tfguard.report import junit
 from tfguard.run import Report
 
@@ -198,3 +198,24 @@ def test_junit_unknown_says_its_baseline_state() -> None:
     cases = [(c.get("name"), [(child.tag, child.get("message")) for child in c]) for c in root.iter("testcase")]
     assert cases == [(f"envs/dev: {KEY}", [("skipped", f"baselined: {NOT_ROTATED}")]),
                      (f"envs/prod: {KEY}", [("skipped", f"new: {NOT_ROTATED}")])]
+
+
+def test_junit_warning_is_not_an_error() -> None:
+    report = Report(diagnostics=[Diagnostic("main.tf", 3, "suppression without a reason (add `-- why`)", "warning"),
+                                 Diagnostic("bad.tf", 2, "cannot parse: unexpected end of file")])
+    root = ET.fromstring(junit.render(report))
+    [suite] = list(root)
+    got = [(c.get("name"), [(child.tag, child.get("message")) for child in c]) for c in suite]
+    assert got == [("main.tf:3", [("skipped", "warning: suppression without a reason (add `-- why`)")]),
+                   ("bad.tf:2", [("error", "cannot parse: unexpected end of file")])]
+    assert (suite.get("errors"), suite.get("skipped")) == ("1", "1")
+
+
+def test_junit_of_a_run_that_passes_with_a_warning_has_no_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.tf").write_text('# tfguard:ignore:TG301\nresource "aws_kms_key" "k" {}\n', encoding="utf-8")
+    assert main(["check", str(tmp_path), "--checks", "TG301", "-f", "junit"]) == 0
+    root = ET.fromstring(capsys.readouterr().out)
+    assert (root.get("failures"), root.get("errors")) == ("0", "0")
+    [case] = [c for c in root.iter("testcase") if c.get("classname") == "tfguard input"]
+    assert [(child.tag, child.get("message")) for child in case] == [
+        ("skipped", "warning: suppression without a reason (add `-- why`)")]

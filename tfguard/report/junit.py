@@ -7,7 +7,8 @@ root module when the scan has several; file and line when known). FAIL is a
 are <skipped>, PASS is a plain test case. With a baseline, a FAIL the baseline
 accepts is <skipped> too ("baselined: fail: ..."), as it does not fail the run,
 and the messages of the others start with "new: ".
-Input problems form the suite "tfguard input", one <error> each.
+Input problems form the suite "tfguard input": an error is an <error>, a
+warning a <skipped> case (it does not fail the run either).
 """
 
 from __future__ import annotations
@@ -76,7 +77,10 @@ def _suite(name: str, cases: list[ET.Element]) -> ET.Element:
 def _input_case(d: Diagnostic) -> ET.Element:
     case = _element("testcase", {"classname": INPUT_SUITE, "name": f"{d.file}:{d.line}", "file": d.file,
                                  "line": str(d.line)})
-    case.append(_element("error", {"message": d.message, "type": d.severity}, str(d)))
+    if d.severity == "error":
+        case.append(_element("error", {"message": d.message, "type": d.severity}, str(d)))
+    else:  # a warning: worth seeing, but the run does not fail on it
+        case.append(_element("skipped", {"message": f"{d.severity}: {d.message}"}))
     return case
 
 

@@ -1,6 +1,7 @@
 """Findings are identified by their root module: two roots calling one module give two
 findings; a baseline accepts a finding of one root with one status, and says so in every
-report (fixtures/roots/two_envs: envs/dev and envs/prod call modules/key)."""
+report (fixtures/roots/two_envs: envs/dev and envs/prod call modules/key, whose line
+decides, so both roots' findings point at it)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tfguard.run import Report
 
 KEY = "module.key.aws_kms_key.this"
 NOT_ROTATED = "automatic rotation is not enabled for this symmetric key"
+SANDBOX, PRODUCTION = 'tier   = "sandbox"', 'tier   = "production"'
 
 
 @pytest.fixture()
@@ -65,7 +67,7 @@ def test_regression_in_one_root_is_new(envs: Path, capsys: pytest.CaptureFixture
     assert "; 0 new, 1 baselined;" in capsys.readouterr().out
 
     prod = envs / "envs" / "prod" / "main.tf"
-    prod.write_text(prod.read_text(encoding="utf-8").replace("rotate = true", "rotate = false"), encoding="utf-8")
+    prod.write_text(prod.read_text(encoding="utf-8").replace(PRODUCTION, SANDBOX), encoding="utf-8")
     code, doc = _json(capsys, "--baseline", "baseline.json")
     assert code == 1
     assert _rows(doc) == [("envs/dev", "TG301", KEY, "fail", "unchanged"), ("envs/prod", "TG301", KEY, "fail", "new")]
@@ -90,7 +92,7 @@ def test_regression_in_one_root_is_new(envs: Path, capsys: pytest.CaptureFixture
     # Fixed in prod again, and dev fixed too: dev's entry is reported as fixed, with its root.
     for root in ("dev", "prod"):
         main_tf = envs / "envs" / root / "main.tf"
-        main_tf.write_text(main_tf.read_text(encoding="utf-8").replace("rotate = false", "rotate = true"), encoding="utf-8")
+        main_tf.write_text(main_tf.read_text(encoding="utf-8").replace(SANDBOX, PRODUCTION), encoding="utf-8")
     assert main(["check", ".", "--checks", "TG301", "--baseline", "baseline.json"]) == 0
     assert f"fixed since the baseline: TG301 {KEY} in envs/dev (was fail)" in capsys.readouterr().out
 
@@ -145,7 +147,7 @@ def test_a_baseline_of_the_previous_format_is_refused_with_a_way_out(envs: Path,
 def test_sarif_root_property_and_parent_logical_location(envs: Path, capsys: pytest.CaptureFixture[str],
                                                           sarif_validator) -> None:  # type: ignore[no-untyped-def]
     prod = envs / "envs" / "prod" / "main.tf"
-    prod.write_text(prod.read_text(encoding="utf-8").replace("rotate = true", "rotate = false"), encoding="utf-8")
+    prod.write_text(prod.read_text(encoding="utf-8").replace(PRODUCTION, SANDBOX), encoding="utf-8")
     assert main(["check", ".", "--checks", "TG301", "-f", "sarif"]) == 1
     doc = json.loads(capsys.readouterr().out)
     sarif_validator.validate(doc)
@@ -169,7 +171,7 @@ def test_sarif_root_property_and_parent_logical_location(envs: Path, capsys: pyt
 def test_markdown_and_junit_show_new_and_baselined(envs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["baseline", "create", ".", "-o", "baseline.json"]) == 0
     prod = envs / "envs" / "prod" / "main.tf"
-    prod.write_text(prod.read_text(encoding="utf-8").replace("rotate = true", "rotate = false"), encoding="utf-8")
+    prod.write_text(prod.read_text(encoding="utf-8").replace(PRODUCTION, SANDBOX), encoding="utf-8")
     capsys.readouterr()
     assert main(["check", ".", "--checks", "TG301", "--baseline", "baseline.json", "-f", "markdown"]) == 1
     md = capsys.readouterr().out

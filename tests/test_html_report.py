@@ -184,7 +184,7 @@ def test_html_sections_order_contents_and_compliance(report: Report) -> None:
                      *(f"framework-{fw}" for fw in FRAMEWORKS)]
     assert [(a.attrs["href"], a.text()) for a in page.find("nav").find_all("a")] == [
         ("#findings", "Findings"), ("#severity-high", "High"), ("#severity-medium", "Medium"),
-        ("#input-problems", "Input problems"), ("#compliance", "Compliance"),
+        ("#input-problems", "Input problems and warnings"), ("#compliance", "Compliance"),
         *((f"#framework-{fw}", FRAMEWORK_NAMES[fw]) for fw in FRAMEWORKS)]
     compliance = page.by_id("compliance")
     assert all("open" not in d.attrs for d in compliance.find_all("details"))  # collapsed
@@ -275,6 +275,8 @@ def test_html_orders_by_severity_then_status_then_baseline() -> None:
     assert [h.text() for h in page.by_id("findings").find_all("h3")] == [
         "Critical · 1 failing (1 new), 1 unknown", "High · 2 failing (1 new), 1 suppressed", "Low · 1 failing (1 new)"]
     assert page.by_id("fixed").find("li").text() == "TG301 aws_kms_key.gone"
+    assert page.by_id("input-problems").find("h2").text() == "Input problems and warnings"
+    assert page.by_id("input-problems").rows() == [["Severity", "Location", "Message"], ["warning", "a.tf:1", "odd"]]
     assert [a.attrs["href"] for a in page.find("nav").find_all("a")][:6] == [
         "#findings", "#severity-critical", "#severity-high", "#severity-low", "#input-problems", "#fixed"]
 

@@ -324,3 +324,26 @@ def test_demo_report_with_a_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert [h.text() for h in page.by_id("findings").find_all("h3")] == [
         "Critical · 1 failing (1 new)", "High · 4 failing (0 new)", "Medium · 5 failing (1 new)"]
     assert page.by_id("findings").find_all("p")[0].text() == "3 passed results not listed (--include-passed lists them)."
+
+
+def test_two_roots_sharing_a_module_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """envs/dev's accepted finding and envs/prod's regression share the module's address and
+    line: the report tells them apart by root module, and only prod's is new."""
+    tree = tmp_path / "two_envs"
+    shutil.copytree(FIXTURES / "roots" / "two_envs", tree, ignore=shutil.ignore_patterns("plan.json"))
+    monkeypatch.chdir(tree)
+    assert main(["baseline", "create", ".", "-o", "baseline.json"]) == 0
+    prod = tree / "envs" / "prod" / "main.tf"
+    prod.write_text(prod.read_text(encoding="utf-8").replace('"production"', '"sandbox"'), encoding="utf-8")
+    assert main(["check", ".", "--checks", "TG301", "-f", "html", "-o", "r.html", "--baseline", "baseline.json"]) == 1
+    page = check_self_contained((tree / "r.html").read_text(encoding="utf-8"))
+    assert meta(page)["Scope"] == "2 resources in 2 root modules, 1 check"
+    assert [r[:5] for r in finding_rows(page)] == [
+        ("medium", "fail", "new", "TG301 kms-rotation",
+         "module.key.aws_kms_key.this modules/key/main.tf:9 root module envs/prod"),
+        ("medium", "fail", "baselined", "TG301 kms-rotation",
+         "module.key.aws_kms_key.this modules/key/main.tf:9 root module envs/dev"),
+    ]
+    [row] = [r for r in page.by_id("framework-pci-dss").find("tbody").rows() if r[0] == "3.6.1 fail"]
+    assert row[-1] == "module.key.aws_kms_key.this modules/key/main.tf:9 in envs/dev " \
+                      "module.key.aws_kms_key.this modules/key/main.tf:9 in envs/prod"

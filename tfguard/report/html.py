@@ -3,7 +3,7 @@ no scripts, nothing loaded from elsewhere, every text autoescaped by jinja2.
 
 A header with what was scanned, when, by which version and the counts; a
 table of contents; the findings grouped by severity (most severe first) with
-their baseline state; the input problems; then the compliance view, one
+their baseline state (and root module when a scan has several); the input problems and warnings; then the compliance view, one
 collapsed <details> per framework that lists only the controls with results
 and names the others in one line.
 """
@@ -115,11 +115,11 @@ def _severity_rank(severity: str) -> int:
     return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
-def finding_key(f: Finding) -> tuple[int, int, bool, tuple[str, int, str, str]]:
+def finding_key(f: Finding) -> tuple[int, int, bool, tuple[str, int, str, str], str]:
     """Most severe first; within a severity failures, then unknowns, suppressed, passes;
-    new before baselined; then by place."""
+    new before baselined; then by place and root module."""
     return (_severity_rank(f.severity), STATUS_ORDER.index(status_of(f)), baseline_state(f) == "baselined",
-            _location_key(f))
+            _location_key(f), f.root)
 
 
 def severity_groups(findings: list[Finding]) -> list[SeverityGroup]:
@@ -187,4 +187,5 @@ def render(report: Report, include_passed: bool = False) -> str:
         shown=len(findings), hidden_passes=hidden,
         frameworks=frameworks(report), status=status_of, state=baseline_state,
         with_baseline=any(f.baseline for f in report.findings),
+        several_roots=len(report.roots) > 1,  # several roots may share a module's address and line
     ))

@@ -183,3 +183,19 @@ def test_warnings_do_not_change_the_exit_code(tmp_path: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "main.tf:1: warning: suppression of TG301 suppresses no finding; remove it" in out
     assert "main.tf:5: warning: suppression in a /* */ comment is not read; write it as a # or // comment" in out
+
+
+def test_named_files_get_warnings_only_for_their_own_suppressions(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the pre-commit hook passes: warnings about other files' comments would be noise there.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text('# tfguard:ignore:TG301 -- stale\nresource "aws_kms_key" "a" {\n'
+                                      '  enable_key_rotation = true\n}\n', encoding="utf-8")
+    (tmp_path / "other.tf").write_text('# tfguard:ignore:TG301 -- stale too\nresource "aws_kms_key" "b" {\n'
+                                       '  enable_key_rotation = true\n}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    report = run([Path("main.tf")], Options(only=frozenset({"TG301"})))
+    assert [(d.file, d.line, d.message) for d in report.diagnostics] == [
+        ("main.tf", 1, "suppression of TG301 suppresses no finding; remove it")]
+    report = run([Path(".")], Options(only=frozenset({"TG301"})))
+    assert [(d.file, d.line) for d in report.diagnostics] == [("main.tf", 1), ("other.tf", 1)]

@@ -326,6 +326,7 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
         index = suppressions.setdefault(loaded.shown_root, Suppressions([loaded.shown_root]))
         index.read(loc.file for r in loaded.resources for loc in (r.location, *r.calls) if loc is not None)
         index.ran.update(name.lower() for c in checks if not c.baseline or ctx.baseline_active for name in (c.id, c.slug))
+        index.report_only(loaded.keep)  # named files (pre-commit): warn only about their suppressions
         findings = _apply_suppressions(findings, ctx, index)
     if loaded.keep is not None:
         from tfguard.changed import touches

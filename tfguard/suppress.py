@@ -100,6 +100,7 @@ class Suppressions:
         self.diagnostics: list[Diagnostic] = []
         self.used: set[Suppression] = set()
         self.ran: set[str] = set()  # ids and slugs (lower case) of the checks that ran
+        self.shown: set[str] | None = set()  # files whose suppressions get warnings; None: every file
 
     def read(self, files: Iterable[str]) -> None:
         """Read these files now, so that their unused suppressions are found too."""
@@ -132,11 +133,20 @@ class Suppressions:
                 self._lines[file] = lines
             return
 
-    def entries(self) -> Iterator[tuple[tuple[Path, int, str, str | None], Suppression, bool]]:
-        """Each suppression read, under a key that is the same whichever root read its file, and whether used."""
+    def report_only(self, files: frozenset[str] | None) -> None:
+        """Warn about the suppressions of these files only (None: of every file), for one more root."""
+        if self.shown is not None:
+            self.shown = None if files is None else self.shown | files
+
+    def shows(self, file: str) -> bool:
+        return self.shown is None or file in self.shown
+
+    def entries(self) -> Iterator[tuple[tuple[Path, int, str, str | None], Suppression, bool, bool]]:
+        """Each suppression read, under a key that is the same whichever root read its file, whether
+        it was used and whether it gets warnings."""
         for file, found in self._by_file.items():
             for s in (s for _, line in found for s in line):
-                yield (self._where[file], s.line, s.check.lower(), s.key), s, s in self.used
+                yield (self._where[file], s.line, s.check.lower(), s.key), s, s in self.used, self.shows(file)
 
     def _covering(self, loc: Location) -> list[Suppression]:
         """Suppressions inside the block or on the comment lines directly above it."""
@@ -175,10 +185,11 @@ def warnings(indexes: Iterable[Suppressions], known: set[str]) -> list[Diagnosti
     ran = {name for index in indexes for name in index.ran}
     first: dict[tuple[Path, int, str, str | None], Suppression] = {}
     used: set[tuple[Path, int, str, str | None]] = set()
-    out = [d for index in indexes for d in index.diagnostics]
+    out = [d for index in indexes for d in index.diagnostics if index.shows(d.file)]
     for index in indexes:
-        for key, found, was_used in index.entries():
-            first.setdefault(key, found)
+        for key, found, was_used, shown in index.entries():
+            if shown:
+                first.setdefault(key, found)
             if was_used:
                 used.add(key)
     for key, found in first.items():

@@ -14,11 +14,25 @@ its values may decide any finding of that root, so all of them are reported.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
+from tfguard.errors import UsageError
 from tfguard.model import Diagnostic, Finding, Resource
-from tfguard.run import Loaded, Options, _account_location, _has_configuration, _shown_root, excluded, new_loader, root_name
+from tfguard.run import (
+    HCL_FILES,
+    Loaded,
+    Options,
+    _account_location,
+    _has_configuration,
+    _shown_root,
+    _targets,
+    excluded,
+    load_target,
+    new_loader,
+    root_name,
+)
 
 VAR_FILES = (".tfvars", ".tfvars.json")
 
@@ -35,6 +49,18 @@ def repository(directory: Path, shown: Path) -> Path:
         if folder == top:
             return top if any((p / ".git").exists() for p in top.parents) else start
     return start
+
+
+def load_jobs(paths: list[Path], options: Options) -> list[tuple[Path, Callable[[], list[Loaded]]]]:
+    """What to load: each directory and plan on its own; the named configuration files
+    together, in the root modules that use them."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    named = list({p.resolve(): p for p in paths if p.name.endswith(HCL_FILES) and not p.is_dir()}.values())
+    out: list[tuple[Path, Callable[[], list[Loaded]]]] = [
+        (t, functools.partial(load_target, t, options)) for t in _targets([p for p in paths if p not in named])]
+    return out + jobs(named, options)
 
 
 def jobs(files: list[Path], options: Options) -> list[tuple[Path, Callable[[], list[Loaded]]]]:

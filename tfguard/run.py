@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,22 +206,6 @@ def _require_configuration(directory: Path, root: Path) -> None:
 HCL_FILES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
 
 
-def _jobs(paths: list[Path], options: Options) -> list[tuple[Path, Callable[[], list[Loaded]]]]:
-    """What to load: each directory and plan on its own; the named configuration files
-    together, in the root modules that use them (changed.py)."""
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"no such file or directory: {path}")
-    named = list({p.resolve(): p for p in paths if p.name.endswith(HCL_FILES) and not p.is_dir()}.values())
-    out: list[tuple[Path, Callable[[], list[Loaded]]]] = [
-        (t, functools.partial(load_target, t, options)) for t in _targets([p for p in paths if p not in named])]
-    if named:
-        from tfguard.changed import jobs
-
-        out += jobs(named, options)
-    return out
-
-
 def _targets(paths: list[Path]) -> list[Path]:
     """Distinct targets: several .tf files of one folder are one module, scanned once."""
     out: list[Path] = []
@@ -264,7 +246,9 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
     # One suppression index per folder that locations are relative to, for the whole run:
     # a suppression is unused only when no root module used it.
     suppressions: dict[Path, Suppressions] = {}
-    for target, load_job in _jobs(targets, options):
+    from tfguard.changed import load_jobs
+
+    for target, load_job in load_jobs(targets, options):
         if options.source is not None and not options.source.is_dir():
             raise UsageError(f"--source is not a directory: {options.source}")
         try:

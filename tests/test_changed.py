@@ -65,11 +65,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _findings(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[tuple[str, str, str, str]]]:
+def _findings(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[tuple[str, str, str, str, str]]]:
+    """Exit code and (id, resource, status, file, root) of each finding, in report order."""
     code = main(["check", "--checks", "TG101", "--include-passed", "-f", "json", *argv])
     doc = json.loads(capsys.readouterr().out)
     assert doc["diagnostics"] == []
-    return code, [(f["id"], f["resource"], f["status"], f["file"]) for f in doc["findings"]]
+    return code, sorted((f["id"], f["resource"], f["status"], f["file"], f["root"]) for f in doc["findings"])
 
 
 def test_a_module_file_is_checked_through_its_callers(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,18 +78,19 @@ def test_a_module_file_is_checked_through_its_callers(repo: Path, capsys: pytest
     # scanned as a configuration of its own (no `aws_s3_bucket.this` address).
     code, got = _findings(capsys, "modules/bucket/main.tf")
     assert code == 0
-    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "pass", "modules/bucket/main.tf")]
+    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "pass", "modules/bucket/main.tf", "envs/dev"),
+                   ("TG101", "module.bucket.aws_s3_bucket.this", "pass", "modules/bucket/main.tf", "envs/prod")]
 
 
 def test_a_caller_regression_is_reported_once_at_the_module_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _write(repo, {"envs/prod/main.tf": caller("prod", False)})
     code, got = _findings(capsys, "envs/prod/main.tf")
     assert code == 1
-    assert [g[:3] for g in got] == [("TG101", "module.bucket.aws_s3_bucket.this", "fail")]
-    # The caller that was not named is not reported, though it is fine.
+    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf", "envs/prod")]
+    # The caller that was not named is not reported.
     code, got = _findings(capsys, "envs/dev/main.tf")
     assert code == 0
-    assert [g[:3] for g in got] == [("TG101", "module.bucket.aws_s3_bucket.this", "pass")]
+    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "pass", "modules/bucket/main.tf", "envs/dev")]
 
 
 def test_a_module_regression_is_reported_once_and_under_one_address(repo: Path,
@@ -98,8 +100,8 @@ def test_a_module_regression_is_reported_once_and_under_one_address(repo: Path,
     _write(repo, {"modules/bucket/main.tf": UNENCRYPTED_MODULE})
     code, got = _findings(capsys, "modules/bucket/main.tf", "envs/dev/main.tf")
     assert code == 1
-    entries = [g for g in got if g[2] == "fail"]
-    assert entries == [("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf")]
+    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf", "envs/dev"),
+                   ("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf", "envs/prod")]
 
 
 def test_findings_of_unnamed_files_in_the_same_root_are_not_reported(repo: Path,
@@ -109,7 +111,7 @@ def test_findings_of_unnamed_files_in_the_same_root_are_not_reported(repo: Path,
     code, got = _findings(capsys, "envs/dev/versions.tf")
     assert (code, got) == (0, [])
     code, got = _findings(capsys, "envs/dev/legacy.tf")
-    assert (code, got) == (1, [("TG101", "aws_s3_bucket.legacy", "fail", "envs/dev/legacy.tf")])
+    assert (code, got) == (1, [("TG101", "aws_s3_bucket.legacy", "fail", "envs/dev/legacy.tf", "envs/dev")])
 
 
 def test_a_variables_file_stands_for_its_whole_root(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,7 +120,7 @@ def test_a_variables_file_stands_for_its_whole_root(repo: Path, capsys: pytest.C
                   "envs/prod/terraform.tfvars": "encrypt = false\n"})
     code, got = _findings(capsys, "envs/prod/terraform.tfvars")
     assert code == 1
-    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf")]
+    assert got == [("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf", "envs/prod")]
 
 
 def test_problems_of_unused_folders_are_not_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,7 +135,7 @@ def test_outside_a_git_work_tree_the_folder_is_scanned_alone(tmp_path: Path, mon
     _write(tmp_path, {"modules/bucket/main.tf": MODULE, "envs/dev/main.tf": caller("dev", True)})
     monkeypatch.chdir(tmp_path)
     code, got = _findings(capsys, "modules/bucket/main.tf")
-    assert (code, got) == (1, [("TG101", "aws_s3_bucket.this", "fail", "modules/bucket/main.tf")])
+    assert (code, got) == (1, [("TG101", "aws_s3_bucket.this", "fail", "modules/bucket/main.tf", "modules/bucket")])
 
 
 def test_repository_is_the_work_tree_inside_the_shown_root(tmp_path: Path) -> None:

@@ -164,10 +164,12 @@ def test_directory_hook_scans_the_whole_repository(tmp_path: Path, source: HookS
     assert _commits(repo, source.env) == 2
 
 
+BUCKET_IN_MODULE = "module.bucket.aws_s3_bucket.this"
+
+
 def _failures(report: Path) -> list[tuple[str, str, str, str, int, str]]:
     doc = json.loads(report.read_text(encoding="utf-8"))
-    return [(f["id"], f["resource"], f["status"], f["file"], f["start_line"], str(f.get("root", "")))
-            for f in doc["findings"]]
+    return [(f["id"], f["resource"], f["status"], f["file"], f["start_line"], f["root"]) for f in doc["findings"]]
 
 
 def test_module_files_are_checked_through_their_callers(tmp_path: Path, source: HookSource) -> None:
@@ -193,17 +195,16 @@ def test_module_files_are_checked_through_their_callers(tmp_path: Path, source: 
     _git(repo, source.env, "add", "envs/prod/main.tf")
     blocked = _commit(repo, source.env, "prod without encryption")
     assert blocked.returncode != 0, blocked.stdout + blocked.stderr
-    assert [f[:3] for f in _failures(report)] == [("TG101", "module.bucket.aws_s3_bucket.this", "fail")]
+    assert _failures(report) == [("TG101", BUCKET_IN_MODULE, "fail", "modules/bucket/main.tf", 10, "envs/prod")]
     assert _commits(repo, source.env) == 1
     _git(repo, source.env, "checkout", "HEAD", "--", "envs/prod/main.tf")
 
-    # The module drops its encryption: blocked, and no finding is reported twice (each
-    # root that calls the module is one finding at most; the module is no root of its own).
+    # The module drops its encryption: blocked, one finding per root that calls it, and
+    # none for the module as a configuration of its own (address aws_s3_bucket.this).
     (repo / "modules/bucket/main.tf").write_text(UNENCRYPTED_MODULE, encoding="utf-8")
     _git(repo, source.env, "add", "modules/bucket/main.tf")
     blocked = _commit(repo, source.env, "module without encryption")
     assert blocked.returncode != 0, blocked.stdout + blocked.stderr
-    failures = _failures(report)
-    assert {f[:4] for f in failures} == {("TG101", "module.bucket.aws_s3_bucket.this", "fail", "modules/bucket/main.tf")}
-    assert len(failures) == len(set(failures)), failures
+    assert sorted(_failures(report)) == [("TG101", BUCKET_IN_MODULE, "fail", "modules/bucket/main.tf", 10, "envs/dev"),
+                                         ("TG101", BUCKET_IN_MODULE, "fail", "modules/bucket/main.tf", 10, "envs/prod")]
     assert _commits(repo, source.env) == 1

@@ -28,7 +28,7 @@ from tfguard.run import Options, Report, run
 VOID = {"meta", "br", "col", "img", "input", "link", "hr", "wbr"}
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "nav", "main", "footer", "section",
                 "h1", "h2", "h3", "p", "span", "strong", "a", "dl", "dt", "dd", "ol", "ul", "li", "time", "details",
-                "summary", "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "code", "br"}
+                "summary", "div", "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "code", "br"}
 SPACED = {"br", "p", "li", "td", "th", "dt", "dd"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 

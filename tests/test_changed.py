@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tfguard.changed import repository, touches
+from tfguard.changed import once, repository, touches
 from tfguard.cli import main
 from tfguard.load.hcl import parse_module
 from tfguard.load.module_roots import roots_reaching
@@ -177,3 +177,9 @@ def test_touches_primary_related_and_calling_locations() -> None:
     called = Resource("module.b.aws_s3_bucket.this", "aws_s3_bucket", "this", calls=(Location("envs/prod/main.tf", 1, 5),))
     assert touches(_finding(in_module), named, called)
     assert not touches(_finding(None), named, Resource("a", "b", "c"))
+
+
+def test_once_keeps_the_first_of_equal_findings() -> None:
+    a = _finding(Location("modules/bucket/main.tf", 10, 12))
+    b = _finding(Location("modules/bucket/main.tf", 14, 14))
+    assert once([a, b, _finding(Location("modules/bucket/main.tf", 10, 12)), b]) == [a, b]

@@ -111,7 +111,8 @@ def touches(finding: Finding, files: frozenset[str], subject: Resource | None) -
 
 
 def once(findings: list[Finding]) -> list[Finding]:
-    """Each finding once: roots that call one module with the same result give equal findings."""
+    """Each finding once. Findings of different roots differ by their root; equal ones come
+    from one root evaluated by two jobs (a git work tree nested in another, both named)."""
     seen: set[str] = set()
     out: list[Finding] = []
     for f in findings:

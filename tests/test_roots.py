@@ -221,3 +221,17 @@ def test_junit_of_a_run_that_passes_with_a_warning_has_no_error(tmp_path: Path, 
     [case] = [c for c in root.iter("testcase") if c.get("classname") == "tfguard input"]
     assert [(child.tag, child.get("message")) for child in case] == [
         ("skipped", "warning: suppression without a reason (add `-- why`)")]
+
+
+def test_a_plan_is_its_own_root_and_a_folder_is_named_from_the_working_directory(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(FIXTURES.parent)
+    case = "fixtures/eval/alias_region"
+    for target, root in ((f"{case}/plan.json", f"{case}/plan.json"), (case, case)):
+        assert main(["check", target, "--checks", "TG301", "--include-passed", "-f", "json"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert [(f["id"], f["resource"], f["status"], f["root"]) for f in doc["findings"]] == [
+            ("TG301", "aws_kms_key.west", "pass", root)]
+    monkeypatch.chdir(FIXTURES / "eval" / "alias_region")  # the root module is the working directory
+    assert main(["check", ".", "--checks", "TG301", "--include-passed", "-f", "json"]) == 0
+    assert [f["root"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["."]

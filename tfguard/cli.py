@@ -17,67 +17,24 @@ from typing import Any
 from tfguard import __version__
 from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError
 
-SEVERITY_CHOICES = ("low", "medium", "high", "critical")
 EXIT_HELP = __doc__.split("Exit codes:", 1)[1] if __doc__ else ""
-
-
-def _ids(values: list[str] | None) -> frozenset[str]:
-    return frozenset(x.strip() for v in values or [] for x in v.split(",") if x.strip())
-
-
-DEFAULTS: dict[str, Any] = {
-    "fmt": "text", "output": None, "fail_on": "low", "only": None, "skip": None, "strict": False,
-    "checks_dir": None, "source": None, "include_passed": False, "var_file": None, "var": None,
-    "allow_outside_root": False, "max_instances": 10_000, "profile": "", "classification_tag": "DataClassification",
-    "framework": None, "no_cache": False, "jobs": 0, "no_ignores": False, "baseline": None, "severity": None,
-    "exclude": None, "trust_config": False,
-}
-
-
-def _merged(paths: list[Path], given: dict[str, Any]) -> dict[str, Any]:
-    """Defaults < configuration file < options given on the command line."""
-    from tfguard import config
-
-    path, data = config.find(paths)
-    from_file = config.options_from(path, data, bool(given.get("trust_config")))
-    explicit = {k: v for k, v in given.items() if v is not None and v != DEFAULTS.get(k)}
-    return {**DEFAULTS, **from_file, **explicit}
 
 
 def check_command(paths: list[Path], given: dict[str, Any]) -> int:
     from tfguard.model import SEVERITIES, Status
-    from tfguard.report import FORMATS, renderer
-    from tfguard.run import Options, run
+    from tfguard.options import build
+    from tfguard.report import renderer
+    from tfguard.run import run
 
-    a = _merged(paths, given)
-    fmt, fail_on, profile, max_instances = a["fmt"], a["fail_on"], a["profile"], a["max_instances"]
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fail_on not in SEVERITIES:
-        raise UsageError(f"unknown --fail-on {fail_on!r}; choose one of {', '.join(SEVERITIES)}")
-    if profile not in ("", "baseline"):
-        raise UsageError(f"unknown --profile {profile!r}; the only profile is 'baseline'")
-    if max_instances < 1:
-        raise UsageError("--max-instances must be at least 1")
-    if a["jobs"] < 0:
-        raise UsageError("--jobs must be 0 (one per core) or more")
-    severity = {str(k): str(v) for k, v in (a["severity"] or {}).items()}
-    if any(v not in SEVERITIES for v in severity.values()):
-        raise UsageError(f"severity overrides must be one of {', '.join(SEVERITIES)}")
-    options = Options(only=_ids(a["only"]), skip=_ids(a["skip"]), checks_dirs=tuple(a["checks_dir"] or ()),
-                      source=a["source"], var_files=tuple(a["var_file"] or ()), variables=tuple(a["var"] or ()),
-                      allow_outside_root=a["allow_outside_root"], max_instances=max_instances, profile=profile,
-                      classification_tag=a["classification_tag"], frameworks=_ids(a["framework"]),
-                      cache=not a["no_cache"], jobs=a["jobs"], ignores=not a["no_ignores"], baseline=a["baseline"],
-                      severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()))
-    output, include_passed, strict = a["output"], a["include_passed"], a["strict"]
+    s = build(paths, given)
+    fmt, output = s.fmt, s.output
     from tfguard.terminal import Progress, colourise, use_colour
 
     started = time.monotonic()
     with Progress(enabled=fmt == "text" and output is None and sys.stdout.isatty()):
-        report = run(paths, options)
+        report = run(paths, s.options)
     report.seconds = time.monotonic() - started
-    text = renderer(fmt)(report, include_passed)
+    text = renderer(fmt)(report, s.include_passed)
     if fmt == "text" and output is None and use_colour(sys.stdout):
         text = colourise(text)
     if output is not None:
@@ -93,11 +50,11 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
         dropped = overflow(report)
         if dropped:  # the report may go straight to an upload: say it where the log shows it
             print(f"tfguard: warning: {dropped}", file=sys.stderr)
-    threshold = SEVERITIES.index(fail_on)
+    threshold = SEVERITIES.index(s.fail_on)
     failing = [
         f for f in report.findings
         if SEVERITIES.index(f.severity) >= threshold and not f.suppressed and f.baseline != "unchanged"
-        and (f.status is Status.FAIL or (strict and f.status is Status.UNKNOWN))
+        and (f.status is Status.FAIL or (s.strict and f.status is Status.UNKNOWN))
     ]
     if any(d.internal for d in report.diagnostics):
         for d in report.diagnostics:
@@ -113,8 +70,9 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
 def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | None = None) -> int:
     from tfguard.compliance import framework_id
     from tfguard.engine import load_checks, select
+    from tfguard.options import ids
 
-    wanted = _ids(frameworks)
+    wanted = ids(frameworks)
     checks = select(load_checks(tuple(checks_dir or ())), set(), set(), set(wanted))
     for c in checks:
         flags = "".join([", escalates" if c.escalates else "", ", baseline" if c.baseline else ""])
@@ -124,24 +82,29 @@ def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | N
     return EXIT_OK
 
 
-def baseline_command(paths: list[Path], output: Path) -> int:
+def baseline_command(paths: list[Path], output: Path, given: dict[str, Any]) -> int:
+    """The findings a `check` with the same options and configuration would report, accepted."""
     from tfguard.baseline import summary, write
+    from tfguard.options import build
     from tfguard.run import run
 
-    report = run(paths)
+    report = run(paths, build(paths, given).options)
     print(f"tfguard: wrote {summary(write(output, report.findings), report.findings)} to {output}", file=sys.stderr)
     return EXIT_INPUT if any(d.severity == "error" for d in report.diagnostics) else EXIT_OK
 
 
-def graph_command(path: Path, fmt: str) -> int:
+def graph_command(path: Path, fmt: str, given: dict[str, Any]) -> int:
     """The resource graph with its labelled edges, for Graphviz or tools."""
     from tfguard.graph import ResourceGraph
     from tfguard.graph_export import render_graph
-    from tfguard.run import Options, _targets, load_target
+    from tfguard.options import build
+    from tfguard.run import _targets, load_target
 
+    fmt = fmt.lower()
     if fmt not in ("dot", "json"):
         raise UsageError(f"unknown graph format {fmt!r}; choose dot or json")
-    groups = [g for target in _targets([path]) for g in load_target(target, Options())]
+    options = build([path], given).options
+    groups = [g for target in _targets([path]) for g in load_target(target, options)]
     resources = [r for g in groups for r in g.resources]
     sys.stdout.write(render_graph(ResourceGraph(resources), fmt))
     return EXIT_OK
@@ -152,17 +115,77 @@ def explain_command(check_id: str, checks_dir: list[Path] | None) -> int:
     from tfguard.engine import load_checks
 
     for c in load_checks(tuple(checks_dir or ())):
-        if check_id in (c.id, c.slug):
+        if check_id.lower() in (c.id.lower(), c.slug.lower()):
             sys.stdout.write(render_check(c))
             return EXIT_OK
     raise UsageError(f"unknown check {check_id!r} (see `tfguard list-checks`)")
 
 
+def _given(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The options the command line gave, whatever their value: a default must not beat the configuration."""
+    def source(name: str) -> str:
+        found = ctx.get_parameter_source(name)
+        return str(getattr(found, "name", ""))
+
+    return {k: v for k, v in values.items() if source(k) in ("COMMANDLINE", "ENVIRONMENT")}
+
+
+def _with_flags(fn: Any, names: tuple[str, ...], paths_help: str, many: bool = True,
+                own: dict[str, tuple[Any, Any]] | None = None) -> Any:
+    """Give a command the shared options (tfguard.options.FLAGS) by signature, so that
+    `check`, `baseline create` and `graph` declare each option once and alike."""
+    import inspect
+
+    import typer
+
+    from tfguard.options import FLAGS
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        inspect.Parameter("paths", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=list[Path] if many else Path,
+                          default=typer.Argument(..., metavar="PATH", help=paths_help, show_default=False)),
+    ]
+    # The command's own options (name -> annotation, typer.Option) come first.
+    params += [inspect.Parameter(name, keyword, annotation=kind, default=option)
+               for name, (kind, option) in (own or {}).items()]
+    params += [inspect.Parameter(
+        f.name, keyword, annotation=f.kind,
+        default=typer.Option(f.default, *f.decls, help=f.help, metavar=f.metavar, show_default=f.show_default))
+        for f in (FLAGS[n] for n in names)]
+    fn.__signature__ = inspect.Signature(params)
+    fn.__annotations__ = {}
+    return fn
+
+
+TARGETS_HELP = "Directories, .tf files or plan JSON files."
+
+
+def _command_class() -> type:
+    from typer.core import TyperCommand
+
+    class Command(TyperCommand):
+        """Usage lines as people write them: `tfguard check [OPTIONS] PATH...`."""
+
+        def collect_usage_pieces(self, ctx: Any) -> list[str]:
+            pieces = [self.options_metavar or "[OPTIONS]"]
+            for param in self.get_params(ctx):
+                if param.param_type_name == "argument":
+                    name = param.metavar or (param.name or "").upper()
+                    pieces.append(name + ("..." if param.nargs != 1 else ""))
+            return pieces
+
+    return Command
+
+
 def _app() -> object:
     import typer
 
-    app = typer.Typer(add_completion=False, no_args_is_help=True, help="Terraform security analyzer.",
-                      epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
+    from tfguard.options import CHECK, LOAD, SCAN
+
+    command = _command_class()
+    exits = "Exit codes:" + EXIT_HELP.replace("\n", "\n\n")
+    app = typer.Typer(add_completion=False, no_args_is_help=True, help="Terraform security analyzer.", epilog=exits)
 
     @app.callback()
     def _root(version: bool = typer.Option(False, "--version", help="Show the version and exit.")) -> None:
@@ -170,69 +193,45 @@ def _app() -> object:
             print(f"tfguard {__version__}")
             raise typer.Exit(0)
 
-    @app.command("check", epilog="Exit codes:" + EXIT_HELP.replace("\n", "\n\n"))
-    def _check(
-        paths: list[Path] = typer.Argument(..., help="Directories, plan JSON files, or .tf/.tfvars files (each checked "
-                                            "in the root modules of its git repository that use it; only its findings)."),
-        fmt: str = typer.Option(None, "--format", "-f", show_default="text", help="text, json, sarif, junit, markdown or html."),
-        output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE."),
-        fail_on: str = typer.Option(None, "--fail-on", show_default="low", help="Lowest severity that fails: low, medium, high, critical."),
-        only: list[str] | None = typer.Option(None, "--checks", help="Run only these ids/slugs (comma-separated)."),
-        skip: list[str] | None = typer.Option(None, "--skip-checks", help="Do not run these ids/slugs."),
-        strict: bool = typer.Option(False, "--strict", help="UNKNOWN results fail too."),
-        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", help="Load extra checks from DIR."),
-        source: Path | None = typer.Option(None, "--source", help="Configuration directory of a plan JSON."),
-        include_passed: bool = typer.Option(False, "--include-passed", help="Also list passing results."),
-        var_file: list[Path] | None = typer.Option(None, "--var-file", help="Root variable values from FILE (repeatable)."),
-        var: list[str] | None = typer.Option(None, "--var", help="Root variable NAME=VALUE (repeatable)."),
-        allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
-                                                help="Follow local module sources outside the scanned directory."),
-        max_instances: int = typer.Option(None, "--max-instances", show_default="10000",
-                                          help="Limit of count/for_each instances per block."),
-        profile: str = typer.Option(None, "--profile", help="'baseline' runs account-level checks without an anchor."),
-        classification_tag: str = typer.Option(None, "--classification-tag", show_default="DataClassification",
-                                               help="Tag key that holds the data classification."),
-        framework: list[str] | None = typer.Option(None, "--framework",
-                                                   help="Run only checks mapped to FRAMEWORK: hipaa, pci-dss, gdpr, nist-800-53, cis-aws."),
-        no_cache: bool = typer.Option(False, "--no-cache", help="Parse every file again; do not use the parse cache."),
-        jobs: int = typer.Option(None, "--jobs", "-j", show_default="0",
-                                 help="Parser processes for a large uncached tree: 0 = one per core, 1 = serial."),
-        no_ignores: bool = typer.Option(False, "--no-ignores", help="Audit mode: report suppressed findings as if unsuppressed."),
-        baseline: Path | None = typer.Option(None, "--baseline", help="Only findings not in this baseline file fail."),
-        trust_config: bool = typer.Option(False, "--trust-config", help="Allow checks-dir from a configuration file."),
-    ) -> None:
-        given = dict(locals())
-        del given["paths"]
-        raise typer.Exit(check_command(paths, given))
+    def _check(ctx: Any, paths: list[Path], **flags: Any) -> None:
+        raise typer.Exit(check_command(paths, _given(ctx, flags)))
 
-    @app.command("list-checks")
+    check_paths = ("Directories, plan JSON files, or .tf/.tfvars files (each checked in the root modules of its git "
+                   "repository that use it; only its findings).")
+    app.command("check", cls=command, epilog=exits, help="Scan Terraform or OpenTofu configuration, or a plan JSON, and "
+                "report findings.")(_with_flags(_check, CHECK, check_paths))
+
+    @app.command("list-checks", cls=command, help="List the checks: id, slug, severity and title.")
     def _list(
-        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", help="Also list checks from DIR."),
-        framework: list[str] | None = typer.Option(None, "--framework", help="Only checks mapped to FRAMEWORK, with their controls."),
+        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", metavar="DIR", help="Also list checks from DIR."),
+        framework: list[str] | None = typer.Option(None, "--framework", metavar="FRAMEWORK",
+                                                   help="Only checks mapped to FRAMEWORK, with their controls."),
     ) -> None:
         raise typer.Exit(list_checks_command(checks_dir, framework))
 
     baseline_app = typer.Typer(help="Accept current findings so that only new ones fail.", no_args_is_help=True)
     app.add_typer(baseline_app, name="baseline")
 
-    @baseline_app.command("create")
-    def _baseline_create(
-        paths: list[Path] = typer.Argument(..., help="Directories, .tf files or plan JSON files."),
-        output: Path = typer.Option(Path(".tfguard-baseline.json"), "--output", "-o", help="Baseline file to write."),
-    ) -> None:
-        raise typer.Exit(baseline_command(paths, output))
+    def _baseline_create(ctx: Any, paths: list[Path], output: Path, **flags: Any) -> None:
+        raise typer.Exit(baseline_command(paths, output, _given(ctx, flags)))
 
-    @app.command("graph")
-    def _graph(
-        path: Path = typer.Argument(..., help="A directory or plan JSON file."),
-        fmt: str = typer.Option("dot", "--format", "-f", help="dot or json."),
-    ) -> None:
-        raise typer.Exit(graph_command(path, fmt))
+    output = typer.Option(Path(".tfguard-baseline.json"), "--output", "-o", metavar="FILE",
+                          help="Baseline file to write.")
+    _with_flags(_baseline_create, SCAN, TARGETS_HELP, own={"output": (Path, output)})
+    baseline_app.command("create", cls=command, help="Write the current findings to a baseline file; `check` takes the same "
+                         "options and configuration.")(_baseline_create)
 
-    @app.command("explain")
+    def _graph(ctx: Any, paths: Path, fmt: str, **flags: Any) -> None:
+        raise typer.Exit(graph_command(paths, fmt, _given(ctx, flags)))
+
+    graph_format = typer.Option("dot", "--format", "-f", metavar="FORMAT", help="dot or json.")
+    _with_flags(_graph, LOAD, "A directory or plan JSON file.", many=False, own={"fmt": (str, graph_format)})
+    app.command("graph", cls=command, help="Print the resource graph with its labelled edges (Graphviz dot or JSON).")(_graph)
+
+    @app.command("explain", cls=command, help="Explain a check: what it looks for, why, and how to fix a finding.")
     def _explain(
-        check_id: str = typer.Argument(..., help="A check id or slug, e.g. TG101."),
-        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir"),
+        check_id: str = typer.Argument(..., metavar="CHECK", help="A check id or slug, e.g. TG101."),
+        checks_dir: list[Path] | None = typer.Option(None, "--checks-dir", metavar="DIR", help="Also look in DIR."),
     ) -> None:
         raise typer.Exit(explain_command(check_id, checks_dir))
 

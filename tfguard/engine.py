@@ -64,19 +64,24 @@ def load_checks(extra_dirs: Iterable[Path] = ()) -> list[Check]:
 def select(checks: list[Check], only: set[str], skip: set[str], frameworks: frozenset[str] | set[str] = frozenset()) -> list[Check]:
     from tfguard.compliance import framework_id
 
-    known = {c.id for c in checks} | {c.slug for c in checks}
-    unknown = sorted((only | skip) - known)
-    if unknown:
-        raise UsageError(f"unknown check id(s): {', '.join(unknown)} (see `tfguard list-checks`)")
+    only_ids, skip_ids = resolve(checks, only), resolve(checks, skip)
     wanted = {framework_id(f) for f in frameworks}
     if None in wanted:
         raise UsageError(f"unknown framework in {', '.join(sorted(frameworks))}; "
                          "choose from hipaa, pci-dss, gdpr, nist-800-53, cis-aws")
     return [
         c for c in checks
-        if (not only or c.id in only or c.slug in only) and c.id not in skip and c.slug not in skip
-        and (not wanted or wanted & set(c.compliance))
+        if (not only or c.id in only_ids) and c.id not in skip_ids and (not wanted or wanted & set(c.compliance))
     ]
+
+
+def resolve(checks: list[Check], names: Iterable[str]) -> set[str]:
+    """Check ids for ids or slugs in any case (`tg101`, `KMS-Rotation`); an unknown name is a usage error."""
+    by_name = {n.lower(): c.id for c in checks for n in (c.id, c.slug)}
+    unknown = sorted(n for n in names if n.lower() not in by_name)
+    if unknown:
+        raise UsageError(f"unknown check id(s): {', '.join(unknown)} (see `tfguard list-checks`)")
+    return {by_name[n.lower()] for n in names}
 
 
 def fingerprint(check_id: str, root: str, address: str, attribute: str) -> str:

@@ -233,12 +233,12 @@ def redact(finding: Finding, secrets: set[str]) -> Finding:
 
 
 def run(targets: list[Path], options: Options = Options()) -> Report:
-    from tfguard.engine import load_checks, select
+    from tfguard.engine import load_checks, resolve, select
 
     available = load_checks(options.checks_dirs)
     checks = select(available, set(options.only), set(options.skip), set(options.frameworks))
-    overrides = dict(options.severity)
-    checks = [replace(c, severity=overrides.get(c.id, overrides.get(c.slug, c.severity))) for c in checks]
+    overrides = {check_id: sev for name, sev in options.severity for check_id in resolve(available, [name])}
+    checks = [replace(c, severity=overrides.get(c.id, c.severity)) for c in checks]
     from datetime import datetime, timezone
 
     started = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")

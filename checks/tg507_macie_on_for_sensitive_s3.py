@@ -22,16 +22,19 @@ from tfguard.audit import account_subject, managed
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
+from tfguard.unknowns import cause
 
 
-def _label_unknown(ctx: Context, bucket: Resource) -> bool:
+def _label_unknown(ctx: Context, bucket: Resource) -> str:
+    """What leaves the bucket's classification label unknown ("" when it is known)."""
     for attr in ("tags", "tags_all"):
         tags = bucket.values.get(attr)
         if is_unknown(tags):
-            return True
+            return cause(tags) or f"{attr} is not known statically"
         if isinstance(tags, dict) and ctx.classification_tag in tags:
-            return is_unknown(tags[ctx.classification_tag])
-    return False
+            label = tags[ctx.classification_tag]
+            return (cause(label) or f"the {ctx.classification_tag} tag is not known statically") if is_unknown(label) else ""
+    return ""
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -49,7 +52,8 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         return
     if maybe:
         yield Result(account_subject(ctx, macies[0] if macies else None), UNKNOWN,
-                     f"the classification of {maybe[0].address} is not known statically, and Macie is not enabled",
+                     f"the classification of {maybe[0].address} is not known statically "
+                     f"({_label_unknown(ctx, maybe[0])}), and Macie is not enabled",
                      attribute="status" if macies else "", related=tuple(maybe))
         return
     first = ctx.classification(sensitive[0])

@@ -29,6 +29,7 @@ from tfguard.compliance import controls
 from tfguard.flows import selection_verdicts
 from tfguard.model import Resource, is_unknown
 from tfguard.recovery import is_read_replica, number, pitr
+from tfguard.unknowns import cause
 
 TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")
 
@@ -61,7 +62,13 @@ def _judge(ctx: Context, res: Resource) -> Result:
     else:
         native = "it has no native backup setting"
     if not unknown and undecided:
-        unknown = f"whether {undecided[0].address} selects it is not known statically"
+        # What the selection decides on: its resources and conditions, or the store's tags and name.
+        sel = undecided[0].values
+        why = (cause([sel.get(k) for k in ("resources", "not_resources", "selection_tag", "condition")])
+               or cause([res.values.get(k) for k in ("tags_all", "tags", "name", "identifier", "arn")])
+               # else an ARN pattern with a literal account or region meets the store's ARN
+               or f"{res.address}.arn is known only after apply")
+        unknown = f"whether {undecided[0].address} selects it is not known statically ({why})"
     if attr and res.values.get(attr.split(".")[0]) in (None, []):
         attr = ""  # the setting is missing: point at the block
     if unknown:

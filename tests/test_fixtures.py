@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.expected import Triple, read_expected
 from tfguard.run import Options, run
+from tfguard.unknowns import NAME
 
 CASES = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
 
@@ -25,7 +27,15 @@ def results(target: Path, checks: frozenset[str]) -> frozenset[Triple]:
     case = (target if target.is_dir() else target.parent).resolve()
     got = {(_in_case(d.file, case), d.line) for d in report.diagnostics}
     assert got == set(read_expected(case / "expected.txt").diagnostics), report.diagnostics
+    UNKNOWN_MESSAGES[(target, checks)] = [(f.check_id, f.address, f.message) for f in report.findings
+                                          if f.status.value == "unknown"]
     return frozenset((f.check_id, f.address, f.status.value.upper()) for f in report.findings)
+
+
+UNKNOWN_MESSAGES: dict[tuple[Path, frozenset[str]], list[tuple[str, str, str]]] = {}
+# What an UNKNOWN message must name: a variable or reference (tfguard.unknowns.NAME), the
+# literal it could not find ('name', an ARN), or the provider configuration that is missing.
+CAUSE = re.compile(NAME.pattern + r"|'[^']+'|\barn:|\bprovider \S+ is not configured")
 
 
 def _in_case(file: str, case: Path) -> str:
@@ -43,6 +53,17 @@ def test_hcl_mode(case: Path) -> None:
 def test_plan_mode(case: Path) -> None:
     expected = read_expected(case / "expected.txt")
     assert results(case / "plan.json", expected.checks) == set(expected.plan)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_unknown_messages_name_their_cause(case: Path) -> None:
+    """Every UNKNOWN says which variable, reference or missing object it waits for."""
+    checks = read_expected(case / "expected.txt").checks
+    targets = [case] + ([case / "plan.json"] if (case / "plan.json").exists() else [])
+    for target in targets:
+        results(target, checks)
+        vague = [m for m in UNKNOWN_MESSAGES[(target, checks)] if not CAUSE.search(m[2])]
+        assert vague == [], target
 
 
 def test_every_check_has_good_and_bad_fixtures() -> None:

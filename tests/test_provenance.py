@@ -168,3 +168,51 @@ def test_suppression_on_the_module_resource_still_applies(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     bad = findings(Path("."), "TG110")["module.orders.aws_db_instance.this"]
     assert bad.location == Location("main.tf", 6, 6) and bad.suppressed
+
+
+UNSET = ('variable "algo" {}\nvariable "enc" {}\nresource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+         'resource "aws_s3_bucket_server_side_encryption_configuration" "s" {\n  bucket = aws_s3_bucket.b.id\n'
+         '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = var.algo\n    }\n  }\n}\n'
+         'resource "aws_ebs_volume" "v" {\n  availability_zone = "us-east-1a"\n  size      = 1\n'
+         '  encrypted = var.enc\n}\n')
+
+
+def test_unknown_messages_name_the_missing_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"main.tf": UNSET})
+    monkeypatch.chdir(tmp_path)
+    report = run([Path(".")], Options(only=frozenset({"TG101", "TG102", "TG120"})))
+    assert {(f.check_id, f.address, f.status, f.message) for f in report.findings} == {
+        ("TG101", "aws_s3_bucket.b", Status.UNKNOWN,
+         "the bucket's encryption algorithm is not known statically: var.algo has no value"),
+        ("TG102", "aws_s3_bucket.b", Status.UNKNOWN, "the bucket's encryption is not known statically: var.algo has no value"),
+        ("TG120", "aws_ebs_volume.v", Status.UNKNOWN, "encrypted is not known statically: var.enc has no value"),
+    }
+
+
+def test_unknown_inside_a_module_names_the_root_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module argument from a root variable without a value: the message names the root
+    variable; nobody set it, so the finding stays on the module's line."""
+    write(tmp_path, {"main.tf": 'variable "log_key" {}\nmodule "logs" {\n  source = "./logs"\n  key    = var.log_key\n}\n',
+                     "logs/main.tf": 'variable "key" {}\nresource "aws_cloudwatch_log_group" "this" {\n'
+                     '  name       = "app"\n  kms_key_id = var.key\n}\n'})
+    monkeypatch.chdir(tmp_path)
+    [f] = run([Path(".")], Options(only=frozenset({"TG155"}))).findings
+    assert (f.status, f.location) == (Status.UNKNOWN, Location("logs/main.tf", 4, 4))
+    assert f.message == "kms_key_id is not known statically: var.log_key has no value"
+    assert places(f) == [("module.logs", Location("main.tf", 4, 4), "argument key of module.logs", True)]
+    write(tmp_path, {"terraform.tfvars": 'log_key = "alias/aws/logs"\n'})
+    [f] = run([Path(".")], Options(only=frozenset({"TG155"}))).findings
+    assert (f.status, f.location) == (Status.FAIL, Location("terraform.tfvars", 1, 1))
+    assert f.message.endswith("(set by var.log_key in terraform.tfvars)")
+
+
+def test_cause_of_an_unknown() -> None:
+    from tfguard.model import Unknown
+    from tfguard.unknowns import cause
+
+    assert cause(1) == ""
+    assert cause([Unknown("condition not known statically"), {"a": Unknown("var.x has no value")}]) == "var.x has no value"
+    assert cause(Unknown("not known statically", ("aws_kms_key.k",))) == \
+        "it depends on aws_kms_key.k, known only after apply"
+    assert cause(Unknown("", partial={"Statement": [Unknown("var.p has no value")]})) == "var.p has no value"
+    assert cause(Unknown("a template directive is not evaluated")) == "a template directive is not evaluated"

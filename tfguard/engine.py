@@ -11,6 +11,7 @@ from pathlib import Path
 from tfguard.check import Check, Context, Result
 from tfguard.errors import TfguardError, UsageError, internal_error
 from tfguard.model import SEVERITIES, Diagnostic, Finding, Location, Related, Resource, Status
+from tfguard.unknowns import named_cause
 
 
 def builtin_checks_dir() -> Path:
@@ -137,7 +138,11 @@ def to_finding(check: Check, result: Result, ctx: Context, root: str = "") -> Fi
     for res in explain:
         if res is not at and all(r.address != res.address or r.provenance for r in related):
             related.append(Related(res.address, res.location, res.type))
-    message = f"{result.message} (set by {origin})" if origin else result.message
+    message = result.message
+    if result.status is Status.UNKNOWN and (why := named_cause(message, at, result.attribute)):
+        message = f"{message}: {why}"
+    if origin:
+        message = f"{message} (set by {origin})"
     return Finding(
         check_id=check.id, slug=check.slug, title=check.title, severity=_severity(check, result, ctx),
         status=result.status, address=subject.address, message=message,

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, is_unknown
+from tfguard.unknowns import cause
 
 KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_alias", "aws_kms_external_key")
 _AWS_ALIAS = re.compile(r"^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias/aws/", re.IGNORECASE)
@@ -46,7 +47,8 @@ def cmk_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> K
     if value is None or value == "":
         return KeyVerdict(False, None, "no customer-managed key is set")
     if is_unknown(value):
-        return KeyVerdict(None, None, getattr(value, "reason", "") or "key is not known statically")
+        why = cause(value)
+        return KeyVerdict(None, None, f"{attr.rsplit('.', 1)[-1]} is not known statically" + (f": {why}" if why else ""))
     if isinstance(value, str):
         if literal_is_cmk(value):
             return KeyVerdict(True, None, f"uses customer-managed key {value}")

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from tfguard.graph import ResourceGraph
 from tfguard.keys import cmk_verdict
 from tfguard.model import Resource, Status, is_unknown, nested
+from tfguard.unknowns import cause
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
 
@@ -268,8 +269,9 @@ def ebs_default(graph: ResourceGraph) -> Verdict:
         if is_unknown(enabled):
             unknown = unknown or res
     if unknown is not None:
-        return Verdict(UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically",
-                       "enabled", unknown)
+        why = cause(unknown.values.get("enabled"))
+        return Verdict(UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically"
+                       + (f" ({why})" if why else ""), "enabled", unknown)
     if resources:
         return Verdict(FAIL, f"{resources[0].address} sets enabled = false", "enabled", resources[0])
     return Verdict(FAIL, "the configuration has no aws_ebs_encryption_by_default")

@@ -21,6 +21,7 @@ from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Unknown, is_unknown, split_ref
 from tfguard.policy import Statement, grants, statements_of, wildcard_match
 from tfguard.s3 import linked
+from tfguard.unknowns import cause
 
 # -- set-of-strings arguments ---------------------------------------------------
 
@@ -131,6 +132,7 @@ class _Bucket(NamedTuple):
     res: Resource
     name: str  # the literal bucket name, or _NAME
     known: bool
+    why: str = ""  # what leaves the name unknown
 
     @property
     def arn(self) -> str:
@@ -205,7 +207,8 @@ def _coverage(st: Statement, bucket: _Bucket) -> _Coverage:
         hit = any(all(wildcard_match(p, t) for t in texts) for p in known)
         if not bucket.known and not hit and not unknown and any(p and _NAME not in p for p in known):
             # A literal ARN may or may not name a bucket whose name is not known.
-            unknown = "the bucket's name is not known statically, so the policy's literal ARNs may or may not name it"
+            unknown = (f"the bucket's name is not known statically ({bucket.why}), so the policy's literal ARNs "
+                       "may or may not name it")
         if hit != negate:
             covered.add(part)
     return _Coverage(frozenset(covered), unknown)
@@ -270,7 +273,11 @@ def _bucket(res: Resource) -> _Bucket:
     name = res.values.get("bucket")
     if isinstance(name, str) and name:
         return _Bucket(res, name, True)
-    return _Bucket(res, _NAME, False)
+    prefix = res.values.get("bucket_prefix")
+    why = (cause(name) if isinstance(name, Unknown) else
+           f"AWS generates it from bucket_prefix {prefix!r}" if isinstance(prefix, str) else
+           f"bucket_prefix: {cause(prefix)}" if isinstance(prefix, Unknown) else "AWS generates it: bucket is not set")
+    return _Bucket(res, _NAME, False, why)
 
 
 def deny_insecure_transport(graph: ResourceGraph, bucket: Resource) -> TransportVerdict:

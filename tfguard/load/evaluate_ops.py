@@ -299,6 +299,9 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
     try:
         return fn(*args)
     except NotStatic as exc:
+        if has_unknown(args):  # name what is unknown inside the arguments, as the operators do
+            inner = unknown_from(args)
+            return Unknown(f"{name}(): {exc} ({inner.reason})", inner.refs)
         return Unknown(f"{name}(): {exc}")
     except WrongType as exc:  # try(jsondecode(var.list), var.list) falls back, as in Terraform
         return EvalError(f"{name}(): {exc}")

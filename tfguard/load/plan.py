@@ -150,7 +150,7 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
                 refs.append(ref)
     start: dict[str, Any] = after if isinstance(after, dict) else {}
     dropped: list[str] = []
-    merged = _merge_unknown(start, after_unknown, expressions, refs, "", dropped)
+    merged = _merge_unknown(start, after_unknown, expressions, refs, "", dropped, address)
     provider = str(cres.get("provider_config_key", "")) if cres else ""
     provider = provider or rtype.split("_", 1)[0]
     values = merged if isinstance(merged, dict) else {}
@@ -161,7 +161,7 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
 
 
 def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], path: str,
-                   dropped: list[str] | None = None) -> Any:
+                   dropped: list[str] | None = None, address: str = "") -> Any:
     """Overlay after_unknown on after: Unknown where configured, absent where computed.
 
     The paths taken as computed are recorded in `dropped`: the plan omits
@@ -171,7 +171,9 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
     if unknown is True:
         if _has_expression(expressions):
             targets = tuple(dict.fromkeys(r.target for r in refs if r.attr == path or r.attr.startswith(path + ".")))
-            return Unknown(f"{path or 'value'} is known only after apply", targets, shape=identity_shape(expressions))
+            # Named as a reference to it (aws_x.y.attr), as the HCL loader names one.
+            what = ".".join(p for p in (address, path) if p) or "value"
+            return Unknown(f"{what} is known only after apply", targets, shape=identity_shape(expressions))
         if dropped is not None and path not in dropped:
             dropped.append(path)
         return None
@@ -179,7 +181,8 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
         out = dict(after or {})
         exprs = expressions if isinstance(expressions, dict) else {}
         for key, sub in unknown.items():
-            merged = _merge_unknown(out.get(key), sub, exprs.get(key), refs, f"{path}.{key}" if path else key, dropped)
+            merged = _merge_unknown(out.get(key), sub, exprs.get(key), refs, f"{path}.{key}" if path else key,
+                                    dropped, address)
             if merged is None:
                 out.pop(key, None)
             else:
@@ -192,7 +195,7 @@ def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], 
         item_exprs = expressions if isinstance(expressions, list) else [expressions] * len(items)
         for i, sub in enumerate(unknown):
             expr = item_exprs[i] if i < len(item_exprs) else (item_exprs[0] if item_exprs else None)
-            items[i] = _merge_unknown(items[i], sub, expr, refs, path, dropped)
+            items[i] = _merge_unknown(items[i], sub, expr, refs, path, dropped, address)
         return [x for x in items if x is not None]
     return after
 

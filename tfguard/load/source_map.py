@@ -86,7 +86,8 @@ def _restore_dynamic(res: Resource, block: Block) -> None:
         for target in targets:
             base, index = split_ref(target)
             res.refs.append(Ref(path, base, index))
-        set_nested(res.values, parts, Unknown(f"{path} is set in a dynamic block and known only after apply", targets))
+        set_nested(res.values, parts, Unknown(f"{res.address}.{path} is set in a dynamic block and known "
+                                                  "only after apply", targets))
 
 
 def _may_be_unknown(node: Any, module: str) -> bool:

@@ -9,7 +9,9 @@ then (from the repository root):
     python scripts/sarif_multitool.py --multitool ~/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool \\
         --scan fixtures/demo out.sarif [more.sarif ...]
 
-`--scan PATH OUT` first runs `tfguard check PATH -f sarif -o OUT` in the current directory.
+`--scan PATH OUT` first runs `tfguard check PATH -f sarif -o OUT` in the current directory, with
+`--check-args="..."` added (e.g. `--check-args=--allow-outside-root` for a module repository's
+example that calls `../../`).
 Each file is checked with `validate --rule-kind "Gh;Sarif"` at every level; the script prints
 every error and warning, a count of notes by rule, and exits 1 when any error or warning
 is left. Notes are advice the Multitool gives every tool (message ids instead of text,
@@ -25,6 +27,7 @@ import argparse
 import collections
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -58,13 +61,15 @@ def main() -> int:
     parser.add_argument("--multitool", type=Path, default=Path(os.environ.get("SARIF_MULTITOOL", DEFAULT)))
     parser.add_argument("--scan", nargs=2, action="append", default=[], metavar=("PATH", "OUT"),
                         help="scan PATH with tfguard into OUT first (repeatable)")
+    parser.add_argument("--check-args", default="", help="more `tfguard check` arguments for --scan")
     parser.add_argument("sarif", nargs="*", type=Path)
     args = parser.parse_args()
     if not args.multitool.is_file():
         raise SystemExit(f"no Multitool at {args.multitool}; see this script's description to install it")
     files = list(args.sarif)
     for path, out in args.scan:
-        subprocess.run([sys.executable, "-m", "tfguard", "check", path, "-f", "sarif", "-o", out], check=False)
+        subprocess.run([sys.executable, "-m", "tfguard", "check", path, "-f", "sarif", "-o", out,
+                        *shlex.split(args.check_args)], check=False)
         files.append(Path(out))
     failed = False
     for sarif in files:

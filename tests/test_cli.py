@@ -97,8 +97,11 @@ def test_bad_plan_files_exit_2_without_traceback(tmp_path: Path, content: bytes,
     plan = tmp_path / "plan.json"
     plan.write_bytes(content)
     assert main(["check", str(plan)]) == 2
-    err = capsys.readouterr().err
-    assert "plan.json:" in err and "Traceback" not in err
+    said = capsys.readouterr()
+    assert "plan.json:1: error: " in said.out and said.err == ""  # in the text report, once
+    assert main(["check", str(plan), "-f", "json"]) == 2
+    said = capsys.readouterr()
+    assert "tfguard: plan.json:1: error: " in said.err and "Traceback" not in said.err
 
 
 def test_bad_plan_does_not_stop_other_targets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -208,7 +208,7 @@ def test_markdown_summary_exact(report: Report) -> None:
 | low | 0 |
 | **unknown** | 1 |
 
-2 passed, 0 suppressed; 7 resources, 4 checks, 1 input problems.
+2 passed, 0 suppressed; 7 resources, 4 checks, 1 error.
 
 ### Failing findings
 

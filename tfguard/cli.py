@@ -56,13 +56,14 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
         if SEVERITIES.index(f.severity) >= threshold and not f.suppressed and f.baseline != "unchanged"
         and (f.status is Status.FAIL or (s.strict and f.status is Status.UNKNOWN))
     ]
-    if any(d.internal for d in report.diagnostics):
+    if not (fmt == "text" and output is None):
+        # The text report on standard output lists them already: said twice in a
+        # terminal otherwise. A file or a machine format leaves stderr to say them.
         for d in report.diagnostics:
             print(f"tfguard: {d}", file=sys.stderr)
+    if any(d.internal for d in report.diagnostics):
         return EXIT_INTERNAL
     if any(d.severity == "error" for d in report.diagnostics):
-        for d in report.diagnostics:
-            print(f"tfguard: {d}", file=sys.stderr)
         return EXIT_INPUT
     return EXIT_FINDINGS if failing else EXIT_OK
 

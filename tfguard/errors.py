@@ -47,3 +47,31 @@ def internal_error(file: str, line: int, what: str, exc: BaseException, effect: 
     text = str(exc).splitlines()[0][:200] if str(exc) else ""
     return Diagnostic(file, line, f"internal error while {what}: {type(exc).__name__}"
                       f"{': ' + text if text else ''}{at}; {effect}; please report it", internal=True)
+
+
+# json's messages are fragments ("Unterminated string starting at"); reports say whole sentences.
+_JSON_PROBLEMS = {
+    "Expecting value": "a value was expected",
+    "Expecting ',' delimiter": "a ',' was expected",
+    "Expecting ':' delimiter": "a ':' was expected",
+    "Expecting property name enclosed in double quotes": "a property name in double quotes was expected",
+    "Unterminated string starting at": "a string is not closed",
+    "Invalid control character at": "a string holds a raw control character",
+    "Extra data": "more text follows the JSON document",
+    "Invalid \\escape": "a string holds an invalid escape",
+    "Invalid \\uXXXX escape": "a string holds an invalid \\u escape",
+}
+
+
+def json_problem(exc: ValueError) -> str:
+    """A JSON syntax error as one sentence: a document cut short says so."""
+    import json
+
+    if not isinstance(exc, json.JSONDecodeError):
+        return f"cannot parse JSON: {exc}"  # valid JSON of the wrong shape, said by the reader
+    rest = exc.doc[exc.pos:]
+    unclosed = exc.msg.startswith("Unterminated string") and '"' not in rest[1:]
+    if (not rest.strip() and exc.msg != "Extra data") or unclosed:
+        return "not valid JSON: the file ends before the document does (is it truncated?)."
+    what = _JSON_PROBLEMS.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
+    return f"not valid JSON: {what} at column {exc.colno}."

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfguard.errors import json_problem
 from tfguard.load.cache import ParseCache
 from tfguard.load.files import decode, is_override, module_dirs, read_bytes, relative, tf_files
 from tfguard.load.hcl_ast import Block, HclSyntaxError, parse_body
@@ -67,7 +68,7 @@ def parse_data(path: Path, shown: str, data: bytes) -> tuple[list[Block], list[D
         return [], [Diagnostic(shown, exc.line, f"cannot parse: {exc}")]
     except (json.JSONDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", 1)
-        return [], [Diagnostic(shown, line, f"cannot parse JSON: {exc}")]
+        return [], [Diagnostic(shown, line, json_problem(exc))]
 
 
 def parse_module(directory: Path, root: Path, cache: ParseCache | None = None,

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tfguard.errors import InputError
+from tfguard.errors import InputError, json_problem
 from tfguard.load.files import decode
 from tfguard.load.plan_config import ConfigIndex, identity_shape
 from tfguard.load.providers import own_region
@@ -38,7 +38,7 @@ def read_plan(path: Path, shown: str) -> dict[str, Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(shown, exc.lineno, f"not valid JSON (column {exc.colno}): {exc.msg}") from None
+        raise InputError(shown, exc.lineno, json_problem(exc)) from None
     except RecursionError:
         raise InputError(shown, 1, "JSON nested too deeply") from None
     if not isinstance(doc, dict) or not (

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tfguard.errors import json_problem
 from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.files import read_text, relative
 from tfguard.load.hcl_ast import Attribute, HclSyntaxError, parse_body, parse_expression
@@ -133,7 +134,7 @@ def parse_tfvars(path: Path, root: Path) -> tuple[dict[str, Attribute], list[Dia
     except HclSyntaxError as exc:
         return {}, [Diagnostic(shown, exc.line, f"cannot parse: {exc}")]
     except ValueError as exc:
-        return {}, [Diagnostic(shown, getattr(exc, "lineno", 1), f"cannot parse JSON: {exc}")]
+        return {}, [Diagnostic(shown, getattr(exc, "lineno", 1), json_problem(exc))]
     return body.attrs, []
 
 

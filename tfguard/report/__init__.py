@@ -30,6 +30,19 @@ def baseline_mark(f: Finding) -> str:
     return {"new": "new", "unchanged": "baselined"}.get(f.baseline, "")
 
 
+def counted(n: int, word: str) -> str:
+    """`1 check`, `2 checks`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def problems(report: Report) -> str:
+    """Errors and warnings counted apart: a warning is not an input problem."""
+    errors = sum(d.severity == "error" for d in report.diagnostics)
+    warnings = len(report.diagnostics) - errors
+    parts = ([counted(errors, "error")] if errors else []) + ([counted(warnings, "warning")] if warnings else [])
+    return ", ".join(parts) or "no input problems"
+
+
 def renderer(name: str) -> Callable[[Report, bool], str]:
     if name == "text":
         from tfguard.report.text import render

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tfguard.model import SEVERITIES, Finding, Location, Status
-from tfguard.report import baseline_counts, baseline_mark, shown
+from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
 from tfguard.run import Report
 
 NO_FILE = "(no file)"
@@ -91,7 +91,7 @@ def render(report: Report, include_passed: bool = False, *, link_base: str = "")
     return str(_environment().get_template("markdown.md.j2").render(
         fails=fails, by_severity=by_severity, files=files, diagnostics=report.diagnostics,
         unknown=statuses.count("unknown"), passed=statuses.count("pass"), suppressed=statuses.count("suppressed"),
-        resources=report.resources, checks=len(report.checks),
+        scope=f"{counted(report.resources, 'resource')}, {counted(len(report.checks), 'check')}, {problems(report)}",
         where=lambda f: link(f"{f.location.file}:{f.location.start_line}" if f.location else "-", f.location, link_base),
         line=lambda f: link(str(f.location.start_line) if f.location else "-", f.location, link_base),
         dwhere=lambda d: link(f"{d.file}:{d.line}", Location(d.file, d.line, d.line), link_base),

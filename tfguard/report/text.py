@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tfguard.model import SEVERITIES, Finding, Status
-from tfguard.report import baseline_counts, baseline_mark, shown
+from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
 from tfguard.run import Report
 
 
@@ -61,8 +61,8 @@ def _summary(report: Report) -> str:
     against = f"; {new} new, {baselined} baselined" if report.baseline is not None else ""
     return (
         f"{fails} failed{f' ({by_severity})' if by_severity else ''}, {unknown} unknown, {passed} passed, "
-        f"{suppressed} suppressed{against}; {report.resources} resources in {report.files} files, "
-        f"{len(report.checks)} checks, {len(report.diagnostics)} input problems"
+        f"{suppressed} suppressed{against}; {counted(report.resources, 'resource')} in "
+        f"{counted(report.files, 'file')}, {counted(len(report.checks), 'check')}, {problems(report)}"
         + (f", {report.seconds:.1f}s" if report.seconds else "")
     )
 

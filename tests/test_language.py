@@ -63,8 +63,8 @@ def test_empty_target_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFi
     _write(tmp_path / "docs", {"README.md": "no terraform here\n"})
     (tmp_path / "docs" / "sub").mkdir()
     assert main(["check", str(tmp_path / "docs")]) == 2
-    err = capsys.readouterr().err
-    assert "no Terraform or OpenTofu files (.tf, .tf.json, .tofu, .tofu.json) in this folder or below it" in err
+    out = capsys.readouterr().out  # the text report lists it
+    assert "no Terraform or OpenTofu files (.tf, .tf.json, .tofu, .tofu.json) in this folder or below it" in out
 
 
 def test_folder_whose_subfolders_hold_configuration_is_not_empty(tmp_path: Path) -> None:

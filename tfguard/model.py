@@ -252,8 +252,13 @@ class Diagnostic:
     severity: str = "error"  # "error" or "warning"
     internal: bool = False  # a bug of tfguard's, isolated to one part of the scan (exit code 3)
 
+    @property
+    def where(self) -> str:
+        """`file:line`, or "" for a problem with no place in a file (a --var option)."""
+        return f"{self.file}:{self.line}" if self.file else ""
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+        return f"{self.where + ': ' if self.file else ''}{self.severity}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tfguard.load.lazy import Cycles
 from tfguard.load.module_roots import root_modules, roots_reaching
 from tfguard.load.modules import LoadOptions, ModuleInstance
 from tfguard.load.provenance import root_origins
-from tfguard.load.variables import declarations, root_values
+from tfguard.load.variables import declarations, root_values, undeclared
 from tfguard.model import Diagnostic
 
 
@@ -54,6 +54,7 @@ class Loader:
         self.cycles = Cycles()  # the values being computed, per root module
         self.sensitive_values: set[str] = set()
         self.roots: list[tuple[Path, list[Any]]] = []  # (root module folder, its resources)
+        self.declared: set[str] = set()  # the root modules' variables, for --var names that match none
         self._parsed: dict[Path, Module] = {}
         self.orders: dict[Path, list[tuple[str, Block]]] = {}  # module folder -> evaluation_order()
         self._prefetched: dict[Path, Any] = {}
@@ -100,9 +101,12 @@ class Loader:
                                                       "its resources may be incomplete"))
             # Each root module is its own configuration: its own addresses, its own graph.
             self.roots.append((module.directory, self.resources[start:]))
+        if roots:
+            self.diagnostics.extend(undeclared(self.options.inputs, self.declared, len(roots)))
 
     def _run_root(self, module: Module) -> None:
         decls = declarations(module.blocks)
+        self.declared.update(decls)
         values = root_values(module.directory, self.shown_root, decls, self.options.inputs)
         self.diagnostics.extend(values.diagnostics)
         self.note_sensitive(values.values, values.sensitive)

@@ -8,6 +8,7 @@ terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in name order,
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,36 +67,52 @@ def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
     return out
 
 
-def convert(value: Any, type_node: Node | None, depth: int = 0) -> Any:
+# cty's string conversions (Terraform): "1"/"0" are bools too; a number is decimal only.
+_BOOLS = {"true": True, "1": True, "false": False, "0": False}
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?[Ii]nf$")
+
+
+def convert(value: Any, type_node: Node | None, depth: int = 0, problems: list[str] | None = None) -> Any:
     """Convert a value to its declared type as Terraform does on input: primitive
-    conversions, and `optional(type, default)` attributes of object types filled in."""
+    conversions, and `optional(type, default)` attributes of object types filled in.
+    A value that does not convert is Unknown, and `problems` gets Terraform's reason."""
     if type_node is None or is_unknown(value) or value is None or depth > 16:
         return value
     if type_node[0] == "call":
-        return _convert_collection(value, type_node, depth)
-    if type_node[0] != "trav":
+        return _convert_collection(value, type_node, depth, problems)
+    if type_node[0] != "trav" or type_node[1] not in ("bool", "number", "string"):
         return value
     kind = type_node[1]
-    try:
-        if kind == "bool" and isinstance(value, str):
-            return {"true": True, "false": False}[value]
-        if kind == "number" and isinstance(value, str):
-            return float(value) if any(c in value for c in ".eE") else int(value)
-        if kind == "string" and isinstance(value, (bool, int, float)):
-            return ("true" if value else "false") if isinstance(value, bool) else str(value)
-    except (KeyError, ValueError):
-        return Unknown(f"value {value!r} is not a valid {kind}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(value, (list, dict)) or (kind == "bool" and number) or (kind == "number" and isinstance(value, bool)):
+        return _unsuitable(value, kind, problems)
+    if kind == "bool" and isinstance(value, str):
+        return _BOOLS[value] if value in _BOOLS else _unsuitable(value, kind, problems)
+    if kind == "number" and isinstance(value, str):
+        if not _NUMBER.match(value):
+            return _unsuitable(value, kind, problems)
+        return float(value) if any(c in value for c in ".eEnN") else int(value)
+    if kind == "string" and isinstance(value, (bool, int, float)):
+        return ("true" if value else "false") if isinstance(value, bool) else str(value)
     return value
 
 
-def _convert_collection(value: Any, type_node: Node, depth: int) -> Any:
+def _unsuitable(value: Any, kind: str, problems: list[str] | None) -> Unknown:
+    hint = f'; to convert from string, use lowercase "{value.lower()}"' if (
+        kind == "bool" and isinstance(value, str) and value.lower() in _BOOLS) else ""
+    if problems is not None:
+        problems.append(f"a {kind} is required{hint}")
+    return Unknown(f"value {value!r} is not a valid {kind}")
+
+
+def _convert_collection(value: Any, type_node: Node, depth: int, problems: list[str] | None = None) -> Any:
     name, args = type_node[1], type_node[2]
     if not args:
         return value
     if name in ("list", "set") and isinstance(value, list):
-        return [convert(v, args[0], depth + 1) for v in value]
+        return [convert(v, args[0], depth + 1, problems) for v in value]
     if name == "map" and isinstance(value, dict):
-        return {k: convert(v, args[0], depth + 1) for k, v in value.items()}
+        return {k: convert(v, args[0], depth + 1, problems) for k, v in value.items()}
     if name == "object" and isinstance(value, dict) and args[0][0] == "object":
         out = dict(value)
         for key_node, attr_type in args[0][1]:
@@ -108,14 +125,16 @@ def _convert_collection(value: Any, type_node: Node, depth: int) -> Any:
                     out[key] = evaluate(attr_type[2][1], Scope()) if len(attr_type[2]) > 1 else None
                 attr_type = inner
             if key in out:
-                out[key] = convert(out[key], attr_type, depth + 1)
+                out[key] = convert(out[key], attr_type, depth + 1, problems)
         return out
     return value
 
 
 def _raw_value(text: str, decl: Declaration | None) -> Any:
-    """-var / TF_VAR_ text: a string for string types, else parsed as an HCL expression."""
-    if decl is not None and decl.type is not None and decl.type == ("trav", "string", ()):
+    """-var / TF_VAR_ text: the text itself for a primitive type (Terraform converts it: `1`
+    is a true bool), else parsed as an HCL expression."""
+    if decl is not None and decl.type is not None and decl.type[0] == "trav" and \
+            decl.type[1] in ("string", "bool", "number"):
         return text
     try:
         value = evaluate(parse_expression(text), Scope())
@@ -167,13 +186,40 @@ def root_values(directory: Path, root: Path, decls: dict[str, Declaration], inpu
     for assignment in inputs.assignments:
         name, sep, text = assignment.partition("=")
         if not sep or not name.strip():
-            out.diagnostics.append(Diagnostic("--var", 1, f"expected NAME=VALUE, got {assignment!r}"))
+            out.diagnostics.append(Diagnostic("", 0, f"--var expects NAME=VALUE, got {assignment!r}"))
             continue
         given[name.strip()] = _raw_value(text, decls.get(name.strip()))
         origins[name.strip()] = Origin(f"--var {name.strip()}", None)
+    out.diagnostics.extend(_unsuitable_values(decls, given, origins))
     resolved = module_values(decls, given)
     out.values, out.sensitive = resolved.values, resolved.sensitive
     out.origins = {n: o for n, o in origins.items() if n in decls}
+    return out
+
+
+def undeclared(inputs: VarInputs, declared: set[str], roots: int) -> list[Diagnostic]:
+    """`--var` names no variable of the scanned root modules: a typo would otherwise
+    leave the variable it meant at its default without a word (Terraform stops)."""
+    names = dict.fromkeys(a.partition("=")[0].strip() for a in inputs.assignments if "=" in a)
+    scope = "the scanned root module declares no" if roots == 1 else "none of the scanned root modules declares a"
+    return [Diagnostic("", 0, f"--var {name}: {scope} variable named {name!r}; the value is not used", "warning")
+            for name in names if name and name not in declared]
+
+
+def _unsuitable_values(decls: dict[str, Declaration], given: dict[str, Any], origins: dict[str, Origin]) -> list[Diagnostic]:
+    """A value that does not convert to its variable's type: where Terraform stops with
+    "Invalid value for input variable", at the declaration, the variable is unknown."""
+    out: list[Diagnostic] = []
+    for name, value in given.items():
+        decl = decls.get(name)
+        problems: list[str] = []
+        if decl is None or decl.type is None:
+            continue
+        convert(value, decl.type, 0, problems)
+        if problems:
+            origin = origins[name].what if name in origins else f"var.{name}"
+            out.append(Diagnostic(decl.file, decl.line, f"unsuitable value for var.{name} set by {origin}: "
+                                  f"{problems[0]}; the variable's value is unknown"))
     return out
 
 

@@ -75,8 +75,8 @@ def _suite(name: str, cases: list[ET.Element]) -> ET.Element:
 
 
 def _input_case(d: Diagnostic) -> ET.Element:
-    case = _element("testcase", {"classname": INPUT_SUITE, "name": f"{d.file}:{d.line}", "file": d.file,
-                                 "line": str(d.line)})
+    place = {"file": d.file, "line": str(d.line)} if d.file else {}  # a --var problem is in no file
+    case = _element("testcase", {"classname": INPUT_SUITE, "name": d.where or "command line", **place})
     if d.severity == "error":
         case.append(_element("error", {"message": d.message, "type": d.severity}, str(d)))
     else:  # a warning: worth seeing, but the run does not fail on it

@@ -94,7 +94,7 @@ def render(report: Report, include_passed: bool = False, *, link_base: str = "")
         scope=f"{counted(report.resources, 'resource')}, {counted(len(report.checks), 'check')}, {problems(report)}",
         where=lambda f: link(f"{f.location.file}:{f.location.start_line}" if f.location else "-", f.location, link_base),
         line=lambda f: link(str(f.location.start_line) if f.location else "-", f.location, link_base),
-        dwhere=lambda d: link(f"{d.file}:{d.line}", Location(d.file, d.line, d.line), link_base),
+        dwhere=lambda d: link(d.where, Location(d.file, d.line, d.line), link_base) if d.file else "command line",
         status=status_of, mark=baseline_mark, roots=several,
         against=report.baseline is not None, new=new, baselined=baselined,
     ))

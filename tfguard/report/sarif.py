@@ -141,7 +141,7 @@ def render(report: Report, include_passed: bool = False) -> str:
     logical = _nest_in_roots(results)
     notifications = [
         {"level": "error" if d.severity == "error" else "warning", "message": {"text": d.message},
-         "locations": [_physical(Location(d.file, d.line, d.line))]}
+         **({"locations": [_physical(Location(d.file, d.line, d.line))]} if d.file else {})}  # --var: no file
         for d in report.diagnostics
     ]
     dropped = overflow(report)

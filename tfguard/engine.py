@@ -114,7 +114,9 @@ def provenance(at: Resource, attribute: str) -> tuple[Location | None, list[Rela
     outwards, or the root module's call. The other places are related locations.
     """
     here = at.location_of(attribute) if attribute else at.location
-    origins = at.origin_of(attribute) if attribute else ()
+    origins = at.origin_of(attribute) if attribute and at.origins else ()
+    if not origins and not _installed(here):
+        return here, [], ""  # most findings: the block or argument itself is where to edit
     given = bool(origins) and not origins[0].default
     # Innermost first: the module's own line, then each argument that passed the value on.
     chain = [(here, at.address, attribute or at.type)]

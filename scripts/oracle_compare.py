@@ -17,6 +17,12 @@ value: the serious kind), ``missing block in tfguard``, ``null in tfguard
 (provider default?)`` (a configured null the provider fills with its default,
 or a lost value), ``type`` (same text, other type: "1" for 1).
 
+tfguard's side is each resource's values as a reference to it sees them (and
+as Terraform plans them): the configuration's values, with the provider's
+defaults that tfguard knows (tfguard/load/defaults.py) for arguments left
+unset or null. Checks read the values without the defaults (CHECKS.md:
+unset means unset).
+
 Used by scripts/oracle.py and tests/test_oracle.py. Standard library and tfguard only.
 """
 
@@ -27,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tfguard.load.defaults import planned
 
 _KEY = re.compile(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]')
 SERIOUS = ("different value",)
@@ -318,8 +326,9 @@ def compare(plan: dict[str, Any], resources: list[Any]) -> Result:
         result.addresses_agree += 1
         change = changes[address]["change"]
         conf = configs.get(config_key(changes[address]), {})
+        mine = ours[address]
         _Walk(result, address).node("", change.get("after") or {}, change.get("after_unknown") or {}, conf,
-                                    ours[address].values)
+                                    planned(mine.type, mine.values))
     for address in sorted(set(ours) - set(changes)):
         result.add("extra address", address, "")
     return result

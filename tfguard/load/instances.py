@@ -4,10 +4,11 @@
 The collection is known where count / for_each are: a list of instance
 objects (count), a map (for_each) or one object; with `count = 0` it is
 empty, so `try(aws_kms_key.k[0].arn, null)` is null. An instance object
-holds the arguments its block configures (with their types); an attribute
-that it does not set is unknown when the provider computes it (the schema
-table says which), null when it is a collection the provider never fills,
-and unknown otherwise (the provider may have a default). Unknowns keep the
+holds the arguments its block configures (with their types) and the
+provider's defaults for those it leaves unset (tfguard/load/defaults.py); any
+other attribute is unknown when the provider computes it (the schema table
+says which), null when it is a collection the provider never fills, and
+unknown otherwise (a default the table does not know). Unknowns keep the
 reference, so that graph edges survive.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfguard.load.defaults import planned
 from tfguard.load.evaluate import has_unknown, json_value
 from tfguard.load.hcl_ast import Block as Block_
 from tfguard.load.schema import Block, block_schema
@@ -88,7 +90,9 @@ def _wrap(values: dict[str, Any], schema: Block | None, ref: str, text: str) -> 
 def instance_object(res: Resource, ref: str, rendered: Any = None) -> InstanceObject:
     schema = block_schema(res.mode, res.type)
     text = _MODULE_PATH.sub("", ref)  # reasons name the block as its module writes it
-    values = _wrap(res.values, schema, ref, text)
+    # Terraform plans the provider's default for an argument the block leaves unset.
+    own = planned(res.type, res.values) if res.mode == "managed" and res.origin == "hcl" else res.values
+    values = _wrap(own, schema, ref, text)
     if rendered is not None:
         # A policy document's JSON is rendered locally, as the provider renders it while
         # planning; where a part is not known it stays Unknown with the document as

@@ -381,13 +381,13 @@ def defaults_of(plan: dict[str, Any], probes: list[Probe], schema: dict[str, Any
             if spec is None or path == "tags_all" or not spec.get("optional"):
                 continue
             free = [r for r, set_here in runs if path not in set_here]
-            values = [r.get(path) for r in free]
-            if not values or any(v != values[0] for v in values):
+            seen_values = [r.get(path) for r in free]
+            if not seen_values or any(v != seen_values[0] for v in seen_values):
                 continue  # set by every probe, or a default that depends on other arguments
-            value = values[0]
+            value = seen_values[0]
             if value is None or isinstance(value, (list, dict)):
                 continue
-            if spec.get("computed") and (len(values) < 2 or REGION in str(value) or "probe" in str(value)):
+            if spec.get("computed") and (len(seen_values) < 2 or REGION in str(value) or "probe" in str(value)):
                 continue
             found[path] = value
         if found:

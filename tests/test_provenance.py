@@ -87,12 +87,15 @@ def test_two_modules_deep_through_a_local_and_a_condition(monkeypatch: pytest.Mo
         ("module.app.module.store", Location("modules/app/main.tf", 18, 18),
          "argument encrypted of module.app.module.store", True),
     ]
-    # modules/app's own default passes through: nobody outside set it, the module line stays.
+    # modules/app's own default passes through: nobody outside set it, the module line stays;
+    # the default's line is provenance too (a commit that changes it changes the finding).
     default = got["module.reports.module.store.aws_db_instance.this"]
     assert default.location == Location("modules/store/main.tf", 23, 23)
     assert default.message == "storage_encrypted is false"
-    assert places(default) == [("module.reports.module.store", Location("modules/app/main.tf", 18, 18),
-                                "argument encrypted of module.reports.module.store", True)]
+    assert places(default) == [
+        ("module.reports.module.store", Location("modules/app/main.tf", 18, 18),
+         "argument encrypted of module.reports.module.store", True),
+        ("module.reports", Location("modules/app/main.tf", 7, 7), "the default of var.encrypted in module.reports", True)]
 
 
 INSTALLED = {
@@ -124,6 +127,7 @@ def test_installed_module_is_never_the_primary_location(tmp_path: Path, monkeypa
         (address, Location(".terraform/modules/db/inner/main.tf", 6, 6), "backup_retention_period", True),
         ("module.db.module.inner", Location(".terraform/modules/db/main.tf", 10, 10),
          "argument retention of module.db.module.inner", True),
+        ("module.db", Location(".terraform/modules/db/main.tf", 5, 5), "the default of var.retention in module.db", True),
         (address, Location(".terraform/modules/db/main.tf", 7, 11), "module call", True),
     ]
 
@@ -216,3 +220,25 @@ def test_cause_of_an_unknown() -> None:
         "it depends on aws_kms_key.k, known only after apply"
     assert cause(Unknown("", partial={"Statement": [Unknown("var.p has no value")]})) == "var.p has no value"
     assert cause(Unknown("a template directive is not evaluated")) == "a template directive is not evaluated"
+
+
+def test_a_default_that_decides_is_provenance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module's own default and a root variable's default explain the value: related
+    locations (so a commit that edits them touches the finding), never the primary one."""
+    module = (EVAL / "provenance_argument" / "modules" / "db" / "main.tf").read_text(encoding="utf-8")
+    write(tmp_path, {"modules/db/main.tf": module.replace("default = true", "default = false"),
+                     "main.tf": 'module "orders" {\n  source     = "./modules/db"\n  identifier = "orders"\n}\n'
+                     'variable "enc" {\n  default = false\n}\nmodule "ledger" {\n  source            = "./modules/db"\n'
+                     '  identifier        = "ledger"\n  storage_encrypted = var.enc\n}\n'})
+    monkeypatch.chdir(tmp_path)
+    got = findings(Path("."), "TG110")
+    orders = got["module.orders.aws_db_instance.this"]
+    assert (orders.status, orders.location, orders.message) == (
+        Status.FAIL, Location("modules/db/main.tf", 18, 18), "storage_encrypted is false")
+    assert places(orders) == [("module.orders", Location("modules/db/main.tf", 7, 7),
+                               "the default of var.storage_encrypted in module.orders", True)]
+    ledger = got["module.ledger.aws_db_instance.this"]
+    assert (ledger.location, ledger.message) == (Location("modules/db/main.tf", 18, 18), "storage_encrypted is false")
+    assert places(ledger) == [
+        ("module.ledger", Location("main.tf", 11, 11), "argument storage_encrypted of module.ledger", True),
+        ("module.ledger.aws_db_instance.this", Location("main.tf", 6, 6), "the default of var.enc", True)]

@@ -112,7 +112,7 @@ class Loader:
         self.note_sensitive(values.values, values.sensitive)
         self.cycles = Cycles()
         ModuleInstance(self, module, "", values.values, {}, (module.directory,),
-                       remote_modules(module.directory), origins=root_origins(values.origins)).run()
+                       remote_modules(module.directory), origins=root_origins(values.origins, decls)).run()
         for key, where in self.cycles.found.items():
             file, line = where or (module.rel or ".", 1)
             self.diagnostics.append(Diagnostic(file, line, f"{key} depends on itself (a reference cycle); "

@@ -267,7 +267,7 @@ class ModuleInstance(Instance):
             remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
             variables = LazyValues(where, self._input(decls, given, self.scope.child(**iteration)),
                                    self.loader.cycles, f"{path}.var.")
-            origins = module_origins(path, {n: block.attrs[n] for n in given}, file, self.scope.child(**iteration))
+            origins = module_origins(path, {n: block.attrs[n] for n in given}, file, self.scope.child(**iteration), decls)
             instances[key] = ModuleInstance(self.loader, child, path, variables, self.providers,
                                             self.chain + (directory,), self.remote, remote_key, passed_providers(block),
                                             self.calls + (Location(file, block.line, block.end_line),), origins)

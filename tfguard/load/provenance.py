@@ -18,6 +18,7 @@ from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate, has_error
 from tfguard.load.hcl_expr import Node
+from tfguard.load.variables import Declaration
 from tfguard.model import Location, Origin
 
 _MAX_DEPTH = 8
@@ -51,7 +52,16 @@ def plain_var(expr: Node, scope: Scope | None = None, depth: int = 0) -> str | N
     return None
 
 
-def module_origins(path: str, given: Mapping[str, Any], file: str, caller: Scope) -> Origins:
+def default_origin(decl: Declaration | None, path: str) -> tuple[Origin, ...]:
+    """A variable nobody set takes its declared default: a place that explains the value
+    (a commit that changes it changes the finding), never where a finding points."""
+    if decl is None or decl.default_at is None:
+        return ()
+    return (Origin(f"the default of var.{decl.name}" + (f" in {path}" if path else ""), decl.default_at, path, True),)
+
+
+def module_origins(path: str, given: Mapping[str, Any], file: str, caller: Scope,
+                   decls: Mapping[str, Declaration]) -> Origins:
     """Per input variable of the module instance `path`: the caller's argument that sets it,
     after the places the caller's own variable came from when the argument passes one on.
     `given` maps argument names to their hcl_ast.Attribute in the module block; `caller`
@@ -62,7 +72,9 @@ def module_origins(path: str, given: Mapping[str, Any], file: str, caller: Scope
         if name not in cache:
             cache[name] = ()  # an argument that refers to itself through locals ends here
             attr = given.get(name)
-            if attr is not None:  # else the module's own default: nothing set it from outside
+            if attr is None:  # the module's own default: nothing set it from outside
+                cache[name] = default_origin(decls.get(name), path)
+            else:
                 inner = plain_var(attr.expr, caller)
                 up = caller.origins(inner) if inner is not None and caller.origins is not None else ()
                 # A `var.y` that nobody set outside: the caller's default passes through.
@@ -74,6 +86,6 @@ def module_origins(path: str, given: Mapping[str, Any], file: str, caller: Scope
     return origins
 
 
-def root_origins(found: Mapping[str, Origin]) -> Origins:
-    """A root module's variables: the tfvars line or command-line flag that set each."""
-    return lambda name: (found[name],) if name in found else ()
+def root_origins(found: Mapping[str, Origin], decls: Mapping[str, Declaration]) -> Origins:
+    """A root module's variables: the tfvars line or command-line flag that set each, else its default."""
+    return lambda name: (found[name],) if name in found else default_origin(decls.get(name), "")

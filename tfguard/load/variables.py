@@ -40,6 +40,7 @@ class Declaration:
     file: str
     line: int
     nullable: bool = True  # `nullable = false`: a null value given takes the default
+    default_at: Location | None = None  # the `default` argument's lines (provenance)
 
 
 @dataclass
@@ -58,11 +59,13 @@ def declarations(blocks: list[tuple[str, Any]]) -> dict[str, Declaration]:
         attrs = block.attrs
         sens = attrs.get("sensitive")
         nullable = attrs.get("nullable")
+        default = attrs.get("default")
         out[block.labels[0]] = Declaration(
             block.labels[0], attrs["default"].expr if "default" in attrs else None,
             attrs["type"].expr if "type" in attrs else None,
             bool(sens is not None and sens.expr == ("lit", True)), file, block.line,
             not (nullable is not None and nullable.expr == ("lit", False)),
+            Location(default.file or file, default.line, default.end_line) if default is not None else None,
         )
     return out
 

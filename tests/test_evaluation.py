@@ -48,6 +48,19 @@ def test_variable_precedence(tmp_path: Path) -> None:
     assert desc(var_files=(extra,), assignments=("desc=cli",)) == "cli"
 
 
+def test_command_line_text_of_an_untyped_variable_is_a_string(tmp_path: Path) -> None:
+    # terraform plan -var x=true: with no type the value is the string "true"; with
+    # type = any (or a collection type) the text is an expression.
+    write(tmp_path, {"main.tf": 'variable "plain" {}\nvariable "any" {\n  type = any\n}\n'
+                     'resource "aws_sqs_queue" "q" {\n  name = var.plain == true ? "bool" : var.plain\n'
+                     '  tags = { any = var.any == true ? "bool" : "other" }\n}\n'})
+    res, _ = load(tmp_path, inputs=VarInputs(environ={"TF_VAR_any": "true"}, assignments=("plain=true",)))
+    assert res["aws_sqs_queue.q"].values["name"] == "true"
+    assert res["aws_sqs_queue.q"].values["tags"] == {"any": "bool"}
+    res, _ = load(tmp_path, inputs=VarInputs(environ={"TF_VAR_plain": '["a"]'}, assignments=("any=true",)))
+    assert res["aws_sqs_queue.q"].values["name"] == '["a"]'
+
+
 def test_type_conversion_and_missing_value(tmp_path: Path) -> None:
     write(tmp_path, {"main.tf": 'variable "rotate" {\n  type = bool\n}\nvariable "n" {\n  type = number\n}\n'
                      'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n  deletion_window_in_days = var.n\n}\n'})

@@ -135,9 +135,11 @@ def _convert_collection(value: Any, type_node: Node, depth: int, problems: list[
 
 def _raw_value(text: str, decl: Declaration | None) -> Any:
     """-var / TF_VAR_ text: the text itself for a primitive type (Terraform converts it: `1`
-    is a true bool), else parsed as an HCL expression."""
-    if decl is not None and decl.type is not None and decl.type[0] == "trav" and \
-            decl.type[1] in ("string", "bool", "number"):
+    is a true bool) and for a variable with no type (Terraform keeps it a string: `true` is
+    "true"), else (a collection type, `any`) parsed as an HCL expression."""
+    if decl is None or decl.type is None:
+        return text
+    if decl.type[0] == "trav" and decl.type[1] in ("string", "bool", "number"):
         return text
     try:
         value = evaluate(parse_expression(text), Scope())

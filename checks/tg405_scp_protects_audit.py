@@ -11,8 +11,11 @@ the provider's `SERVICE_CONTROL_POLICY`) is attached (an
 `aws_organizations_policy_attachment` whose `policy_id` references it or
 names its id; any target counts) and its `content` has a Deny statement
 covering `cloudtrail:StopLogging` or `cloudtrail:DeleteTrail` (directly, by
-a wildcard such as `cloudtrail:*`, or by a NotAction that leaves it in;
-conditions such as a break-glass role exemption do not matter). Otherwise
+a wildcard such as `cloudtrail:*`, or by a NotAction that leaves it in) on
+every resource (`Resource = "*"` or a NotResource). The deny must be
+unconditional: a statement with a `Condition` (a break-glass role
+exemption, a region guard) leaves a way to stop the trail and does not
+count; a Condition hidden by an interpolation gives UNKNOWN. Otherwise
 FAIL, pointing at what to edit: the content of an attached SCP that denies
 neither action, an SCP that denies them but is not attached, else the
 organization (the anchor), which is always a related location. A type or
@@ -28,7 +31,7 @@ from tfguard.access import judged_policy
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
-from tfguard.policy import Statement, grants
+from tfguard.policy import Statement, all_resources, grants
 
 SCP = "SERVICE_CONTROL_POLICY"
 PROTECTED = ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail")
@@ -39,8 +42,16 @@ def _denies(st: Statement) -> bool | None:
         return None
     if not isinstance(st.effect, str) or st.effect.lower() != "deny":
         return False
+    if st.conditions:
+        return False  # a conditional deny leaves someone, somewhere, able to stop the trail
     found = [grants(st, action) for action in PROTECTED]
-    return True if any(found) else (None if None in found else False)
+    covers = True if any(found) else (None if None in found else False)
+    if covers is False:
+        return False
+    everywhere = all_resources(st)
+    if everywhere is False:
+        return False
+    return True if covers and everywhere and st.conditions_known else None
 
 
 def denies_trail_tampering(ctx: Context, policy: Resource) -> bool | None:
@@ -76,8 +87,9 @@ def evaluate(ctx: Context) -> Iterator[Result]:
             verdicts.append((PASS, policy, "content", f"attached service control policy {name} denies "
                              "cloudtrail:StopLogging or cloudtrail:DeleteTrail", attachments))
         elif attachments and denies is False:
-            verdicts.append((FAIL, policy, "content", f"attached service control policy {name} denies neither "
-                             "cloudtrail:StopLogging nor cloudtrail:DeleteTrail", attachments))
+            verdicts.append((FAIL, policy, "content", f"attached service control policy {name} has no "
+                             "unconditional Deny of cloudtrail:StopLogging or cloudtrail:DeleteTrail on every "
+                             "resource", attachments))
         elif not attachments and denies is not False:
             verdicts.append((FAIL, policy, "", f"{name} denies stopping or deleting trails but no "
                              "aws_organizations_policy_attachment attaches it", ()))

@@ -42,8 +42,45 @@ CHECK = Check(
     compliance=controls("TG112"),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html",
                 "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html"),
-    bad_example='resource "aws_db_snapshot_copy" "dr" {\n  source_db_snapshot_identifier = aws_db_snapshot.patients.db_snapshot_arn\n'
-    '  target_db_snapshot_identifier = "patients-dr"\n}',
-    good_example='resource "aws_db_snapshot_copy" "dr" {\n  source_db_snapshot_identifier = aws_db_snapshot.patients.db_snapshot_arn\n'
-    '  target_db_snapshot_identifier = "patients-dr"\n  kms_key_id                    = aws_kms_key.dr.arn\n}',
+    bad_example=(
+        'resource "aws_db_instance" "patients" {\n'
+        '  identifier        = "patients"\n'
+        '  engine            = "postgres"\n'
+        '  instance_class    = "db.t3.micro"\n'
+        '  storage_encrypted = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot" "patients" {\n'
+        '  db_instance_identifier = aws_db_instance.patients.identifier\n'
+        '  db_snapshot_identifier = "patients"\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot_copy" "dr" {\n'
+        '  source_db_snapshot_identifier = aws_db_snapshot.patients.db_snapshot_arn\n'
+        '  target_db_snapshot_identifier = "patients-dr"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_kms_key" "dr" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_instance" "patients" {\n'
+        '  identifier        = "patients"\n'
+        '  engine            = "postgres"\n'
+        '  instance_class    = "db.t3.micro"\n'
+        '  storage_encrypted = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot" "patients" {\n'
+        '  db_instance_identifier = aws_db_instance.patients.identifier\n'
+        '  db_snapshot_identifier = "patients"\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot_copy" "dr" {\n'
+        '  source_db_snapshot_identifier = aws_db_snapshot.patients.db_snapshot_arn\n'
+        '  target_db_snapshot_identifier = "patients-dr"\n'
+        '  kms_key_id                    = aws_kms_key.dr.arn\n'
+        '}'
+    ),
 )

@@ -48,8 +48,22 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG122"),
     references=("https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html",),
-    bad_example='resource "aws_ebs_snapshot_copy" "dr" {\n  source_snapshot_id = aws_ebs_snapshot.data.id\n'
-    '  source_region      = "us-east-1"\n}',
-    good_example='resource "aws_ebs_snapshot_copy" "dr" {\n  source_snapshot_id = aws_ebs_snapshot.data.id\n'
-    '  source_region      = "us-east-1"\n  encrypted          = true\n  kms_key_id         = aws_kms_key.dr.arn\n}',
+    bad_example=(
+        'resource "aws_ebs_snapshot_copy" "dr" {\n'
+        '  source_snapshot_id = "snap-0123456789abcdef0"\n'
+        '  source_region      = "us-east-1"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_kms_key" "dr" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_ebs_snapshot_copy" "dr" {\n'
+        '  source_snapshot_id = "snap-0123456789abcdef0"\n'
+        '  source_region      = "us-east-1"\n'
+        '  encrypted          = true\n'
+        '  kms_key_id         = aws_kms_key.dr.arn\n'
+        '}'
+    ),
 )

@@ -115,9 +115,37 @@ CHECK = Check(
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html",
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html",
     ),
-    bad_example='resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n'
-    '  attribute {\n    name = "id"\n    type = "S"\n  }\n  server_side_encryption {\n    enabled = true\n  }\n}',
-    good_example='resource "aws_dynamodb_table" "orders" {\n  name     = "orders"\n  hash_key = "id"\n'
-    '  attribute {\n    name = "id"\n    type = "S"\n  }\n  server_side_encryption {\n    enabled     = true\n'
-    '    kms_key_arn = aws_kms_key.dynamodb.arn\n  }\n}',
+    bad_example=(
+        'resource "aws_dynamodb_table" "orders" {\n'
+        '  name         = "orders"\n'
+        '  billing_mode = "PAY_PER_REQUEST"\n'
+        '  hash_key     = "id"\n'
+        '  attribute {\n'
+        '    name = "id"\n'
+        '    type = "S"\n'
+        '  }\n'
+        '  server_side_encryption {\n'
+        '    enabled = true\n'
+        '  }\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_kms_key" "dynamodb" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_dynamodb_table" "orders" {\n'
+        '  name         = "orders"\n'
+        '  billing_mode = "PAY_PER_REQUEST"\n'
+        '  hash_key     = "id"\n'
+        '  attribute {\n'
+        '    name = "id"\n'
+        '    type = "S"\n'
+        '  }\n'
+        '  server_side_encryption {\n'
+        '    enabled     = true\n'
+        '    kms_key_arn = aws_kms_key.dynamodb.arn\n'
+        '  }\n'
+        '}'
+    ),
 )

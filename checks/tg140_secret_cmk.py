@@ -42,6 +42,14 @@ CHECK = Check(
     compliance=controls("TG140"),
     references=("https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",),
     bad_example='resource "aws_secretsmanager_secret" "db" {\n  name = "prod/db/password"\n}',
-    good_example='resource "aws_secretsmanager_secret" "db" {\n  name       = "prod/db/password"\n'
-    '  kms_key_id = aws_kms_key.secrets.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "secrets" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_secretsmanager_secret" "db" {\n'
+        '  name       = "prod/db/password"\n'
+        '  kms_key_id = aws_kms_key.secrets.arn\n'
+        '}'
+    ),
 )

@@ -38,7 +38,23 @@ CHECK = Check(
     compliance=controls("TG141"),
     references=("https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html",),
     bad_example='resource "aws_secretsmanager_secret" "db" {\n  name = "prod/db/password"\n}',
-    good_example='resource "aws_secretsmanager_secret_rotation" "db" {\n  secret_id           = aws_secretsmanager_secret.db.id\n'
-    '  rotation_lambda_arn = aws_lambda_function.rotate.arn\n\n  rotation_rules {\n'
-    '    automatically_after_days = 30\n  }\n}',
+    good_example=(
+        'variable "rotation_lambda_arn" {\n'
+        '  type        = string\n'
+        '  description = "The rotation function for this kind of secret (one of AWS\'s rotation templates)."\n'
+        '}\n'
+        '\n'
+        'resource "aws_secretsmanager_secret" "db" {\n'
+        '  name = "prod/db/password"\n'
+        '}\n'
+        '\n'
+        'resource "aws_secretsmanager_secret_rotation" "db" {\n'
+        '  secret_id           = aws_secretsmanager_secret.db.id\n'
+        '  rotation_lambda_arn = var.rotation_lambda_arn\n'
+        '\n'
+        '  rotation_rules {\n'
+        '    automatically_after_days = 30\n'
+        '  }\n'
+        '}'
+    ),
 )

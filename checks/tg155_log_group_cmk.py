@@ -44,6 +44,15 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",),
     bad_example='resource "aws_cloudwatch_log_group" "app" {\n  name              = "/app/api"\n'
     '  retention_in_days = 90\n}',
-    good_example='resource "aws_cloudwatch_log_group" "app" {\n  name              = "/app/api"\n'
-    '  retention_in_days = 90\n  kms_key_id        = aws_kms_key.logs.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "logs" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_cloudwatch_log_group" "app" {\n'
+        '  name              = "/app/api"\n'
+        '  retention_in_days = 90\n'
+        '  kms_key_id        = aws_kms_key.logs.arn\n'
+        '}'
+    ),
 )

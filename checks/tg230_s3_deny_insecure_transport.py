@@ -47,9 +47,24 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
                 "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html"),
     bad_example='resource "aws_s3_bucket" "data" {\n  bucket = "patient-records"\n}',
-    good_example='resource "aws_s3_bucket_policy" "data" {\n  bucket = aws_s3_bucket.data.id\n  policy = jsonencode({\n'
-    '    Version = "2012-10-17"\n    Statement = [{\n      Sid       = "DenyInsecureTransport"\n'
-    '      Effect    = "Deny"\n      Principal = "*"\n      Action    = "s3:*"\n'
-    '      Resource  = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]\n'
-    '      Condition = { Bool = { "aws:SecureTransport" = "false" } }\n    }]\n  })\n}',
+    good_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_policy" "data" {\n'
+        '  bucket = aws_s3_bucket.data.id\n'
+        '  policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{\n'
+        '      Sid       = "DenyInsecureTransport"\n'
+        '      Effect    = "Deny"\n'
+        '      Principal = "*"\n'
+        '      Action    = "s3:*"\n'
+        '      Resource  = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]\n'
+        '      Condition = { Bool = { "aws:SecureTransport" = "false" } }\n'
+        '    }]\n'
+        '  })\n'
+        '}'
+    ),
 )

@@ -100,10 +100,38 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG305"),
     references=("https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html",),
-    bad_example='resource "aws_kms_key" "west" {\n  provider = aws.west\n}\n\n'
-    'resource "aws_sqs_queue" "orders" {\n  name              = "orders"  # default provider: us-east-1\n'
-    '  kms_master_key_id = aws_kms_key.west.arn\n}',
-    good_example='resource "aws_kms_key" "east" {}\n\n'
-    'resource "aws_sqs_queue" "orders" {\n  name              = "orders"\n'
-    '  kms_master_key_id = aws_kms_key.east.arn\n}',
+    bad_example=(
+        'provider "aws" {\n'
+        '  region = "us-east-1"\n'
+        '}\n'
+        '\n'
+        'provider "aws" {\n'
+        '  alias  = "west"\n'
+        '  region = "us-west-2"\n'
+        '}\n'
+        '\n'
+        'resource "aws_kms_key" "west" {\n'
+        '  provider            = aws.west\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_sqs_queue" "orders" {\n'
+        '  name              = "orders" # default provider: us-east-1\n'
+        '  kms_master_key_id = aws_kms_key.west.arn\n'
+        '}'
+    ),
+    good_example=(
+        'provider "aws" {\n'
+        '  region = "us-east-1"\n'
+        '}\n'
+        '\n'
+        'resource "aws_kms_key" "east" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_sqs_queue" "orders" {\n'
+        '  name              = "orders"\n'
+        '  kms_master_key_id = aws_kms_key.east.arn\n'
+        '}'
+    ),
 )

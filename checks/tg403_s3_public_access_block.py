@@ -37,9 +37,28 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG403"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",),
-    bad_example='resource "aws_s3_bucket_public_access_block" "data" {\n  bucket = aws_s3_bucket.data.id\n'
-    '  block_public_acls = true\n  block_public_policy = false\n}',
-    good_example='resource "aws_s3_bucket_public_access_block" "data" {\n  bucket                  = aws_s3_bucket.data.id\n'
-    '  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n'
-    '  restrict_public_buckets = true\n}',
+    bad_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_public_access_block" "data" {\n'
+        '  bucket              = aws_s3_bucket.data.id\n'
+        '  block_public_acls   = true\n'
+        '  block_public_policy = false\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_public_access_block" "data" {\n'
+        '  bucket                  = aws_s3_bucket.data.id\n'
+        '  block_public_acls       = true\n'
+        '  block_public_policy     = true\n'
+        '  ignore_public_acls      = true\n'
+        '  restrict_public_buckets = true\n'
+        '}'
+    ),
 )

@@ -127,10 +127,26 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",),
     bad_example='resource "aws_organizations_organization" "org" {\n'
     '  enabled_policy_types = ["SERVICE_CONTROL_POLICY"]\n}',
-    good_example='resource "aws_organizations_policy" "protect_audit" {\n  name    = "protect-audit"\n'
-    '  content = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{ Effect = "Deny",\n'
-    '      Action = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"], Resource = "*" }]\n  })\n}\n\n'
-    'resource "aws_organizations_policy_attachment" "root" {\n'
-    '  policy_id = aws_organizations_policy.protect_audit.id\n'
-    '  target_id = aws_organizations_organization.org.roots[0].id\n}',
+    good_example=(
+        'resource "aws_organizations_organization" "org" {\n'
+        '  enabled_policy_types = ["SERVICE_CONTROL_POLICY"]\n'
+        '}\n'
+        '\n'
+        'resource "aws_organizations_policy" "protect_audit" {\n'
+        '  name = "protect-audit"\n'
+        '  content = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{\n'
+        '      Effect   = "Deny"\n'
+        '      Action   = ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]\n'
+        '      Resource = "*"\n'
+        '    }]\n'
+        '  })\n'
+        '}\n'
+        '\n'
+        'resource "aws_organizations_policy_attachment" "root" {\n'
+        '  policy_id = aws_organizations_policy.protect_audit.id\n'
+        '  target_id = aws_organizations_organization.org.roots[0].id\n'
+        '}'
+    ),
 )

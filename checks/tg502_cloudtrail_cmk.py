@@ -37,8 +37,21 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG502"),
     references=("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html",),
-    bad_example='resource "aws_cloudtrail" "main" {\n  name           = "main"\n'
-    '  s3_bucket_name = aws_s3_bucket.trail.id\n}',
-    good_example='resource "aws_cloudtrail" "main" {\n  name           = "main"\n'
-    '  s3_bucket_name = aws_s3_bucket.trail.id\n  kms_key_id     = aws_kms_key.trail.arn\n}',
+    bad_example=(
+        'resource "aws_cloudtrail" "main" {\n'
+        '  name           = "main"\n'
+        '  s3_bucket_name = "acme-audit-trail"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_kms_key" "trail" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_cloudtrail" "main" {\n'
+        '  name           = "main"\n'
+        '  s3_bucket_name = "acme-audit-trail"\n'
+        '  kms_key_id     = aws_kms_key.trail.arn\n'
+        '}'
+    ),
 )

@@ -63,10 +63,31 @@ CHECK = Check(
     ),
     bad_example='resource "aws_s3_bucket" "trail" {\n  bucket = "acme-audit-trail"\n}\n\n'
     'resource "aws_cloudtrail" "main" {\n  name           = "main"\n  s3_bucket_name = aws_s3_bucket.trail.id\n}',
-    good_example='resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {\n'
-    '  bucket = aws_s3_bucket.trail.id\n  rule {\n    apply_server_side_encryption_by_default {\n'
-    '      sse_algorithm = "aws:kms"\n    }\n  }\n}\n\n'
-    'resource "aws_s3_bucket_public_access_block" "trail" {\n  bucket                  = aws_s3_bucket.trail.id\n'
-    '  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n'
-    '  restrict_public_buckets = true\n}',
+    good_example=(
+        'resource "aws_s3_bucket" "trail" {\n'
+        '  bucket = "acme-audit-trail"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {\n'
+        '  bucket = aws_s3_bucket.trail.id\n'
+        '  rule {\n'
+        '    apply_server_side_encryption_by_default {\n'
+        '      sse_algorithm = "aws:kms"\n'
+        '    }\n'
+        '  }\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_public_access_block" "trail" {\n'
+        '  bucket                  = aws_s3_bucket.trail.id\n'
+        '  block_public_acls       = true\n'
+        '  block_public_policy     = true\n'
+        '  ignore_public_acls      = true\n'
+        '  restrict_public_buckets = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_cloudtrail" "main" {\n'
+        '  name           = "main"\n'
+        '  s3_bucket_name = aws_s3_bucket.trail.id\n'
+        '}'
+    ),
 )

@@ -63,10 +63,38 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG505"),
     references=("https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html",),
-    bad_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
-    '  role_arn = aws_iam_role.config.arn\n}',
-    good_example='resource "aws_config_config_rule" "s3_sse" {\n  name = "s3-bucket-sse"\n  source {\n'
-    '    owner             = "AWS"\n    source_identifier = "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"\n  }\n'
-    '  depends_on = [aws_config_configuration_recorder.main]\n}\n'
-    '# ...and the same for ENCRYPTED_VOLUMES and RDS_STORAGE_ENCRYPTED',
+    bad_example=(
+        'variable "config_role_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_configuration_recorder" "main" {\n'
+        '  name     = "main"\n'
+        '  role_arn = var.config_role_arn\n'
+        '}'
+    ),
+    good_example=(
+        'variable "config_role_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_configuration_recorder" "main" {\n'
+        '  name     = "main"\n'
+        '  role_arn = var.config_role_arn\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_config_rule" "encryption" {\n'
+        '  for_each = toset([\n'
+        '    "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",\n'
+        '    "ENCRYPTED_VOLUMES",\n'
+        '    "RDS_STORAGE_ENCRYPTED",\n'
+        '  ])\n'
+        '  name = lower(replace(each.key, "_", "-"))\n'
+        '  source {\n'
+        '    owner             = "AWS"\n'
+        '    source_identifier = each.key\n'
+        '  }\n'
+        '  depends_on = [aws_config_configuration_recorder.main]\n'
+        '}'
+    ),
 )

@@ -89,6 +89,15 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/macie/latest/user/getting-started.html",),
     bad_example='resource "aws_s3_bucket" "records" {\n  bucket = "patient-records"\n'
     '  tags   = { DataClassification = "phi" }\n}',
-    good_example='resource "aws_macie2_account" "this" {\n  finding_publishing_frequency = "FIFTEEN_MINUTES"\n'
-    '  status                       = "ENABLED"\n}',
+    good_example=(
+        'resource "aws_s3_bucket" "records" {\n'
+        '  bucket = "patient-records"\n'
+        '  tags   = { DataClassification = "phi" }\n'
+        '}\n'
+        '\n'
+        'resource "aws_macie2_account" "this" {\n'
+        '  finding_publishing_frequency = "FIFTEEN_MINUTES"\n'
+        '  status                       = "ENABLED"\n'
+        '}'
+    ),
 )

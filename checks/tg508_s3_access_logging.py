@@ -58,8 +58,26 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG508"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html",),
-    bad_example='resource "aws_s3_bucket_logging" "data" {\n  bucket        = aws_s3_bucket.data.id\n'
-    '  target_bucket = aws_s3_bucket.data.id\n  target_prefix = "log/"\n}',
-    good_example='resource "aws_s3_bucket_logging" "data" {\n  bucket        = aws_s3_bucket.data.id\n'
-    '  target_bucket = aws_s3_bucket.logs.id\n  target_prefix = "data/"\n}',
+    bad_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_logging" "data" {\n'
+        '  bucket        = aws_s3_bucket.data.id\n'
+        '  target_bucket = aws_s3_bucket.data.id\n'
+        '  target_prefix = "log/"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_logging" "data" {\n'
+        '  bucket        = aws_s3_bucket.data.id\n'
+        '  target_bucket = "acme-access-logs" # the account\'s central log bucket\n'
+        '  target_prefix = "patient-records/"\n'
+        '}'
+    ),
 )

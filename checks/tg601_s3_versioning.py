@@ -46,8 +46,28 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG601"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",),
-    bad_example='resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n'
-    '  versioning_configuration {\n    status = "Suspended"\n  }\n}',
-    good_example='resource "aws_s3_bucket_versioning" "data" {\n  bucket = aws_s3_bucket.data.id\n'
-    '  versioning_configuration {\n    status = "Enabled"\n  }\n}',
+    bad_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_versioning" "data" {\n'
+        '  bucket = aws_s3_bucket.data.id\n'
+        '  versioning_configuration {\n'
+        '    status = "Suspended"\n'
+        '  }\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_versioning" "data" {\n'
+        '  bucket = aws_s3_bucket.data.id\n'
+        '  versioning_configuration {\n'
+        '    status = "Enabled"\n'
+        '  }\n'
+        '}'
+    ),
 )

@@ -39,5 +39,14 @@ CHECK = Check(
     compliance=controls("TG604"),
     references=("https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html",),
     bad_example='resource "aws_backup_vault" "main" {\n  name = "main"\n}',
-    good_example='resource "aws_backup_vault" "main" {\n  name        = "main"\n  kms_key_arn = aws_kms_key.backup.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "backup" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_backup_vault" "main" {\n'
+        '  name        = "main"\n'
+        '  kms_key_arn = aws_kms_key.backup.arn\n'
+        '}'
+    ),
 )

@@ -87,9 +87,49 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG605"),
     references=("https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html",),
-    bad_example='resource "aws_backup_plan" "daily" {\n  name = "daily"\n  rule {\n    rule_name         = "daily"\n'
-    '    target_vault_name = aws_backup_vault.main.name\n    schedule          = "cron(0 5 * * ? *)"\n  }\n}',
-    good_example='resource "aws_backup_plan" "daily" {\n  name = "daily"\n  rule {\n    rule_name         = "daily"\n'
-    '    target_vault_name = aws_backup_vault.main.name\n    schedule          = "cron(0 5 * * ? *)"\n'
-    '    copy_action {\n      destination_vault_arn = aws_backup_vault.dr.arn\n    }\n  }\n}',
+    bad_example=(
+        'resource "aws_backup_vault" "main" {\n'
+        '  name = "main"\n'
+        '}\n'
+        '\n'
+        'resource "aws_backup_plan" "daily" {\n'
+        '  name = "daily"\n'
+        '  rule {\n'
+        '    rule_name         = "daily"\n'
+        '    target_vault_name = aws_backup_vault.main.name\n'
+        '    schedule          = "cron(0 5 * * ? *)"\n'
+        '  }\n'
+        '}'
+    ),
+    good_example=(
+        'provider "aws" {\n'
+        '  region = "us-east-1"\n'
+        '}\n'
+        '\n'
+        'provider "aws" {\n'
+        '  alias  = "dr"\n'
+        '  region = "us-west-2"\n'
+        '}\n'
+        '\n'
+        'resource "aws_backup_vault" "main" {\n'
+        '  name = "main"\n'
+        '}\n'
+        '\n'
+        'resource "aws_backup_vault" "dr" {\n'
+        '  provider = aws.dr\n'
+        '  name     = "dr"\n'
+        '}\n'
+        '\n'
+        'resource "aws_backup_plan" "daily" {\n'
+        '  name = "daily"\n'
+        '  rule {\n'
+        '    rule_name         = "daily"\n'
+        '    target_vault_name = aws_backup_vault.main.name\n'
+        '    schedule          = "cron(0 5 * * ? *)"\n'
+        '    copy_action {\n'
+        '      destination_vault_arn = aws_backup_vault.dr.arn\n'
+        '    }\n'
+        '  }\n'
+        '}'
+    ),
 )

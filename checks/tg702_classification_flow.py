@@ -102,9 +102,50 @@ CHECK = Check(
     compliance=controls("TG702"),
     references=("https://docs.aws.amazon.com/whitepapers/latest/data-classification/data-classification.html",
                 "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk"),
-    bad_example='resource "aws_db_snapshot_copy" "dr" {\n  source_db_snapshot_identifier = aws_db_snapshot.records.db_snapshot_arn\n'
-    '  target_db_snapshot_identifier = "records-dr"\n}',
-    good_example='resource "aws_db_snapshot_copy" "dr" {\n  source_db_snapshot_identifier = aws_db_snapshot.records.db_snapshot_arn\n'
-    '  target_db_snapshot_identifier = "records-dr"\n  kms_key_id                    = aws_kms_key.dr.arn\n'
-    '  tags                          = { DataClassification = "restricted" }\n}',
+    bad_example=(
+        'resource "aws_db_instance" "records" {\n'
+        '  identifier        = "records"\n'
+        '  engine            = "postgres"\n'
+        '  instance_class    = "db.t3.micro"\n'
+        '  storage_encrypted = true\n'
+        '  tags              = { DataClassification = "restricted" }\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot" "records" {\n'
+        '  db_instance_identifier = aws_db_instance.records.identifier\n'
+        '  db_snapshot_identifier = "records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot_copy" "dr" {\n'
+        '  source_db_snapshot_identifier = aws_db_snapshot.records.db_snapshot_arn\n'
+        '  target_db_snapshot_identifier = "records-dr"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_kms_key" "records" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_instance" "records" {\n'
+        '  identifier        = "records"\n'
+        '  engine            = "postgres"\n'
+        '  instance_class    = "db.t3.micro"\n'
+        '  storage_encrypted = true\n'
+        '  kms_key_id        = aws_kms_key.records.arn\n'
+        '  tags              = { DataClassification = "restricted" }\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot" "records" {\n'
+        '  db_instance_identifier = aws_db_instance.records.identifier\n'
+        '  db_snapshot_identifier = "records"\n'
+        '  tags                   = { DataClassification = "restricted" }\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_snapshot_copy" "dr" {\n'
+        '  source_db_snapshot_identifier = aws_db_snapshot.records.db_snapshot_arn\n'
+        '  target_db_snapshot_identifier = "records-dr"\n'
+        '  kms_key_id                    = aws_kms_key.records.arn\n'
+        '  tags                          = { DataClassification = "restricted" }\n'
+        '}'
+    ),
 )

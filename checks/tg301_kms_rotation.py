@@ -1,8 +1,12 @@
 """TG301 kms-rotation.
 
-Reading: symmetric keys (`customer_master_key_spec` and `key_spec` unset or
-SYMMETRIC_DEFAULT) must set `enable_key_rotation = true`. Asymmetric and HMAC
-keys cannot rotate automatically and give no result.
+Reading: symmetric encryption keys (`customer_master_key_spec` and `key_spec`
+unset or SYMMETRIC_DEFAULT, `key_usage` unset or ENCRYPT_DECRYPT) must set
+`enable_key_rotation = true`. Asymmetric and HMAC keys (another spec, or
+`key_usage` SIGN_VERIFY, GENERATE_VERIFY_MAC, KEY_AGREEMENT) cannot rotate
+automatically and give no result. Values come through variables and locals
+like any argument; a spec or usage not known statically gives UNKNOWN unless
+rotation is on.
 """
 
 from __future__ import annotations
@@ -13,15 +17,22 @@ from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
 
+SPEC_ATTRS = ("customer_master_key_spec", "key_spec")
+# The value of each argument that a symmetric encryption key has (unset means the same).
+SYMMETRIC = {"customer_master_key_spec": "SYMMETRIC_DEFAULT", "key_spec": "SYMMETRIC_DEFAULT",
+             "key_usage": "ENCRYPT_DECRYPT"}
+
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for key in ctx.graph.of_type("aws_kms_key"):
-        specs = [key.values.get("customer_master_key_spec"), key.values.get("key_spec")]
-        if any(s not in (None, "SYMMETRIC_DEFAULT") and not is_unknown(s) for s in specs):
-            continue
+        kind = {a: key.values.get(a) for a in SPEC_ATTRS + ("key_usage",)}
+        if any(v not in (None, SYMMETRIC[a]) and not is_unknown(v) for a, v in kind.items()):
+            continue  # asymmetric or HMAC: AWS cannot rotate it automatically
         rotation = key.values.get("enable_key_rotation")
-        if any(is_unknown(s) for s in specs) and rotation is not True:
-            yield Result(key, UNKNOWN, "the key spec is not known statically", attribute="key_spec")
+        unknown = [a for a, v in kind.items() if is_unknown(v)]
+        if unknown and rotation is not True:
+            yield Result(key, UNKNOWN, f"{unknown[0]} is not known statically: the key may not be symmetric",
+                         attribute=unknown[0])
         elif rotation is True:
             yield Result(key, PASS, "automatic key rotation is enabled", attribute="enable_key_rotation")
         elif is_unknown(rotation):

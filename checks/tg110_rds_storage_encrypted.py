@@ -42,6 +42,17 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",),
     bad_example='resource "aws_db_instance" "patients" {\n  identifier     = "patients"\n  engine         = "postgres"\n'
     '  instance_class = "db.t3.micro"\n}',
-    good_example='resource "aws_db_instance" "patients" {\n  identifier        = "patients"\n  engine            = "postgres"\n'
-    '  instance_class    = "db.t3.micro"\n  storage_encrypted = true\n  kms_key_id        = aws_kms_key.rds.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "rds" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_db_instance" "patients" {\n'
+        '  identifier        = "patients"\n'
+        '  engine            = "postgres"\n'
+        '  instance_class    = "db.t3.micro"\n'
+        '  storage_encrypted = true\n'
+        '  kms_key_id        = aws_kms_key.rds.arn\n'
+        '}'
+    ),
 )

@@ -55,7 +55,19 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",),
     bad_example='resource "aws_instance" "app" {\n  ami           = "ami-0123456789abcdef0"\n'
     '  instance_type = "t3.micro"\n}',
-    good_example='resource "aws_instance" "app" {\n  ami           = "ami-0123456789abcdef0"\n'
-    '  instance_type = "t3.micro"\n\n  root_block_device {\n    encrypted  = true\n'
-    '    kms_key_id = aws_kms_key.ebs.arn\n  }\n}',
+    good_example=(
+        'resource "aws_kms_key" "ebs" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_instance" "app" {\n'
+        '  ami           = "ami-0123456789abcdef0"\n'
+        '  instance_type = "t3.micro"\n'
+        '\n'
+        '  root_block_device {\n'
+        '    encrypted  = true\n'
+        '    kms_key_id = aws_kms_key.ebs.arn\n'
+        '  }\n'
+        '}'
+    ),
 )

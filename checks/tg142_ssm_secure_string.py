@@ -71,8 +71,33 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG142"),
     references=("https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html",),
-    bad_example='resource "aws_ssm_parameter" "db_password" {\n  name  = "/prod/db/password"\n'
-    '  type  = "String"\n  value = var.db_password\n}',
-    good_example='resource "aws_ssm_parameter" "db_password" {\n  name   = "/prod/db/password"\n'
-    '  type   = "SecureString"\n  key_id = aws_kms_key.params.arn\n  value  = var.db_password\n}',
+    bad_example=(
+        'variable "db_password" {\n'
+        '  type = string\n'
+        '  sensitive = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_ssm_parameter" "db_password" {\n'
+        '  name  = "/prod/db/password"\n'
+        '  type  = "String"\n'
+        '  value = var.db_password\n'
+        '}'
+    ),
+    good_example=(
+        'variable "db_password" {\n'
+        '  type = string\n'
+        '  sensitive = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_kms_key" "params" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_ssm_parameter" "db_password" {\n'
+        '  name   = "/prod/db/password"\n'
+        '  type   = "SecureString"\n'
+        '  key_id = aws_kms_key.params.arn\n'
+        '  value  = var.db_password\n'
+        '}'
+    ),
 )

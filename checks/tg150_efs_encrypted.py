@@ -33,6 +33,15 @@ CHECK = Check(
     compliance=controls("TG150"),
     references=("https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html",),
     bad_example='resource "aws_efs_file_system" "shared" {\n  creation_token = "shared"\n}',
-    good_example='resource "aws_efs_file_system" "shared" {\n  creation_token = "shared"\n  encrypted      = true\n'
-    '  kms_key_id     = aws_kms_key.efs.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "efs" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_efs_file_system" "shared" {\n'
+        '  creation_token = "shared"\n'
+        '  encrypted      = true\n'
+        '  kms_key_id     = aws_kms_key.efs.arn\n'
+        '}'
+    ),
 )

@@ -33,6 +33,16 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html",),
     bad_example='resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n'
     '  encrypted          = false\n}',
-    good_example='resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n'
-    '  encrypted          = true\n  kms_key_id         = aws_kms_key.dw.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "dw" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_redshift_cluster" "dw" {\n'
+        '  cluster_identifier = "dw"\n'
+        '  node_type          = "ra3.xlplus"\n'
+        '  encrypted          = true\n'
+        '  kms_key_id         = aws_kms_key.dw.arn\n'
+        '}'
+    ),
 )

@@ -87,8 +87,19 @@ CHECK = Check(
     ),
     bad_example='resource "aws_sqs_queue" "orders" {\n  name = "orders"\n}\n\n'
     'resource "aws_sns_topic" "alerts" {\n  name = "alerts"\n}',
-    good_example='resource "aws_sqs_queue" "orders" {\n  name              = "orders"\n'
-    '  kms_master_key_id = aws_kms_key.messaging.arn\n}\n\n'
-    'resource "aws_sns_topic" "alerts" {\n  name              = "alerts"\n'
-    '  kms_master_key_id = aws_kms_key.messaging.arn\n}',
+    good_example=(
+        'resource "aws_kms_key" "messaging" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_sqs_queue" "orders" {\n'
+        '  name              = "orders"\n'
+        '  kms_master_key_id = aws_kms_key.messaging.arn\n'
+        '}\n'
+        '\n'
+        'resource "aws_sns_topic" "alerts" {\n'
+        '  name              = "alerts"\n'
+        '  kms_master_key_id = aws_kms_key.messaging.arn\n'
+        '}'
+    ),
 )

@@ -74,10 +74,42 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG201"),
     references=("https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html",),
-    bad_example='resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 80\n'
-    '  protocol = "HTTP"\n  default_action {\n    type             = "forward"\n'
-    '    target_group_arn = aws_lb_target_group.web.arn\n  }\n}',
-    good_example='resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 80\n'
-    '  protocol = "HTTP"\n  default_action {\n    type = "redirect"\n    redirect {\n'
-    '      port        = "443"\n      protocol    = "HTTPS"\n      status_code = "HTTP_301"\n    }\n  }\n}',
+    bad_example=(
+        'variable "load_balancer_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'variable "target_group_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_lb_listener" "web" {\n'
+        '  load_balancer_arn = var.load_balancer_arn\n'
+        '  port              = 80\n'
+        '  protocol          = "HTTP"\n'
+        '  default_action {\n'
+        '    type             = "forward"\n'
+        '    target_group_arn = var.target_group_arn\n'
+        '  }\n'
+        '}'
+    ),
+    good_example=(
+        'variable "load_balancer_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_lb_listener" "web" {\n'
+        '  load_balancer_arn = var.load_balancer_arn\n'
+        '  port              = 80\n'
+        '  protocol          = "HTTP"\n'
+        '  default_action {\n'
+        '    type = "redirect"\n'
+        '    redirect {\n'
+        '      port        = "443"\n'
+        '      protocol    = "HTTPS"\n'
+        '      status_code = "HTTP_301"\n'
+        '    }\n'
+        '  }\n'
+        '}'
+    ),
 )

@@ -55,7 +55,19 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-listener-config.html",),
     bad_example='resource "aws_elb" "web" {\n  listener {\n    instance_port     = 80\n    instance_protocol = "http"\n'
     '    lb_port           = 80\n    lb_protocol       = "http"\n  }\n}',
-    good_example='resource "aws_elb" "web" {\n  listener {\n    instance_port      = 443\n    instance_protocol  = "https"\n'
-    '    lb_port            = 443\n    lb_protocol        = "https"\n'
-    '    ssl_certificate_id = aws_acm_certificate.web.arn\n  }\n}',
+    good_example=(
+        'variable "certificate_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_elb" "web" {\n'
+        '  listener {\n'
+        '    instance_port      = 443\n'
+        '    instance_protocol  = "https"\n'
+        '    lb_port            = 443\n'
+        '    lb_protocol        = "https"\n'
+        '    ssl_certificate_id = var.certificate_arn\n'
+        '  }\n'
+        '}'
+    ),
 )

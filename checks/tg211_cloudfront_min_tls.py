@@ -65,7 +65,17 @@ CHECK = Check(
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html",),
     bad_example='resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n'
     '    cloudfront_default_certificate = true\n  }\n}',
-    good_example='resource "aws_cloudfront_distribution" "cdn" {\n  viewer_certificate {\n'
-    '    acm_certificate_arn      = aws_acm_certificate.cdn.arn\n    ssl_support_method       = "sni-only"\n'
-    '    minimum_protocol_version = "TLSv1.2_2021"\n  }\n}',
+    good_example=(
+        'variable "certificate_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_cloudfront_distribution" "cdn" {\n'
+        '  viewer_certificate {\n'
+        '    acm_certificate_arn      = var.certificate_arn\n'
+        '    ssl_support_method       = "sni-only"\n'
+        '    minimum_protocol_version = "TLSv1.2_2021"\n'
+        '  }\n'
+        '}'
+    ),
 )

@@ -57,8 +57,25 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG220"),
     references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",),
-    bad_example='resource "aws_api_gateway_domain_name" "api" {\n  domain_name              = "api.example.com"\n'
-    '  regional_certificate_arn = aws_acm_certificate.api.arn\n}',
-    good_example='resource "aws_api_gateway_domain_name" "api" {\n  domain_name              = "api.example.com"\n'
-    '  regional_certificate_arn = aws_acm_certificate.api.arn\n  security_policy          = "TLS_1_2"\n}',
+    bad_example=(
+        'variable "certificate_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_api_gateway_domain_name" "api" {\n'
+        '  domain_name              = "api.example.com"\n'
+        '  regional_certificate_arn = var.certificate_arn\n'
+        '}'
+    ),
+    good_example=(
+        'variable "certificate_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_api_gateway_domain_name" "api" {\n'
+        '  domain_name              = "api.example.com"\n'
+        '  regional_certificate_arn = var.certificate_arn\n'
+        '  security_policy          = "TLS_1_2"\n'
+        '}'
+    ),
 )

@@ -62,11 +62,41 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG241"),
     references=("https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html",),
-    bad_example='resource "aws_vpn_connection" "office" {\n  customer_gateway_id = aws_customer_gateway.office.id\n'
-    '  vpn_gateway_id      = aws_vpn_gateway.main.id\n  type                = "ipsec.1"\n}',
-    good_example='resource "aws_vpn_connection" "office" {\n  customer_gateway_id = aws_customer_gateway.office.id\n'
-    '  vpn_gateway_id      = aws_vpn_gateway.main.id\n  type                = "ipsec.1"\n\n'
-    '  tunnel1_ike_versions                = ["ikev2"]\n  tunnel1_phase1_integrity_algorithms = ["SHA2-256"]\n'
-    '  tunnel1_phase2_integrity_algorithms = ["SHA2-256"]\n  tunnel2_ike_versions                = ["ikev2"]\n'
-    '  tunnel2_phase1_integrity_algorithms = ["SHA2-256"]\n  tunnel2_phase2_integrity_algorithms = ["SHA2-256"]\n}',
+    bad_example=(
+        'resource "aws_customer_gateway" "office" {\n'
+        '  bgp_asn    = 65000\n'
+        '  ip_address = "203.0.113.10"\n'
+        '  type       = "ipsec.1"\n'
+        '}\n'
+        '\n'
+        'resource "aws_vpn_gateway" "main" {}\n'
+        '\n'
+        'resource "aws_vpn_connection" "office" {\n'
+        '  customer_gateway_id = aws_customer_gateway.office.id\n'
+        '  vpn_gateway_id      = aws_vpn_gateway.main.id\n'
+        '  type                = "ipsec.1"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_customer_gateway" "office" {\n'
+        '  bgp_asn    = 65000\n'
+        '  ip_address = "203.0.113.10"\n'
+        '  type       = "ipsec.1"\n'
+        '}\n'
+        '\n'
+        'resource "aws_vpn_gateway" "main" {}\n'
+        '\n'
+        'resource "aws_vpn_connection" "office" {\n'
+        '  customer_gateway_id = aws_customer_gateway.office.id\n'
+        '  vpn_gateway_id      = aws_vpn_gateway.main.id\n'
+        '  type                = "ipsec.1"\n'
+        '\n'
+        '  tunnel1_ike_versions                = ["ikev2"]\n'
+        '  tunnel1_phase1_integrity_algorithms = ["SHA2-256"]\n'
+        '  tunnel1_phase2_integrity_algorithms = ["SHA2-256"]\n'
+        '  tunnel2_ike_versions                = ["ikev2"]\n'
+        '  tunnel2_phase1_integrity_algorithms = ["SHA2-256"]\n'
+        '  tunnel2_phase2_integrity_algorithms = ["SHA2-256"]\n'
+        '}'
+    ),
 )

@@ -65,10 +65,35 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG402"),
     references=("https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html",),
-    bad_example='resource "aws_iam_role_policy" "app" {\n  role   = aws_iam_role.app.id\n  policy = jsonencode({\n'
-    '    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = "*" }]\n'
-    '  })\n}',
-    good_example='resource "aws_iam_role_policy" "app" {\n  role   = aws_iam_role.app.id\n  policy = jsonencode({\n'
-    '    Version   = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "kms:Decrypt",\n'
-    '      Resource = aws_kms_key.app.arn }]\n  })\n}',
+    bad_example=(
+        'variable "role_name" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_iam_role_policy" "app" {\n'
+        '  role   = var.role_name\n'
+        '  policy = jsonencode({\n'
+        '    Version   = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = "*" }]\n'
+        '  })\n'
+        '}'
+    ),
+    good_example=(
+        'variable "role_name" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_kms_key" "app" {\n'
+        '  enable_key_rotation = true\n'
+        '}\n'
+        '\n'
+        'resource "aws_iam_role_policy" "app" {\n'
+        '  role   = var.role_name\n'
+        '  policy = jsonencode({\n'
+        '    Version   = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Action = "kms:Decrypt",\n'
+        '      Resource = aws_kms_key.app.arn }]\n'
+        '  })\n'
+        '}'
+    ),
 )

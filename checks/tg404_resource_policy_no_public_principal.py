@@ -75,11 +75,33 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG404"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html",),
-    bad_example='resource "aws_s3_bucket_policy" "data" {\n  bucket = aws_s3_bucket.data.id\n  policy = jsonencode({\n'
-    '    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",\n'
-    '      Resource = "${aws_s3_bucket.data.arn}/*" }]\n  })\n}',
-    good_example='resource "aws_s3_bucket_policy" "data" {\n  bucket = aws_s3_bucket.data.id\n  policy = jsonencode({\n'
-    '    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",\n'
-    '      Resource = "${aws_s3_bucket.data.arn}/*",\n'
-    '      Condition = { StringEquals = { "aws:SourceVpce" = "vpce-0a1b2c3d" } } }]\n  })\n}',
+    bad_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_policy" "data" {\n'
+        '  bucket = aws_s3_bucket.data.id\n'
+        '  policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",\n'
+        '      Resource = "${aws_s3_bucket.data.arn}/*" }]\n'
+        '  })\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_s3_bucket" "data" {\n'
+        '  bucket = "patient-records"\n'
+        '}\n'
+        '\n'
+        'resource "aws_s3_bucket_policy" "data" {\n'
+        '  bucket = aws_s3_bucket.data.id\n'
+        '  policy = jsonencode({\n'
+        '    Version = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject",\n'
+        '      Resource = "${aws_s3_bucket.data.arn}/*",\n'
+        '      Condition = { StringEquals = { "aws:SourceVpce" = "vpce-0a1b2c3d" } } }]\n'
+        '  })\n'
+        '}'
+    ),
 )

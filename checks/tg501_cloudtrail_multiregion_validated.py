@@ -52,9 +52,18 @@ CHECK = Check(
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html",
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html",
     ),
-    bad_example='resource "aws_cloudtrail" "main" {\n  name           = "main"\n'
-    '  s3_bucket_name = aws_s3_bucket.trail.id\n}',
-    good_example='resource "aws_cloudtrail" "main" {\n  name                       = "main"\n'
-    '  s3_bucket_name             = aws_s3_bucket.trail.id\n  is_multi_region_trail      = true\n'
-    '  enable_log_file_validation = true\n}',
+    bad_example=(
+        'resource "aws_cloudtrail" "main" {\n'
+        '  name           = "main"\n'
+        '  s3_bucket_name = "acme-audit-trail"\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_cloudtrail" "main" {\n'
+        '  name                       = "main"\n'
+        '  s3_bucket_name             = "acme-audit-trail"\n'
+        '  is_multi_region_trail      = true\n'
+        '  enable_log_file_validation = true\n'
+        '}'
+    ),
 )

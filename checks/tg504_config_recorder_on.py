@@ -85,12 +85,40 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG504"),
     references=("https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html",),
-    bad_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
-    '  role_arn = aws_iam_role.config.arn\n  recording_group {\n    all_supported = false\n'
-    '    resource_types = ["AWS::S3::Bucket"]\n  }\n}',
-    good_example='resource "aws_config_configuration_recorder" "main" {\n  name     = "main"\n'
-    '  role_arn = aws_iam_role.config.arn\n}\n\n'
-    'resource "aws_config_configuration_recorder_status" "main" {\n'
-    '  name       = aws_config_configuration_recorder.main.name\n  is_enabled = true\n'
-    '  depends_on = [aws_config_delivery_channel.main]\n}',
+    bad_example=(
+        'variable "config_role_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_configuration_recorder" "main" {\n'
+        '  name     = "main"\n'
+        '  role_arn = var.config_role_arn\n'
+        '  recording_group {\n'
+        '    all_supported  = false\n'
+        '    resource_types = ["AWS::S3::Bucket"]\n'
+        '  }\n'
+        '}'
+    ),
+    good_example=(
+        'variable "config_role_arn" {\n'
+        '  type = string\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_configuration_recorder" "main" {\n'
+        '  name     = "main"\n'
+        '  role_arn = var.config_role_arn\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_delivery_channel" "main" {\n'
+        '  name           = "main"\n'
+        '  s3_bucket_name = "acme-config-history"\n'
+        '  depends_on     = [aws_config_configuration_recorder.main]\n'
+        '}\n'
+        '\n'
+        'resource "aws_config_configuration_recorder_status" "main" {\n'
+        '  name       = aws_config_configuration_recorder.main.name\n'
+        '  is_enabled = true\n'
+        '  depends_on = [aws_config_delivery_channel.main]\n'
+        '}'
+    ),
 )

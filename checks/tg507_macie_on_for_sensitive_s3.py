@@ -20,27 +20,15 @@ from collections.abc import Iterator
 
 from tfguard.audit import account_subject, managed
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.classify import label_unknown
 from tfguard.compliance import controls
-from tfguard.model import Resource, is_unknown
-from tfguard.unknowns import cause
-
-
-def _label_unknown(ctx: Context, bucket: Resource) -> str:
-    """What leaves the bucket's classification label unknown ("" when it is known)."""
-    for attr in ("tags", "tags_all"):
-        tags = bucket.values.get(attr)
-        if is_unknown(tags):
-            return cause(tags) or f"{attr} is not known statically"
-        if isinstance(tags, dict) and ctx.classification_tag in tags:
-            label = tags[ctx.classification_tag]
-            return (cause(label) or f"the {ctx.classification_tag} tag is not known statically") if is_unknown(label) else ""
-    return ""
+from tfguard.model import is_unknown
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     buckets = managed(ctx.graph.of_type("aws_s3_bucket"))
     sensitive = [b for b in buckets if ctx.sensitive(b)]
-    maybe = [b for b in buckets if not sensitive and _label_unknown(ctx, b)]
+    maybe = [b for b in buckets if not sensitive and label_unknown(b, ctx.classification_tag)]
     if not sensitive and not maybe:
         return
     macies = ctx.graph.of_type("aws_macie2_account")
@@ -53,7 +41,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     if maybe:
         yield Result(account_subject(ctx, macies[0] if macies else None), UNKNOWN,
                      f"the classification of {maybe[0].address} is not known statically "
-                     f"({_label_unknown(ctx, maybe[0])}), and Macie is not enabled",
+                     f"({label_unknown(maybe[0], ctx.classification_tag)}), and Macie is not enabled",
                      attribute="status" if macies else "", related=tuple(maybe))
         return
     first = ctx.classification(sensitive[0])

@@ -10,6 +10,11 @@ bucket of the configuration (a literal name or ARN; S3 ARNs carry no region),
 or a region that cannot be resolved, makes the result UNKNOWN unless another
 rule already passes; no replication, or replication only within the region,
 fails.
+
+A bucket whose own classification label is not known statically (a tag from
+a variable with no value) and that is not otherwise sensitive may be
+sensitive: it gets the same judgement, except that what would fail or be
+unknown is UNKNOWN naming the unknown label (PASS stays PASS).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.classify import label_unknown
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
 from tfguard.recovery import Rule, is_replication_destination, other_region, replication_holders, rules_of, why_unknown
@@ -64,9 +70,17 @@ def _judge(ctx: Context, bucket: Resource) -> Result:
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.graph.of_type("aws_s3_bucket"):
-        if not ctx.sensitive(bucket) or is_replication_destination(ctx.graph, bucket):
+        if is_replication_destination(ctx.graph, bucket):
             continue
-        yield _judge(ctx, bucket)
+        if ctx.sensitive(bucket):
+            yield _judge(ctx, bucket)
+        elif why := label_unknown(bucket, ctx.classification_tag):
+            result = _judge(ctx, bucket)
+            if result.status != PASS:
+                result = Result(bucket, UNKNOWN, f"the classification of the bucket is not known statically ({why}); "
+                                f"if it is sensitive: {result.message}",
+                                attribute=result.attribute, at=result.at, related=result.related)
+            yield result
 
 
 CHECK = Check(

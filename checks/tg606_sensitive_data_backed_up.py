@@ -18,6 +18,11 @@ store's tags (with neither, every supported resource is a candidate, as in
 AWS Backup); then every `condition` (`aws:ResourceTag/...`) must hold and
 `not_resources` must not name it. An ARN pattern that may or may not name
 the store (a literal region, account or name in it) is not known statically.
+
+A store whose own classification label is not known statically (a tag from a
+variable with no value) and that is not otherwise sensitive may be
+sensitive: it gets the same judgement, except that what would fail or be
+unknown is UNKNOWN naming the unknown label (PASS stays PASS).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.classify import label_unknown
 from tfguard.compliance import controls
 from tfguard.flows import selection_verdicts
 from tfguard.model import Resource, is_unknown
@@ -38,9 +44,10 @@ def _judge(ctx: Context, res: Resource) -> Result:
     verdicts = selection_verdicts(ctx.graph, res)
     selections = [s for s, v in verdicts if v is True]
     undecided = [s for s, v in verdicts if v is None]
-    level = ctx.classification(res).name
+    level = ctx.classification(res)
+    data = f"{level.name} data" if level.level is not None else "its data"
     if selections:
-        return Result(res, PASS, f"{level} data is backed up by {selections[0].address}", related=tuple(selections))
+        return Result(res, PASS, f"{data} is backed up by {selections[0].address}", related=tuple(selections))
     unknown = ""
     attr = ""
     if res.type in ("aws_db_instance", "aws_rds_cluster"):
@@ -73,14 +80,22 @@ def _judge(ctx: Context, res: Resource) -> Result:
         attr = ""  # the setting is missing: point at the block
     if unknown:
         return Result(res, UNKNOWN, unknown, attribute=attr, related=tuple(undecided))
-    return Result(res, FAIL, f"{level} data is not selected by any aws_backup_selection and {native}", attribute=attr)
+    return Result(res, FAIL, f"{data} is not selected by any aws_backup_selection and {native}", attribute=attr)
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for res in ctx.graph.of_type(*TYPES):
-        if is_read_replica(res) or not ctx.sensitive(res):
+        if is_read_replica(res):
             continue
-        yield _judge(ctx, res)
+        if ctx.sensitive(res):
+            yield _judge(ctx, res)
+        elif why := label_unknown(res, ctx.classification_tag):
+            result = _judge(ctx, res)
+            if result.status != PASS:
+                result = Result(res, UNKNOWN, f"the classification is not known statically ({why}); if it is sensitive: "
+                                + result.message,
+                                attribute=result.attribute, related=result.related)
+            yield result
 
 
 CHECK = Check(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tfguard.model import Resource
+from tfguard.model import Resource, is_unknown
+from tfguard.unknowns import cause
 
 LEVELS = ("public", "internal", "confidential", "restricted")
 CONFIDENTIAL = LEVELS.index("confidential")
@@ -27,6 +28,21 @@ def own_level(res: Resource, tag: str = "DataClassification") -> int | None:
         if isinstance(tags, dict) and tag in tags:
             return level_of(tags.get(tag))
     return None
+
+
+def label_unknown(res: Resource, tag: str = "DataClassification") -> str:
+    """What leaves the resource's own classification label unknown ("" when it is known).
+
+    Checks for sensitive resources give UNKNOWN rather than no result on such a
+    resource: the label may make it sensitive once the value is known."""
+    for attr in ("tags", "tags_all"):
+        tags = res.values.get(attr)
+        if is_unknown(tags):
+            return cause(tags) or f"{attr} is not known statically"
+        if isinstance(tags, dict) and tag in tags:
+            label = tags[tag]
+            return (cause(label) or f"the {tag} tag is not known statically") if is_unknown(label) else ""
+    return ""
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,6 @@ class Context:
     profile: str = ""  # "baseline" runs the baseline checks without an anchor
     root_location: Location | None = None  # main.tf of the root module, else its first file that parsed
 
-    def result(self, res: Resource, status: Status, message: str, **kw: object) -> Result:
-        return Result(res, status, message, **kw)  # type: ignore[arg-type]
-
     def anchors(self) -> list[Resource]:
         return self.graph.of_type(*ANCHOR_TYPES)
 

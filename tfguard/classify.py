@@ -58,8 +58,3 @@ class Classification:
     @property
     def name(self) -> str:
         return LEVELS[self.level] if self.level is not None else "unclassified"
-
-
-def is_sensitive(res: Resource, tag: str = "DataClassification") -> bool:
-    lvl = own_level(res, tag)
-    return lvl is not None and lvl >= CONFIDENTIAL

@@ -126,11 +126,6 @@ def grants(st: Statement, action: str) -> bool | None:
     return False
 
 
-def grants_any(st: Statement, actions: tuple[str, ...]) -> bool | None:
-    results = [grants(st, a) for a in actions]
-    return True if any(results) else (None if None in results else False)
-
-
 def all_resources(st: Statement) -> bool | None:
     """Resource "*" (or NotResource, which leaves everything else): None when not known."""
     if st.not_resources or ANY in st.resources:
@@ -146,10 +141,6 @@ def _could_be_any(resource: Any) -> bool:
     if isinstance(resource.partial, str) and re.sub(r"\{[a-z_?]*\}", "", resource.partial).strip("*"):
         return False
     return not resource.refs
-
-
-def principal_identifiers(st: Statement) -> list[tuple[str, Any]]:
-    return list(st.principals or ())
 
 
 def _only_wildcards(values: tuple[Any, ...]) -> bool:

@@ -164,11 +164,6 @@ class Rule(NamedTuple):
                 return enc.get("replica_kms_key_id")
         return None
 
-    @property
-    def replica_key_attr(self) -> str:
-        return (f"{self.path}.destination.replica_kms_key_id" if self.inline
-                else f"{self.path}.destination.encryption_configuration.replica_kms_key_id")
-
     def replicates_kms(self) -> Any:
         """True/False, or an Unknown, for `source_selection_criteria.sse_kms_encrypted_objects`."""
         for crit in nested(self.body, "source_selection_criteria"):

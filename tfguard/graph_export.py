@@ -8,8 +8,7 @@ names the target) or "value" (equal names, ids or ARNs), drawn dashed in DOT.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tfguard.graph import ResourceGraph
 
@@ -23,34 +22,9 @@ class Edge(NamedTuple):
     by: str
 
 
-def _name(node: Any) -> str:
-    """A node as its address (edges may carry addresses or resources)."""
-    return str(getattr(node, "address", node))
-
-
-def _edge(item: Any) -> Edge:
-    """One edge from what the graph yields: (src, dst, key, data) as networkx gives it,
-    (src, dst, data), (src, dst, via[, by]), a mapping, or an object with src/dst
-    (or source/target) and via/by attributes."""
-    if isinstance(item, tuple):
-        src, dst, *rest = item
-        if rest and isinstance(rest[-1], Mapping):
-            data, key = rest[-1], (rest[0] if len(rest) > 1 else "")
-            return Edge(_name(src), _name(dst), str(data.get("via") or key or ""), str(data.get("by") or ""))
-        via, by = (list(rest) + ["", ""])[:2]
-        return Edge(_name(src), _name(dst), str(via or ""), str(by or ""))
-    get = item.get if isinstance(item, Mapping) else (lambda k, d=None: getattr(item, k, d))
-    src = get("src") or get("source") or get("from")
-    dst = get("dst") or get("target") or get("to")
-    return Edge(_name(src), _name(dst), str(get("via") or get("key") or ""), str(get("by") or ""))
-
-
 def edges(graph: ResourceGraph) -> list[Edge]:
-    """Every edge, sorted: through `graph.edges()` when the graph has it, else its networkx graph."""
-    internals: Any = graph  # the fallback reaches into the networkx graph, which may go away
-    method = getattr(graph, "edges", None)
-    raw: Iterable[Any] = method() if callable(method) else internals.g.edges(keys=True, data=True)
-    return sorted({_edge(item) for item in raw})
+    """Every edge, sorted."""
+    return sorted({Edge(src, dst, via, data.get("by", "")) for src, dst, via, data in graph.edges()})
 
 
 def dot_quote(text: str) -> str:

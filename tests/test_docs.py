@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -51,3 +52,22 @@ def test_framework_restricts_a_run_and_tags_sarif(capsys: pytest.CaptureFixture[
     tg403 = next(r for r in rules if r["id"] == "TG403")
     assert {"security", "s3", "cis-aws/2.1.4", "hipaa/164.312(a)(1)"} <= set(tg403["properties"]["tags"])
     assert tg403["help"]["markdown"] == render_check(next(c for c in load_checks() if c.id == "TG403"))
+
+
+def test_readme_names_every_field_of_the_json_report() -> None:
+    """The README's json paragraph is the format's documentation: every key tfguard writes is in it."""
+    from tfguard.baseline import Entry
+    from tfguard.model import Diagnostic, Finding, Status
+    from tfguard.report import json_format
+    from tfguard.run import Report
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("- **json**:")
+    described = set(re.findall(r"`([a-z_]+)`", readme[start:readme.index("- **sarif**:", start)]))
+    described |= set(re.findall(r'"([a-z_]+)"', readme[start:readme.index("- **sarif**:", start)]))
+    finding = Finding("TG101", "s", "t", "high", Status.FAIL, "aws_s3_bucket.b", "m", None)
+    report = Report(findings=[finding], fixed=[Entry(".", "TG101", "aws_s3_bucket.c", "fail", "f")],
+                    diagnostics=[Diagnostic("main.tf", 1, "m", "warning")])
+    doc = json.loads(json_format.render(report))
+    keys = set(doc) | set(doc["summary"]) | set(doc["findings"][0]) | set(doc["baseline_fixed"][0])
+    assert (keys | set(doc["diagnostics"][0])) - described == set()

@@ -1,4 +1,4 @@
-"""Machine-readable report. The shape is documented in docs/json-format.md; it only grows."""
+"""Machine-readable report. The shape is documented in README.md ("Output formats", json); it only grows."""
 
 from __future__ import annotations
 

@@ -7,9 +7,11 @@ logging configuration, or when every configuration logs to the bucket
 itself (`target_bucket` references it or equals its literal name or ARN). A
 target that is not known statically (and not a reference to another bucket)
 gives UNKNOWN. A bucket created with `bucket_prefix` or a provider-generated
-name cannot equal a literal target. Every bucket is judged, log buckets
-included; severity rises to medium for sensitive buckets (a CloudTrail
-bucket is sensitive).
+name cannot equal a literal target. A log bucket has no result (see
+tfguard.log_delivery: the target of another bucket's logging, a policy that
+lets `logging.s3.amazonaws.com` put objects, or the `log-delivery-write`
+ACL): logging it would log the log deliveries. Severity rises to medium for
+sensitive buckets (a CloudTrail bucket is sensitive).
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from collections.abc import Iterator
 from tfguard.audit import access_logging
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.log_delivery import is_access_log_bucket
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.graph.of_type("aws_s3_bucket"):
+        if is_access_log_bucket(ctx.graph, bucket):
+            continue
         configs = access_logging(ctx.graph, bucket)
         related = tuple(dict.fromkeys(c.holder for c in configs if c.holder is not bucket))
         good = [c for c in configs if c.to_self is False]

@@ -19,6 +19,7 @@ from tfguard.audit import account_subject
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
+from tfguard.unknowns import cause
 
 RULES = ("S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "ENCRYPTED_VOLUMES", "RDS_STORAGE_ENCRYPTED")
 
@@ -42,8 +43,9 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     if not missing:
         yield Result(subject, PASS, "the managed rules " + ", ".join(RULES) + " are deployed", related=related)
     elif unknown:
-        yield Result(subject, UNKNOWN, f"a config rule's source_identifier is not known statically; "
-                     f"{', '.join(missing)} may be missing", related=related)
+        why = cause(unknown[0].values.get("source"))
+        yield Result(subject, UNKNOWN, f"the source_identifier of {unknown[0].address} is not known statically"
+                     f"{f' ({why})' if why else ''}; {', '.join(missing)} may be missing", related=related)
     else:
         yield Result(subject, FAIL, f"the AWS Config managed rule(s) {', '.join(missing)} are not deployed",
                      related=related)

@@ -73,3 +73,35 @@ def test_none_fixture_gives_no_verdict_on_its_check(case: Path) -> None:
 def test_every_check_fixture_has_a_known_prefix() -> None:
     odd = [_ids(c) for c in CHECK_CASES if not c.name.startswith(("bad_", "good_", "none_"))]
     assert odd == []
+
+
+def test_every_check_has_an_unknown_fixture() -> None:
+    """Each check shows how it reports a value it cannot know, in its own directory."""
+    from tfguard.engine import load_checks
+
+    without = [check.id for check in load_checks()
+               if not any("UNKNOWN" in statuses for c in CHECK_CASES if c.parent.name == check.id
+                          for statuses in _modes(c).values())]
+    assert without == []
+
+
+@pytest.mark.parametrize(("case", "location", "message"), [
+    ("TG403/none_unknown_flag_variable", ("main.tf", 15, "restrict_public_buckets"),
+     "the public access block flag restrict_public_buckets is not known statically: "
+     "var.restrict_public_buckets has no value"),
+    ("TG505/none_unknown_identifier_variable", None,
+     "the source_identifier of aws_config_config_rule.rds is not known statically "
+     "(var.rds_rule_identifier has no value); RDS_STORAGE_ENCRYPTED may be missing"),
+])
+def test_unknown_names_the_flag_or_rule_and_its_variable(
+        case: str, location: tuple[str, int, str] | None, message: str) -> None:
+    from tfguard.run import Options, run
+
+    check_id = case.split("/")[0]
+    report = run([FIXTURES / "checks" / case], Options(only=frozenset({check_id})))
+    [finding] = report.findings
+    assert finding.message == message
+    if location is not None:
+        loc = finding.location
+        assert loc is not None
+        assert (Path(loc.file).name, loc.start_line, finding.attribute) == location

@@ -65,8 +65,10 @@ def public_access_block(graph: ResourceGraph, bucket: Resource) -> Verdict:
         return Verdict(Status.PASS, f"public access is blocked by {passing[0].address}", None, "", (passing[0],))
     unknown = [b for b, v in verdicts + account_verdicts if v is Status.UNKNOWN]
     if unknown:
-        return Verdict(Status.UNKNOWN, "the public access block flags are not known statically",
-                       unknown[0], "", tuple(blocks))
+        # The first flag not known to be true: the engine names its cause (the variable).
+        flag = next(f for f in PAB_FLAGS if unknown[0].values.get(f) is not True)
+        return Verdict(Status.UNKNOWN, f"the public access block flag {flag} is not known statically",
+                       unknown[0], flag, tuple(blocks))
     if blocks:
         off = [f for f in PAB_FLAGS if blocks[0].values.get(f) is not True]
         return Verdict(Status.FAIL, f"the public access block leaves {', '.join(off)} off",

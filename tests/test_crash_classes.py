@@ -156,3 +156,22 @@ def test_nested_blocks_only_an_unknown_dynamic_makes_break_no_check() -> None:
            if f.check_id in ("TG120", "TG122", "TG201", "TG605")}
     assert got == {("TG120", "aws_launch_template.lt", "unknown"), ("TG201", "aws_lb_listener.l", "unknown"),
                    ("TG605", "aws_backup_plan.p", "unknown")}
+
+
+def test_a_function_that_raises_a_bug_is_an_internal_error_not_unknown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the errors a Terraform function reports become evaluation errors; a bug in a
+    function's implementation is not hidden as an UNKNOWN result."""
+    from tfguard.load.functions import FUNCTIONS
+
+    def broken(*args: object) -> None:
+        raise AttributeError("'NoneType' object has no attribute 'upper'")
+
+    monkeypatch.setitem(FUNCTIONS, "upper", broken)
+    (tmp_path / "main.tf").write_text(TWO_KEYS.replace('description = "a"', 'description = upper("a")'),
+                                      encoding="utf-8")
+    assert main(["check", str(tmp_path), "--checks", "TG301", "--format", "json", "--include-passed"]) == 3
+    doc = json.loads(capsys.readouterr().out)
+    assert [d["message"].split(" at ")[0] for d in doc["diagnostics"]] == [
+        "internal error while evaluating aws_kms_key.bad: AttributeError: 'NoneType' object has no attribute 'upper'"]
+    assert [(f["resource"], f["status"]) for f in doc["findings"]] == [("aws_kms_key.other", "fail")]

@@ -134,3 +134,13 @@ def test_a_function_refusing_a_partly_unknown_argument_is_unknown_not_an_error()
         value = evaluate(parse_expression(expr), scope)
         assert isinstance(value, Unknown) and not isinstance(value, EvalError), expr
     assert evaluate(parse_expression('try(join(",", [var.key]), "fb")'), scope) != "fb"
+
+
+@pytest.mark.parametrize("expr", [
+    'tonumber("x")', 'lookup({a = 1}, "b")', 'element([], 0)', 'slice([1], 0, 5)', 'upper(["a"])',
+    'cidrsubnet("10.0.0.0/8", 30, 1)', 'jsondecode("{")', 'base64decode("%")',
+])
+def test_a_function_error_terraform_raises_is_an_evaluation_error_that_try_catches(expr: str) -> None:
+    assert isinstance(evaluate(parse_expression(expr), Scope()), EvalError), expr
+    assert evaluate(parse_expression(f'try({expr}, "fallback")'), Scope()) == "fallback"
+    assert evaluate(parse_expression(f"can({expr})"), Scope()) is False

@@ -276,6 +276,13 @@ def _coalesce_known(args: list[Any]) -> list[Any]:
     return args
 
 
+# How a function says Terraform would refuse its arguments: a conversion or value that
+# does not fit (ValueError, and the JSON, base64 and Unicode errors derived from it), an
+# argument of the wrong type, an overflow. Anything else (AttributeError, KeyError, ...)
+# is a bug in tfguard and reaches the caller, which reports it as an internal error.
+FUNCTION_ERRORS = (ValueError, TypeError, ArithmeticError)
+
+
 def _call(node: Node, scope: Scope, depth: int) -> Any:
     from tfguard.load.functions import FUNCTIONS, LAZY
 
@@ -305,7 +312,7 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
         return Unknown(f"{name}(): {exc}")
     except WrongType as exc:  # try(jsondecode(var.list), var.list) falls back, as in Terraform
         return EvalError(f"{name}(): {exc}")
-    except Exception as exc:  # a function refusing its arguments is not a crash
+    except FUNCTION_ERRORS as exc:  # a function refusing its arguments, as Terraform's would
         if has_unknown(args):  # it may be the unknown part that it refuses
             return unknown_from(args)
         return EvalError(f"{name}(): {exc}")

@@ -52,7 +52,7 @@ def lookup(m: Any, key: Any, *default: Any) -> Any:
         return m[string(key)]
     if default:
         return default[0]
-    raise KeyError(f"the map has no key {key!r}")
+    raise ValueError(f"the map has no key {key!r}")
 
 
 def coalesce(*values: Any) -> Any:
@@ -72,7 +72,7 @@ def coalescelist(*lists: Any) -> Any:
 def element(lst: Any, idx: Any) -> Any:
     items, i = _list(lst, "element"), _index_arg(idx)
     if not items:
-        raise IndexError("cannot use element function with an empty list")
+        raise ValueError("cannot use element function with an empty list")
     return items[i % len(items)]
 
 
@@ -156,7 +156,7 @@ def range_(*args: Any) -> list[Any]:
 def slice_(lst: Any, start: Any, end: Any) -> list[Any]:
     items, s, e = _list(lst, "slice"), _index_arg(start), _index_arg(end)
     if s < 0 or e > len(items) or s > e:
-        raise IndexError("slice() indices out of range")
+        raise ValueError("slice() indices out of range")
     return items[s:e]
 
 

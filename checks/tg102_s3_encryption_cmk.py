@@ -4,7 +4,10 @@ Reading: evaluated only where TG101 does not fail (UNKNOWN when TG101 is
 UNKNOWN). PASS for `aws:kms` / `aws:kms:dsse` whose `kms_master_key_id` is a
 customer-managed key (see tfguard.keys); FAIL for `AES256`, for KMS without a
 key (the AWS-managed `aws/s3` key) or with `alias/aws/*`. An algorithm outside
-these values fails: it is not a CMK.
+these values fails: it is not a CMK. A bucket that receives load balancer
+access logs has no result (ELB delivers only to SSE-S3 buckets; see
+tfguard.log_delivery: named by an LB's `access_logs.bucket`, or a policy that
+lets the ELB log delivery service or account put objects).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from collections.abc import Iterator
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.keys import cmk_verdict
+from tfguard.log_delivery import receives_lb_logs
 from tfguard.s3 import encryption
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.graph.of_type("aws_s3_bucket"):
         enc = encryption(ctx.graph, bucket)
-        if enc.status is FAIL:
+        if enc.status is FAIL or receives_lb_logs(ctx.graph, bucket):
             continue
         at = enc.holder if enc.holder is not bucket else None
         if enc.status is UNKNOWN:

@@ -36,7 +36,7 @@ LINK_ATTRS = (
 NESTED_LINK_ATTRS = (
     "rule.destination.bucket", "replication_configuration.rules.destination.bucket",
     "rule.target_vault_name", "rule.copy_action.destination_vault_arn",
-    "logging.target_bucket",
+    "logging.target_bucket", "access_logs.bucket",
     "rule.destination.encryption_configuration.replica_kms_key_id", "replication_configuration.rules.destination.replica_kms_key_id",
 )
 IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluster_identifier",

@@ -20,6 +20,7 @@ from tfguard.compliance import controls
 from tfguard.keys import cmk_verdict
 from tfguard.model import Resource, is_unknown
 from tfguard.stores import item_key_verdict
+from tfguard.truth import setting
 
 REPLICA_TYPE = "aws_dynamodb_table_replica"
 
@@ -60,7 +61,7 @@ def _table_key(ctx: Context, table: Resource) -> Result:
                           attribute="server_side_encryption")
         return Result(table, FAIL, "no server_side_encryption block: the table is encrypted with an AWS-owned key",
                       attribute="server_side_encryption")
-    enabled = sse.get("enabled")
+    enabled = setting(sse.get("enabled"))
     if is_unknown(enabled):
         return Result(table, UNKNOWN, "server_side_encryption.enabled is not known statically",
                       attribute="server_side_encryption.enabled")

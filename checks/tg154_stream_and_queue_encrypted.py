@@ -21,6 +21,7 @@ from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
 from tfguard.stores import is_set
+from tfguard.truth import setting
 
 
 def _kinesis(res: Resource) -> Result:
@@ -36,7 +37,7 @@ def _kinesis(res: Resource) -> Result:
 
 def _sqs(ctx: Context, res: Resource) -> Result:
     key = is_set(ctx.graph, res, "kms_master_key_id")
-    managed = res.values.get("sqs_managed_sse_enabled")
+    managed = setting(res.values.get("sqs_managed_sse_enabled"))
     if key:
         return Result(res, PASS, "the queue is encrypted with KMS (kms_master_key_id)", attribute="kms_master_key_id")
     if managed is True:

@@ -16,6 +16,7 @@ from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import cloudfront_tls_ok
+from tfguard.truth import setting
 
 DEFAULT_CERT = "viewer_certificate.cloudfront_default_certificate"
 MIN_VERSION = "viewer_certificate.minimum_protocol_version"
@@ -28,7 +29,7 @@ def judge(dist: Resource) -> Result:
         return Result(dist, FAIL, "no viewer_certificate is configured")
     if is_unknown(cert):
         return Result(dist, UNKNOWN, "the viewer certificate is not known statically", attribute="viewer_certificate")
-    default = cert.get("cloudfront_default_certificate")
+    default = setting(cert.get("cloudfront_default_certificate"))
     version = cert.get("minimum_protocol_version")
     if default is True:
         return Result(dist, FAIL, "the default CloudFront certificate is used: viewers may connect with TLSv1",

@@ -15,6 +15,7 @@ from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import opensearch_policy_ok
+from tfguard.truth import setting
 
 TYPES = ("aws_opensearch_domain", "aws_elasticsearch_domain")
 HTTPS = "domain_endpoint_options.enforce_https"
@@ -28,7 +29,7 @@ def judge(domain: Resource) -> Result:
     if is_unknown(options[0]):
         return Result(domain, UNKNOWN, "the domain endpoint options are not known statically",
                       attribute="domain_endpoint_options")
-    https = options[0].get("enforce_https")
+    https = setting(options[0].get("enforce_https"))
     policy = options[0].get("tls_security_policy")
     if https is not True and not is_unknown(https):
         return Result(domain, FAIL, "enforce_https is not true: the domain accepts plain HTTP",

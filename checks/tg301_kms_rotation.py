@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
+from tfguard.truth import setting
 
 SPEC_ATTRS = ("customer_master_key_spec", "key_spec")
 # The value of each argument that a symmetric encryption key has (unset means the same).
@@ -28,7 +29,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         kind = {a: key.values.get(a) for a in SPEC_ATTRS + ("key_usage",)}
         if any(v not in (None, SYMMETRIC[a]) and not is_unknown(v) for a, v in kind.items()):
             continue  # asymmetric or HMAC: AWS cannot rotate it automatically
-        rotation = key.values.get("enable_key_rotation")
+        rotation = setting(key.values.get("enable_key_rotation"))
         unknown = [a for a, v in kind.items() if is_unknown(v)]
         if unknown and rotation is not True:
             yield Result(key, UNKNOWN, f"{unknown[0]} is not known statically: the key may not be symmetric",

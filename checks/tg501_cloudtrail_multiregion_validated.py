@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
+from tfguard.truth import setting
 
 SETTINGS = (
     ("is_multi_region_trail", "the trail records only its own region"),
@@ -23,7 +24,7 @@ SETTINGS = (
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for trail in ctx.graph.of_type("aws_cloudtrail"):
-        values = {attr: trail.values.get(attr) for attr, _ in SETTINGS}
+        values = {attr: setting(trail.values.get(attr)) for attr, _ in SETTINGS}
         off = [(attr, why) for attr, why in SETTINGS if values[attr] is not True and not is_unknown(values[attr])]
         unknown = [attr for attr, _ in SETTINGS if is_unknown(values[attr])]
         if off:

@@ -20,10 +20,11 @@ from tfguard.audit import account_subject, recorder_statuses
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
+from tfguard.truth import setting
 
 
 def _all_supported(recorder: Resource) -> object:
-    values = [g.get("all_supported") if isinstance(g, dict) else g for g in recorder.blocks("recording_group")]
+    values = [setting(g.get("all_supported")) if isinstance(g, dict) else g for g in recorder.blocks("recording_group")]
     if any(v is False for v in values):
         return False
     unknown = [v for v in values if is_unknown(v)]
@@ -35,7 +36,7 @@ Verdict = tuple[Status, Resource, str, str]  # status, resource to point at, att
 
 def _judge(recorder: Resource, statuses: list[Resource]) -> Verdict:
     scope = _all_supported(recorder)
-    enabled = [s.values.get("is_enabled") for s in statuses]
+    enabled = [setting(s.values.get("is_enabled")) for s in statuses]
     if scope is False:
         return FAIL, recorder, "recording_group.all_supported", \
             f"{recorder.address} does not record all supported resource types"

@@ -20,6 +20,7 @@ from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, is_unknown
+from tfguard.truth import setting
 
 S3_FEATURE = "S3_DATA_EVENTS"
 
@@ -28,7 +29,7 @@ def _s3_protection(graph: ResourceGraph, detector: Resource) -> tuple[Status, Re
     """FAIL/UNKNOWN with where it is decided, or PASS."""
     unknown: tuple[Resource, str] | None = None
     for logs in detector.blocks("datasources", "s3_logs"):
-        enable = logs if is_unknown(logs) else logs.get("enable") if isinstance(logs, dict) else None
+        enable = logs if is_unknown(logs) else setting(logs.get("enable")) if isinstance(logs, dict) else None
         if enable is False:
             return FAIL, detector, "datasources.s3_logs.enable"
         if is_unknown(enable):
@@ -50,7 +51,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     if not detectors:
         yield Result(account_subject(ctx), FAIL, "no aws_guardduty_detector is enabled for the account")
         return
-    enables = [d.values.get("enable") for d in detectors]
+    enables = [setting(d.values.get("enable")) for d in detectors]
     on = [d for d, e in zip(detectors, enables) if e is True or e is None]
     if not on:
         unknown = [d for d, e in zip(detectors, enables) if is_unknown(e)]

@@ -19,6 +19,7 @@ from tfguard.check import Context
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.s3 import all_true, encryption, linked
+from tfguard.truth import is_on
 
 PAB_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
@@ -70,7 +71,7 @@ def public_access_block(graph: ResourceGraph, bucket: Resource) -> Verdict:
         return Verdict(Status.UNKNOWN, f"the public access block flag {flag} is not known statically",
                        unknown[0], flag, tuple(blocks))
     if blocks:
-        off = [f for f in PAB_FLAGS if blocks[0].values.get(f) is not True]
+        off = [f for f in PAB_FLAGS if not is_on(blocks[0].values.get(f))]
         return Verdict(Status.FAIL, f"the public access block leaves {', '.join(off)} off",
                        blocks[0], off[0], tuple(blocks))
     return Verdict(Status.FAIL, "no public access block with all four flags covers the bucket", None, "", ())

@@ -26,6 +26,7 @@ from tfguard.graph import ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
 from tfguard.model import Resource, Status, Unknown, is_unknown, nested
 from tfguard.s3 import encryption, linked
+from tfguard.truth import is_on
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 _ARN_REGION = re.compile(r"^arn:[^:]+:[^:]+:([^:]*):")
@@ -51,7 +52,7 @@ def versioning(graph: ResourceGraph, bucket: Resource) -> Versioning:
     states += [(bucket, "versioning.enabled", v.get("enabled") if isinstance(v, dict) else v)
                for v in bucket.blocks("versioning")]
     related = tuple(configs)
-    if any(v is True or v == "Enabled" for _, _, v in states):
+    if any(is_on(v) or v == "Enabled" for _, _, v in states):
         return Versioning(Status.PASS, bucket, "", related)
     for holder, attr, value in states:
         if is_unknown(value):
@@ -175,7 +176,7 @@ class Rule(NamedTuple):
                 value = sse.get("enabled") if self.inline else sse.get("status")
                 if is_unknown(value):
                     return value
-                return value is True or value == "Enabled"
+                return is_on(value) or value == "Enabled"
         return False
 
     @property
@@ -246,7 +247,7 @@ def pitr(res: Resource) -> Any:
             return block
         if isinstance(block, dict):
             value = block.get("enabled")
-            return value if is_unknown(value) else value is True
+            return value if is_unknown(value) else is_on(value)
     return False
 
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, is_unknown
+from tfguard.truth import setting
 
 _SSE = "apply_server_side_encryption_by_default"
 
@@ -55,7 +56,7 @@ def encryption(graph: ResourceGraph, bucket: Resource) -> Encryption:
 
 
 def all_true(res: Resource, flags: tuple[str, ...]) -> Status:
-    values = [res.values.get(f) for f in flags]
+    values = [setting(res.values.get(f)) for f in flags]
     if all(v is True for v in values):
         return Status.PASS
     if any(v is False or v is None for v in values):

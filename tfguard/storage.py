@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from tfguard.graph import ResourceGraph
 from tfguard.keys import cmk_verdict
 from tfguard.model import Resource, Status, is_unknown, nested
+from tfguard.truth import is_on, setting
 from tfguard.unknowns import cause
 
 PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
@@ -80,8 +81,8 @@ def key_set(graph: ResourceGraph, res: Resource, attr: str = "kms_key_id") -> St
 
 
 def truth(value: Any) -> Status:
-    """`true` (bool, or the string "true" that launch templates use) -> PASS; unknown -> UNKNOWN."""
-    if value is True or (isinstance(value, str) and value.strip().lower() == "true"):
+    """On (`true`, or the string "true" that launch templates use) -> PASS; unknown -> UNKNOWN."""
+    if is_on(value):
         return PASS
     return UNKNOWN if is_unknown(value) else FAIL
 
@@ -146,7 +147,7 @@ def _existing(res: Resource, value: Any, attr: str) -> Verdict:
 
 def rds_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
     """TG110's verdict for an RDS instance or cluster."""
-    encrypted = res.values.get("storage_encrypted")
+    encrypted = setting(res.values.get("storage_encrypted"))
     if res.mode == "data":
         return _existing(res, encrypted, "storage_encrypted")
     if encrypted is True:
@@ -263,7 +264,7 @@ def ebs_default(graph: ResourceGraph) -> Verdict:
     resources = graph.of_type("aws_ebs_encryption_by_default")
     unknown: Resource | None = None
     for res in resources:
-        enabled = res.values.get("enabled", True)
+        enabled = setting(res.values.get("enabled"))
         if enabled is True or enabled is None:
             return Verdict(PASS, f"account default EBS encryption is enabled by {res.address}", "enabled", res)
         if is_unknown(enabled):

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from tfguard.graph import IDENTITY_ATTRS, ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
 from tfguard.model import Resource, Status, is_unknown
+from tfguard.truth import is_on
 
 ROTATION_TYPE = "aws_secretsmanager_secret_rotation"
 
@@ -25,10 +26,11 @@ class Setting(NamedTuple):
 
 
 def flag(res: Resource, path: str) -> Setting:
-    """A boolean argument (dotted path through nested blocks) that must be `true`
-    (or the string "true")."""
+    """A boolean argument (dotted path through nested blocks) that must be on
+    (`true`, or a string Terraform converts to true: ElastiCache's
+    `at_rest_encryption_enabled` is a string in AWS provider v5)."""
     values = res.blocks(*path.split("."))
-    if any(_truthy(v) for v in values):
+    if any(is_on(v) for v in values):
         return Setting(Status.PASS, path, f"{path} is true")
     unknown = next((v for v in values if is_unknown(v)), None)
     if unknown is not None:
@@ -150,12 +152,6 @@ def secret_rotation(graph: ResourceGraph, secret: Resource) -> Rotation:
         return Rotation(Status.FAIL, linked[0], "rotation_rules",
                         f"the linked {linked[0].address} has no rotation_rules", tuple(linked[1:]))
     return Rotation(Status.FAIL, None, "", "no aws_secretsmanager_secret_rotation rotates the secret", ())
-
-
-def _truthy(value: Any) -> bool:
-    """`true`, or the string "true" that Terraform converts a bool to for string-typed
-    arguments (e.g. ElastiCache `at_rest_encryption_enabled` in AWS provider v5)."""
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _show(value: Any) -> str:

@@ -46,8 +46,20 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG607"),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",),
-    bad_example='resource "aws_db_instance" "main" {\n  identifier              = "main"\n'
-    '  backup_retention_period = 1\n}',
-    good_example='resource "aws_db_instance" "main" {\n  identifier              = "main"\n'
-    '  backup_retention_period = 14\n}',
+    bad_example=(
+        'resource "aws_db_instance" "main" {\n'
+        '  identifier              = "main"\n'
+        '  engine                  = "postgres"\n'
+        '  instance_class          = "db.t3.micro"\n'
+        '  backup_retention_period = 1\n'
+        '}'
+    ),
+    good_example=(
+        'resource "aws_db_instance" "main" {\n'
+        '  identifier              = "main"\n'
+        '  engine                  = "postgres"\n'
+        '  instance_class          = "db.t3.micro"\n'
+        '  backup_retention_period = 14\n'
+        '}'
+    ),
 )

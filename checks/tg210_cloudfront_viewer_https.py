@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import cloudfront_distribution
 from tfguard.transit import allows_http
 
 
@@ -43,64 +44,6 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG210"),
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html",),
-    bad_example=(
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "https-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "allow-all"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    cloudfront_default_certificate = true\n'
-        '  }\n'
-        '}'
-    ),
-    good_example=(
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "https-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "redirect-to-https"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    cloudfront_default_certificate = true\n'
-        '  }\n'
-        '}'
-    ),
+    bad_example=cloudfront_distribution(viewer_protocol_policy="allow-all"),
+    good_example=cloudfront_distribution(),
 )

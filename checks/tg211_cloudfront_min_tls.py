@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import ACM_CERTIFICATE, CERTIFICATE_VARIABLE, cloudfront_distribution
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import cloudfront_tls_ok
 from tfguard.truth import setting
@@ -64,70 +65,6 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG211"),
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html",),
-    bad_example=(
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "https-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "redirect-to-https"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    cloudfront_default_certificate = true\n'
-        '  }\n'
-        '}'
-    ),
-    good_example=(
-        'variable "certificate_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "https-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "redirect-to-https"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    acm_certificate_arn      = var.certificate_arn\n'
-        '    ssl_support_method       = "sni-only"\n'
-        '    minimum_protocol_version = "TLSv1.2_2021"\n'
-        '  }\n'
-        '}'
-    ),
+    bad_example=cloudfront_distribution(),
+    good_example=CERTIFICATE_VARIABLE + cloudfront_distribution(certificate=ACM_CERTIFICATE),
 )

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import cloudfront_distribution
 from tfguard.model import Resource, is_unknown, nested
 from tfguard.transit import allows_http, contains_any, members
 
@@ -86,64 +87,6 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG212"),
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",),
-    bad_example=(
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "http-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1", "TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "redirect-to-https"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    cloudfront_default_certificate = true\n'
-        '  }\n'
-        '}'
-    ),
-    good_example=(
-        'resource "aws_cloudfront_distribution" "cdn" {\n'
-        '  enabled = true\n'
-        '  origin {\n'
-        '    domain_name = "origin.example.com"\n'
-        '    origin_id   = "web"\n'
-        '    custom_origin_config {\n'
-        '      http_port              = 80\n'
-        '      https_port             = 443\n'
-        '      origin_protocol_policy = "https-only"\n'
-        '      origin_ssl_protocols   = ["TLSv1.2"]\n'
-        '    }\n'
-        '  }\n'
-        '  default_cache_behavior {\n'
-        '    target_origin_id       = "web"\n'
-        '    viewer_protocol_policy = "redirect-to-https"\n'
-        '    allowed_methods        = ["GET", "HEAD"]\n'
-        '    cached_methods         = ["GET", "HEAD"]\n'
-        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
-        '  }\n'
-        '  restrictions {\n'
-        '    geo_restriction {\n'
-        '      restriction_type = "none"\n'
-        '    }\n'
-        '  }\n'
-        '  viewer_certificate {\n'
-        '    cloudfront_default_certificate = true\n'
-        '  }\n'
-        '}'
-    ),
+    bad_example=cloudfront_distribution(origin_protocol_policy="http-only", origin_ssl_protocols='["TLSv1", "TLSv1.2"]'),
+    good_example=cloudfront_distribution(),
 )

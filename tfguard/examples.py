@@ -1,0 +1,53 @@
+"""Example Terraform text that several checks' documentation shares.
+
+The CloudFront checks (TG210-TG212) document one whole distribution each,
+differing only in the setting the check reads; writing it once keeps the
+examples identical elsewhere, so a reader sees exactly what changes.
+"""
+
+from __future__ import annotations
+
+DEFAULT_CERTIFICATE = "    cloudfront_default_certificate = true\n"
+ACM_CERTIFICATE = (
+    '    acm_certificate_arn      = var.certificate_arn\n'
+    '    ssl_support_method       = "sni-only"\n'
+    '    minimum_protocol_version = "TLSv1.2_2021"\n'
+)
+CERTIFICATE_VARIABLE = 'variable "certificate_arn" {\n  type = string\n}\n\n'
+
+
+def cloudfront_distribution(viewer_protocol_policy: str = "redirect-to-https",
+                            origin_protocol_policy: str = "https-only",
+                            origin_ssl_protocols: str = '["TLSv1.2"]',
+                            certificate: str = DEFAULT_CERTIFICATE) -> str:
+    """A complete `aws_cloudfront_distribution` (it passes `terraform validate`)."""
+    return (
+        'resource "aws_cloudfront_distribution" "cdn" {\n'
+        '  enabled = true\n'
+        '  origin {\n'
+        '    domain_name = "origin.example.com"\n'
+        '    origin_id   = "web"\n'
+        '    custom_origin_config {\n'
+        '      http_port              = 80\n'
+        '      https_port             = 443\n'
+        f'      origin_protocol_policy = "{origin_protocol_policy}"\n'
+        f'      origin_ssl_protocols   = {origin_ssl_protocols}\n'
+        '    }\n'
+        '  }\n'
+        '  default_cache_behavior {\n'
+        '    target_origin_id       = "web"\n'
+        f'    viewer_protocol_policy = "{viewer_protocol_policy}"\n'
+        '    allowed_methods        = ["GET", "HEAD"]\n'
+        '    cached_methods         = ["GET", "HEAD"]\n'
+        '    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6" # Managed-CachingOptimized\n'
+        '  }\n'
+        '  restrictions {\n'
+        '    geo_restriction {\n'
+        '      restriction_type = "none"\n'
+        '    }\n'
+        '  }\n'
+        '  viewer_certificate {\n'
+        f'{certificate}'
+        '  }\n'
+        '}'
+    )

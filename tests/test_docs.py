@@ -56,10 +56,8 @@ def test_framework_restricts_a_run_and_tags_sarif(capsys: pytest.CaptureFixture[
 
 def test_readme_names_every_field_of_the_json_report() -> None:
     """The README's json paragraph is the format's documentation: every key tfguard writes is in it."""
-    from tfguard.baseline import Entry
-    from tfguard.model import Diagnostic, Finding, Status
+    from tfguard.model import Diagnostic, Entry, Finding, Report, Status
     from tfguard.report import json_format
-    from tfguard.run import Report
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("- **json**:")

@@ -17,13 +17,12 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.test_reports_more import CHECKS, EACH, MAIN_TF, TLS_MESSAGE, _finding
 from tfguard import __version__
-from tfguard.baseline import Entry
 from tfguard.check import Check
 from tfguard.cli import main
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
-from tfguard.model import Diagnostic, Location, Related, Status
+from tfguard.model import Diagnostic, Entry, Location, Related, Report, Status
 from tfguard.report import html as html_report
-from tfguard.run import Options, Report, run
+from tfguard.run import Options, run
 
 VOID = {"meta", "br", "col", "img", "input", "link", "hr", "wbr"}
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "nav", "main", "footer", "section",

@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
-from tfguard.baseline import Entry, apply, summary
+from tfguard.baseline import apply, summary
 from tfguard.cli import main
 from tfguard.engine import fingerprint
-from tfguard.model import Diagnostic, Finding, Location, Status
+from tfguard.model import Diagnostic, Entry, Finding, Location, Report, Status
 from tfguard.report import junit
-from tfguard.run import Report
 
 KEY = "module.key.aws_kms_key.this"
 NOT_ROTATED = "automatic rotation is not enabled for this symmetric key"

@@ -19,24 +19,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
 
 from tfguard.errors import UsageError
-from tfguard.model import Finding, Status
+from tfguard.model import Entry, Finding, Status
 
 VERSION = 2
-
-
-class Entry(NamedTuple):
-    root: str
-    id: str
-    resource: str
-    status: str
-    fingerprint: str
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.fingerprint, self.status)
 
 
 def entry(f: Finding) -> Entry:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import inspect
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tfguard.check import Check
 from tfguard.compliance import FRAMEWORK_NAMES
+from tfguard.model import CheckInfo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -30,7 +31,7 @@ def _environment() -> Any:
     return env
 
 
-def what_it_does(check: Check) -> str:
+def what_it_does(check: CheckInfo) -> str:
     """The reading of the catalog that the check implements: its module docstring
     without the first line (which repeats the id and slug)."""
     doc = inspect.getdoc(inspect.getmodule(check.evaluate)) or ""
@@ -42,16 +43,16 @@ def what_it_does(check: Check) -> str:
     return body[:1].upper() + body[1:] if body else check.title + "."
 
 
-def render_check(check: Check) -> str:
+def render_check(check: CheckInfo) -> str:
     return str(_environment().get_template("check.md.j2").render(c=check, what=what_it_does(check),
                                                                  names=FRAMEWORK_NAMES))
 
 
-def render_index(checks: list[Check]) -> str:
+def render_index(checks: Sequence[CheckInfo]) -> str:
     return str(_environment().get_template("index.md.j2").render(checks=checks))
 
 
-def pages(checks: list[Check]) -> dict[str, str]:
+def pages(checks: Sequence[CheckInfo]) -> dict[str, str]:
     """File name -> content for docs/checks/."""
     out = {f"{c.id}.md": render_check(c) for c in checks}
     out["README.md"] = render_index(checks)

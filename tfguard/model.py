@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol, TypeGuard
 
 
 class Unknown:
@@ -290,3 +291,71 @@ class Finding:
     justification: str = ""  # why it is suppressed (inline reason)
     baseline: str = ""  # "", "new" or "unchanged" when a baseline is used (not for passed or suppressed ones)
     root: str = ""  # the root module whose scan produced it: its folder (or plan file) relative to the working directory
+
+
+class CheckInfo(Protocol):
+    """What reports and docs read about a check: its metadata. tfguard.check.Check is one;
+    reports name this, not Check, so that they need nothing above the model."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def resource_types(self) -> tuple[str, ...]: ...
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def remediation(self) -> str: ...
+    @property
+    def evaluate(self) -> Callable[..., Any]: ...  # docs read its module's docstring
+    @property
+    def escalates(self) -> bool: ...
+    @property
+    def baseline(self) -> bool: ...
+    @property
+    def compliance(self) -> dict[str, tuple[str, ...]]: ...
+    @property
+    def references(self) -> tuple[str, ...]: ...
+    @property
+    def bad_example(self) -> str: ...
+    @property
+    def good_example(self) -> str: ...
+
+
+class Entry(NamedTuple):
+    """One accepted finding of a baseline (tfguard.baseline reads and writes them)."""
+
+    root: str
+    id: str
+    resource: str
+    status: str
+    fingerprint: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.fingerprint, self.status)
+
+
+@dataclass
+class Report:
+    """What a scan found: the one input of every report format."""
+
+    findings: list[Finding] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checks: Sequence[CheckInfo] = field(default_factory=list)
+    resources: int = 0
+    fixed: list[Entry] = field(default_factory=list)  # baseline entries no longer found
+    baseline: Path | None = None  # the baseline the findings were compared with, if any
+    roots: list[str] = field(default_factory=list)  # the root modules scanned, as findings name them
+    files: int = 0  # distinct source files the findings and resources come from
+    seconds: float = 0.0
+    targets: list[str] = field(default_factory=list)  # the paths scanned, as given
+    started: str = ""  # when the scan started, ISO 8601 UTC to the second
+    # The folders that locations' files are relative to (absolute, in order of first use): where
+    # reports read source text (SARIF snippets) and find the repository (versionControlProvenance).
+    location_roots: list[Path] = field(default_factory=list)

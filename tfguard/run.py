@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from tfguard.check import Check, Context
 from tfguard.errors import InputError, TfguardError, UsageError, internal_error
-from tfguard.model import Diagnostic, Finding, Location, Resource
+from tfguard.model import Diagnostic, Finding, Location, Report, Resource
 
 if TYPE_CHECKING:
-    from tfguard.baseline import Entry
     from tfguard.load.loader import Loader
     from tfguard.suppress import Suppressions
 
@@ -36,24 +35,6 @@ class Options:
     baseline: Path | None = None  # accepted findings: only new ones fail
     severity: tuple[tuple[str, str], ...] = ()  # (check id or slug, severity) overrides from configuration
     exclude: tuple[str, ...] = ()  # glob patterns of paths (relative to the target) not to scan
-
-
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
-    resources: int = 0
-    fixed: list[Entry] = field(default_factory=list)  # baseline entries no longer found
-    baseline: Path | None = None  # the baseline the findings were compared with, if any
-    roots: list[str] = field(default_factory=list)  # the root modules scanned, as findings name them
-    files: int = 0  # distinct source files the findings and resources come from
-    seconds: float = 0.0
-    targets: list[str] = field(default_factory=list)  # the paths scanned, as given
-    started: str = ""  # when the scan started, ISO 8601 UTC to the second
-    # The folders that locations' files are relative to (absolute, in order of first use): where
-    # reports read source text (SARIF snippets) and find the repository (versionControlProvenance).
-    location_roots: list[Path] = field(default_factory=list)
 
 
 def _shown_root(target: Path) -> Path:

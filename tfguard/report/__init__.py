@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tfguard.model import Finding, Status
-from tfguard.run import Report
+from tfguard.model import Finding, Report, Status
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
 

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfguard import __version__
-from tfguard.check import Check
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
-from tfguard.model import SEVERITIES, Finding, Status
+from tfguard.model import SEVERITIES, CheckInfo, Finding, Report, Status
 from tfguard.report import shown
-from tfguard.run import Report
 
 STATUSES = ("fail", "unknown", "pass", "suppressed")
 STATUS_ORDER = ("fail", "unknown", "suppressed", "pass")  # how findings are listed within a severity
@@ -39,7 +37,7 @@ def baseline_state(f: Finding) -> str:
 
 @dataclass
 class CheckRow:
-    check: Check
+    check: CheckInfo
     counts: dict[str, int]
     failing: list[Finding]  # failing and suppressed results, in that order
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tfguard import __version__
-from tfguard.model import Finding, Location, Status
+from tfguard.model import Finding, Location, Report, Status
 from tfguard.report import baseline_counts, dumps, shown
-from tfguard.run import Report
 
 SCHEMA_VERSION = 1
 

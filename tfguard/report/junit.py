@@ -17,9 +17,8 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from tfguard.model import Diagnostic, Finding, Status
+from tfguard.model import Diagnostic, Finding, Report, Status
 from tfguard.report import baseline_mark
-from tfguard.run import Report
 
 INPUT_SUITE = "tfguard input"
 

@@ -13,9 +13,8 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import quote
 
-from tfguard.model import SEVERITIES, Finding, Location, Status
+from tfguard.model import SEVERITIES, Finding, Location, Report, Status
 from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
-from tfguard.run import Report
 
 NO_FILE = "(no file)"
 

@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from tfguard import __version__
-from tfguard.check import Check
 from tfguard.compliance import tags as compliance_tags
 from tfguard.docs import render_check
-from tfguard.model import Finding, Location, Status
+from tfguard.model import CheckInfo, Finding, Location, Report, Status
 from tfguard.report import dumps
-from tfguard.run import Report
 
 MAX_TAGS = 20
 MAX_RESULTS = 25_000
@@ -22,7 +20,7 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 INFO_URI = "https://github.com/tfguard/tfguard"
 
 
-def _rule(check: Check) -> dict[str, Any]:
+def _rule(check: CheckInfo) -> dict[str, Any]:
     service = check.resource_types[0].split("_")[1] if check.resource_types and "_" in check.resource_types[0] else "account"
     # GitHub accepts at most 20 tags per rule (and shows 10): the general ones first.
     tags = ["security", "terraform", service, *compliance_tags(check.compliance)][:MAX_TAGS]

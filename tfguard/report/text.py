@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tfguard.model import SEVERITIES, Finding, Status
+from tfguard.model import SEVERITIES, Finding, Report, Status
 from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
-from tfguard.run import Report
 
 
 def _line(f: Finding) -> str:

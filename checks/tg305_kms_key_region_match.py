@@ -19,10 +19,11 @@ no provider block at all): PASS. Otherwise UNKNOWN when the key or a region
 cannot be resolved (a destination bucket outside the configuration, a
 provider whose region is not known, a key from an unset variable). Resources without a key argument
 give no result; resources that manage keys (keys, replica keys, aliases, key
-policies, grants) are not subjects. An
+policies, grants) are not subjects. The subject is the resource that holds
+the key argument (CHECKS.md, "Subjects that carry the argument"): an
 `aws_s3_bucket_server_side_encryption_configuration` or
-`aws_s3_bucket_replication_configuration` is reported on the bucket it
-configures, pointing at the argument in the configuration resource. One
+`aws_s3_bucket_replication_configuration` is reported on itself, with the
+bucket it configures as a related location; that is where the fix goes. One
 result per subject: FAIL if any of its key arguments fails, else UNKNOWN if
 any is unknown.
 """
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.access import KeyUse, compare, key_subject, key_uses
+from tfguard.access import KeyUse, compare, configured_bucket, key_uses
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status
@@ -66,12 +67,12 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     for res in ctx.graph.resources:
         uses = key_uses(ctx.graph, res)
         if uses:
-            subject = key_subject(ctx.graph, res)
-            subjects.setdefault(subject.address, (subject, []))[1].extend(uses)
+            subjects.setdefault(res.address, (res, []))[1].extend(uses)
     for subject, uses in subjects.values():
         verdicts = [(compare(u), u) for u in uses]
         status, use = next(((s, u) for wanted in (FAIL, UNKNOWN, PASS) for s, u in verdicts if s is wanted))
-        related: list[Resource] = []
+        bucket = configured_bucket(ctx.graph, subject)
+        related: list[Resource] = [bucket] if bucket is not None else []
         for _, u in verdicts:
             for r in ((u.holder,) if u.holder is not subject else ()) + ((u.key,) if u.key else ()) + u.related:
                 if r not in related and r is not use.holder:

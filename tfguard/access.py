@@ -475,14 +475,13 @@ def key_uses(graph: ResourceGraph, holder: Resource) -> list[KeyUse]:
     return uses
 
 
-def key_subject(graph: ResourceGraph, holder: Resource) -> Resource:
-    """The resource a key use is reported on: a bucket's encryption or replication
-    configuration resource reports on the bucket it configures, anything else on itself."""
+def configured_bucket(graph: ResourceGraph, holder: Resource) -> Resource | None:
+    """The bucket a bucket encryption or replication configuration resource configures."""
     if holder.type in BUCKET_CONFIG_TYPES:
         buckets = [b for b in graph.targets(holder, via="bucket", types=("aws_s3_bucket",)) if b.mode == "managed"]
         if buckets:
             return buckets[0]
-    return holder
+    return None
 
 
 # -- identity-policy verdicts ----------------------------------------------------------

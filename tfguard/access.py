@@ -23,7 +23,7 @@ from typing import Any
 from tfguard.check import Result
 from tfguard.graph import ResourceGraph
 from tfguard.keys import literal_is_cmk
-from tfguard.model import Resource, Status, Unknown, is_unknown, split_ref
+from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
 from tfguard.policy import (
     Statement,
     document_statements,
@@ -300,7 +300,7 @@ def _key_region(graph: ResourceGraph, key: Resource) -> Any:
 
 def _ref_matches(refs: tuple[str, ...], res: Resource) -> bool:
     for ref in refs:
-        base, index = split_ref(ref)
+        base, index = parse_address(ref)
         if base in (res.base, res.address) or res.address == ref:
             if index is None or res.index is None or str(res.index) == index.strip('"'):
                 return True

@@ -13,15 +13,11 @@ something asks for the networkx view.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from tfguard.load.plan_config import strip_indices
-from tfguard.model import EvalError, Ref, Resource, Unknown, nested
-
-_MODULE_PREFIX = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(.*)$")
+from tfguard.model import EvalError, Ref, Resource, Unknown, nested, parse_address
 
 # Arguments that name another resource by its identity (name, id or ARN).
 LINK_ATTRS = (
@@ -98,7 +94,7 @@ class ResourceGraph:
         for res in self.resources:
             self.by_address[res.address] = res
             self._by_base[res.base].append(res)
-            self._by_config[_config_base(res.base)].append(res)
+            self._by_config[parse_address(res.base).config].append(res)
             self._by_type[res.type if res.mode == "managed" else f"data.{res.type}"].append(res)
         for res in self.resources:
             for ref in res.refs:
@@ -117,7 +113,7 @@ class ResourceGraph:
         self._in[dst].append((src, via, by))
 
     def _instances(self, ref: Ref, referrer: Resource) -> list[Resource]:
-        found = self._by_base.get(ref.target) or self._by_config.get(_config_base(ref.target)) or []
+        found = self._by_base.get(ref.target) or self._by_config.get(parse_address(ref.target).config) or []
         if ref.index is not None:
             return [r for r in found if _index_text(r.index) == ref.index] or found
         if len(found) > 1 and referrer.index is not None:
@@ -200,14 +196,6 @@ class ResourceGraph:
         if isinstance(res.region, str) and res.region:
             return res.region
         return res.region if isinstance(res.region, Unknown) else Unknown(f"region of {res.address} is not known")
-
-
-def _config_base(base: str) -> str:
-    """The address with module instance keys removed (`module.a["x"].t.n` -> `module.a.t.n`)."""
-    m = _MODULE_PREFIX.match(base)
-    if not m or not m.group(1):
-        return base
-    return f"{strip_indices(m.group(1))}.{m.group(2)}"
 
 
 def _index_text(index: Any) -> str | None:

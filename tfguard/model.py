@@ -126,14 +126,33 @@ class Origin:
     default: bool = False
 
 
-_TRAILING_INDEX = re.compile(r'^(.*?)(?:\[((?:"[^"]*")|\d+)\])?$')
+# -- addresses ---------------------------------------------------------------------
+# One reading of a Terraform address (`module.a["x"].aws_s3_bucket.b[0]`): an instance
+# key is a number or a quoted string, after a module call or a resource.
+_KEY_TEXT = r'"(?:[^"\\]|\\.)*"|\d+'
+_TRAILING_KEY = re.compile(rf"^(.*?)(?:\[({_KEY_TEXT})\])?$", re.DOTALL)
+_ANY_KEY = re.compile(rf"\[(?:{_KEY_TEXT})\]")
 
 
-def split_ref(target: str) -> tuple[str, str | None]:
-    """`module.a["x"].aws_s3_bucket.b[0]` -> (`module.a["x"].aws_s3_bucket.b`, `0`)."""
-    m = _TRAILING_INDEX.match(target)
+class Address(NamedTuple):
+    """An address split at its trailing instance key:
+    `module.a["x"].aws_s3_bucket.b[0]` -> base `module.a["x"].aws_s3_bucket.b`, key `0`."""
+
+    base: str  # the address without its trailing instance key
+    key: str | None  # that key as written (`0`, `"k"`); None when there is none
+
+    @property
+    def config(self) -> str:
+        """Every instance key removed: the block in the configuration
+        (`module.a["x"].aws_s3_bucket.b[0]` -> `module.a.aws_s3_bucket.b`)."""
+        return _ANY_KEY.sub("", self.base)
+
+
+def parse_address(text: str) -> Address:
+    """The one parser of resource, module and reference addresses."""
+    m = _TRAILING_KEY.match(text)
     assert m is not None  # the pattern matches every string
-    return m.group(1), m.group(2)
+    return Address(m.group(1), m.group(2))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from tfguard.flows import Flow, effective, flow_edges
 from tfguard.graph import ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
-from tfguard.model import Resource, Status, Unknown, is_unknown, nested
+from tfguard.model import Resource, Status, Unknown, is_unknown, nested, parse_address
 from tfguard.s3 import encryption, linked
 from tfguard.truth import is_on
 
@@ -87,12 +87,8 @@ def _matches(target: Resource, value: Any) -> bool:
         return value in names
     if is_unknown(value):
         refs = value.refs
-        return any(target.base == r or _strip_keys(target.base) == _strip_keys(r) for r in refs)
+        return any(target.base == r or parse_address(target.base).config == parse_address(r).config for r in refs)
     return False
-
-
-def _strip_keys(address: str) -> str:
-    return re.sub(r'\[(?:"[^"]*"|\d+)\]', "", address)
 
 
 def resolve(graph: ResourceGraph, holder: Resource, via: str, value: Any, types: tuple[str, ...]) -> list[Resource]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, Unknown, is_unknown, split_ref
+from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
 from tfguard.policy import Statement, grants, statements_of, wildcard_match
 from tfguard.s3 import linked
 from tfguard.unknowns import cause
@@ -140,7 +140,7 @@ class _Bucket(NamedTuple):
 
 
 def _refers_to(ref: str, bucket: Resource) -> bool:
-    base, index = split_ref(ref)
+    base, index = parse_address(ref)
     if base != bucket.base:
         return False
     if index is None or bucket.index is None:
@@ -150,7 +150,7 @@ def _refers_to(ref: str, bucket: Resource) -> bool:
 
 
 def _is_bucket_ref(ref: str) -> bool:
-    parts = split_ref(ref)[0].split(".")
+    parts = parse_address(ref).base.split(".")
     return len(parts) >= 2 and parts[-2] == "aws_s3_bucket" and (len(parts) < 3 or parts[-3] != "data")
 
 

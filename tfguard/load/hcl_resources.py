@@ -11,7 +11,7 @@ from tfguard.load.hcl_expr import Node
 from tfguard.load.provenance import plain_var
 from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
-from tfguard.model import Diagnostic, LinkedText, Location, Ref, Resource, Unknown, is_unknown, split_ref
+from tfguard.model import Diagnostic, LinkedText, Location, Ref, Resource, Unknown, is_unknown, parse_address
 
 MAX_INSTANCES = 10_000
 _META = {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -178,7 +178,7 @@ def _add_refs(res: Resource, apath: str, value: Any, reads: Sequence[str] = ()) 
     elif isinstance(value, LinkedText):
         targets += value.refs
     for target in targets:
-        base, index = split_ref(target)
+        base, index = parse_address(target)
         ref = Ref(apath, base, index)
         if ref not in res.refs:
             res.refs.append(ref)

@@ -17,7 +17,7 @@ from tfguard.errors import InputError, json_problem
 from tfguard.load.files import decode
 from tfguard.load.plan_config import ConfigIndex, identity_shape
 from tfguard.load.providers import own_region
-from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, split_ref
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, parse_address
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024
 
@@ -144,7 +144,7 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
     refs: list[Ref] = []
     for attr, raw in config.expression_refs(expressions):
         for target in config.resolve(raw, module):
-            base, key = split_ref(target)
+            base, key = parse_address(target)
             ref = Ref(attr, base, key)
             if ref not in refs:
                 refs.append(ref)

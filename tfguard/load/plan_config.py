@@ -11,16 +11,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfguard.model import Unknown
+from tfguard.model import Unknown, parse_address
 
 _MODULE_SEGMENT = re.compile(r'module\.([A-Za-z0-9_-]+)(\[[^\]]*\])?')
 _RESOURCE_REF = re.compile(r'^(data\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?')
 _IGNORED_ROOTS = {"count", "each", "path", "terraform", "self", "local", "ephemeral"}  # ephemeral: never planned
 MAX_HOPS = 32
-
-
-def strip_indices(module_instance: str) -> str:
-    return ".".join(f"module.{m.group(1)}" for m in _MODULE_SEGMENT.finditer(module_instance))
 
 
 def _parent(module_instance: str) -> tuple[str, str]:
@@ -51,7 +47,7 @@ class ConfigIndex:
                 self._index(call.get("module") or {}, f"{path}.module.{name}" if path else f"module.{name}")
 
     def resource(self, module_instance: str, mode: str, rtype: str, name: str) -> dict[str, Any] | None:
-        return self._resources.get((strip_indices(module_instance), mode, rtype, name))
+        return self._resources.get((parse_address(module_instance).config, mode, rtype, name))
 
     def expression_refs(self, expressions: Any, path: str = "") -> Iterator[tuple[str, str]]:
         if isinstance(expressions, list):
@@ -90,7 +86,7 @@ class ConfigIndex:
         if not module_instance:
             return []
         parent, call_name = _parent(module_instance)
-        call = (self.modules.get(strip_indices(parent)) or {}).get("module_calls", {}).get(call_name) or {}
+        call = (self.modules.get(parse_address(parent).config) or {}).get("module_calls", {}).get(call_name) or {}
         expr = (call.get("expressions") or {}).get(name)
         out: list[str] = []
         for _, raw in self.expression_refs(expr):
@@ -105,7 +101,7 @@ class ConfigIndex:
         child = f"{module_instance}.module.{call_name}" if module_instance else f"module.{call_name}"
         index = re.match(r"module\.[A-Za-z0-9_-]+(\[[^\]]*\])", ref)
         child_instance = child + (index.group(1) if index else "")
-        mod = self.modules.get(strip_indices(child)) or {}
+        mod = self.modules.get(parse_address(child).config) or {}
         expr = ((mod.get("outputs") or {}).get(output) or {}).get("expression")
         out: list[str] = []
         for _, raw in self.expression_refs(expr):

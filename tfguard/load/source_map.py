@@ -9,8 +9,7 @@ from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node, static_refs
 from tfguard.load.modules import inside
-from tfguard.load.plan_config import strip_indices
-from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, set_nested, split_ref
+from tfguard.model import Diagnostic, Location, Ref, Resource, Unknown, parse_address, set_nested
 
 MAX_MODULE_DEPTH = 32
 
@@ -60,10 +59,10 @@ class SourceMap:
         return tuple(out)
 
     def locate(self, res: Resource) -> None:
-        module = self._module(strip_indices(res.module))
+        module = self._module(parse_address(res.module).config)
         if module is None:
             return
-        res.calls = self._calls(strip_indices(res.module))
+        res.calls = self._calls(parse_address(res.module).config)
         kind = "data" if res.mode == "data" else "resource"
         for file, block in module.blocks:
             if block.type == kind and block.labels == (res.type, res.name):
@@ -84,7 +83,7 @@ def _restore_dynamic(res: Resource, block: Block) -> None:
             continue
         targets = tuple(prefix + t for t in static_refs(expr))
         for target in targets:
-            base, index = split_ref(target)
+            base, index = parse_address(target)
             res.refs.append(Ref(path, base, index))
         set_nested(res.values, parts, Unknown(f"{res.address}.{path} is set in a dynamic block and known "
                                                   "only after apply", targets))

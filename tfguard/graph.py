@@ -13,6 +13,7 @@ something asks for the networkx view.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -35,13 +36,57 @@ NESTED_LINK_ATTRS = (
     "logging.target_bucket", "access_logs.bucket",
     "rule.destination.encryption_configuration.replica_kms_key_id", "replication_configuration.rules.destination.replica_kms_key_id",
 )
+# The one list of arguments that hold a resource's identity: a value equal to one of
+# them names the resource (and, for a bucket's `bucket`, its ARN in any partition does).
 IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluster_identifier",
                   "db_snapshot_identifier", "target_db_snapshot_identifier", "db_cluster_snapshot_identifier",
                   "target_db_cluster_snapshot_identifier")
 
+# The partition of an ARN: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ...
+_PARTITION = r"aws(?:-[a-z]+)*"
+_ARN_PARTITION = re.compile(rf"^arn:{_PARTITION}:")
+# An S3 bucket ARN (no object key). `{partition}` is a partition not known statically
+# in the text of a partly known value (Unknown.partial).
+_BUCKET_ARN = re.compile(rf"^arn:(?:{_PARTITION}|\{{partition\}}):s3:::([^/]+)$")
+
 
 _NESTED_PARTS = tuple((path, tuple(path.split("."))) for path in NESTED_LINK_ATTRS)
 _ORDER = {attr: i for i, attr in enumerate(dict.fromkeys(LINK_ATTRS + IDENTITY_ATTRS))}
+
+
+def bucket_arn_name(text: Any) -> str | None:
+    """The bucket an S3 bucket ARN names, in any partition (`arn:aws-cn:s3:::logs` -> `logs`);
+    None for any other value (an object ARN `arn:aws:s3:::logs/*` names no bucket)."""
+    m = _BUCKET_ARN.match(text) if isinstance(text, str) else None
+    return m.group(1) if m else None
+
+
+def bucket_arn(name: str) -> str:
+    """The ARN of a bucket as the graph compares ARNs (see arn_key)."""
+    return f"arn:aws:s3:::{name}"
+
+
+def arn_key(text: str) -> str:
+    """The text under which a name or ARN is compared: an ARN's partition is written `aws`,
+    so the same resource matches whether its ARN says `aws`, `aws-cn`, `aws-us-gov` or a
+    partition known only to the provider (symbolic_text writes that one `aws` too).
+    Regions, and so ARNs other than S3's, do not repeat across partitions; a bucket
+    name could, but one configuration's buckets live in one partition."""
+    m = _ARN_PARTITION.match(text)
+    return f"arn:aws:{text[m.end():]}" if m else text
+
+
+def identities(res: Resource) -> list[str]:
+    """The texts that name `res` (arn_key form): its identity arguments, and a bucket's ARN.
+    An identity known only after apply has a text when symbolic_text gives it one."""
+    out: list[str] = []
+    for attr in _present(res.values, IDENTITY_ATTRS):
+        text = symbolic_text(res.values[attr])
+        if text:
+            out.append(arn_key(text))
+            if res.type == "aws_s3_bucket" and attr == "bucket":
+                out.append(bucket_arn(text))
+    return out
 
 
 def _present(values: dict[str, Any], attrs: tuple[str, ...]) -> list[str]:
@@ -60,8 +105,8 @@ def symbolic_text(value: Any) -> str | None:
     `"arn:aws:s3:::replica-${random_pet.this.id}"` name the same bucket. Each unknown
     part must be an attribute of a resource in the configuration (one reference,
     known only after apply); anything else (a variable without value, ...) has no
-    text, and so has a bare reference (not a template). The partition is taken
-    as "aws", as elsewhere for ARNs."""
+    text, and so has a bare reference (not a template). A partition known only
+    to the provider is written "aws", as arn_key writes every partition."""
     if isinstance(value, str):
         return value
     if not isinstance(value, Unknown) or isinstance(value, EvalError) or not value.parts:
@@ -123,14 +168,10 @@ class ResourceGraph:
         return found
 
     def _link_by_value(self) -> None:
-        identities: dict[str, list[Resource]] = defaultdict(list)
+        named: dict[str, list[Resource]] = defaultdict(list)
         for res in self.resources:
-            for attr in _present(res.values, IDENTITY_ATTRS):
-                value = symbolic_text(res.values[attr])
-                if value:
-                    identities[value].append(res)
-                    if res.type == "aws_s3_bucket" and attr == "bucket":
-                        identities[f"arn:aws:s3:::{value}"].append(res)
+            for name in identities(res):
+                named[name].append(res)
         for res in self.resources:
             pairs = [(attr, res.values[attr]) for attr in _present(res.values, LINK_ATTRS)]
             pairs += [(path, v) for path, parts in _NESTED_PARTS if parts[0] in res.values
@@ -139,7 +180,7 @@ class ResourceGraph:
                 text = symbolic_text(value)
                 if text is None or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue
-                for target in identities.get(text, ()):
+                for target in named.get(arn_key(text), ()):
                     if target is not res:
                         self._add(res.address, target.address, attr, "value")
 
@@ -165,6 +206,29 @@ class ResourceGraph:
             if (not wanted or other.type in wanted) and (via is None or edge_via == via) and other not in out:
                 out.append(other)
         return out
+
+    def resolve(self, holder: Resource, via: str, value: Any, types: Iterable[str] = (),
+                managed: bool = False) -> list[Resource]:
+        """The resources of `types` that `value`, given to the argument `via` of `holder`, names.
+
+        `value` is one value of the argument (one block's, when the block repeats: graph
+        edges carry paths without block indices), and it names a target of the edge:
+        - by reference: the value was computed from the target (its address, or its
+          configuration block when module instance keys differ);
+        - by identity: its text equals one of the target's identities (IDENTITY_ATTRS or,
+          for a bucket, its ARN), an ARN in any partition;
+        - a value computed from references that are not targets (a module output, a local)
+          names the edge's only target, when it has one.
+        `managed` leaves data sources out (before the last rule).
+        """
+        candidates = [t for t in self.targets(holder, via=via, types=types) if not managed or t.mode == "managed"]
+        refs = value.refs if isinstance(value, Unknown) else ()
+        text = symbolic_text(value)
+        key = arn_key(text) if text else None
+        found = [t for t in candidates if _referenced(refs, t) or (key is not None and key in identities(t))]
+        if not found and refs and len(candidates) == 1:
+            return candidates
+        return found
 
     def edges(self) -> list[tuple[str, str, str, dict[str, str]]]:
         """Every edge as (referrer, referenced, attribute path, {"via", "by"})."""
@@ -196,6 +260,18 @@ class ResourceGraph:
         if isinstance(res.region, str) and res.region:
             return res.region
         return res.region if isinstance(res.region, Unknown) else Unknown(f"region of {res.address} is not known")
+
+
+def _referenced(refs: Iterable[str], res: Resource) -> bool:
+    """Does one of the references (`module.a["x"].aws_s3_bucket.b[0]`) name this instance?
+    A reference without a key names every instance; module keys may be left out."""
+    for ref in refs:
+        address = parse_address(ref)
+        base, key = address
+        if base == res.base or address.config == parse_address(res.base).config:
+            if key is None or res.index is None or key == _index_text(res.index):
+                return True
+    return False
 
 
 def _index_text(index: Any) -> str | None:

@@ -1,0 +1,229 @@
+"""The one resolver of "which resource does this value name" (ResourceGraph.resolve), row by row.
+
+Each row is one holder argument: its value (an HCL expression), the types asked for, and the
+addresses the value names. The rows share one configuration, loaded once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tfguard.graph import ResourceGraph, arn_key, bucket_arn_name
+from tfguard.load.hcl import load_directory
+from tfguard.model import Resource
+
+TARGETS = """
+data "aws_partition" "current" {}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+}
+
+resource "aws_s3_bucket" "each" {
+  for_each = toset(["a", "b"])
+  bucket   = "acme-each-${each.key}"
+}
+
+resource "aws_s3_bucket" "generated" {
+  bucket_prefix = "acme-gen-"
+}
+
+resource "random_pet" "name" {}
+
+resource "aws_s3_bucket" "pet" {
+  bucket = "acme-${random_pet.name.id}"
+}
+
+data "aws_s3_bucket" "existing" {
+  bucket = "acme-existing"
+}
+
+resource "aws_kms_key" "app" {}
+
+resource "aws_kms_alias" "app" {
+  name          = "alias/app"
+  target_key_id = aws_kms_key.app.key_id
+}
+
+data "aws_kms_key" "china" {
+  key_id = "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+}
+
+module "store" {
+  source = "./store"
+}
+
+locals {
+  logs_id = aws_s3_bucket.logs.id
+}
+
+variable "unset" {
+  type = string
+}
+"""
+
+STORE = """
+resource "aws_s3_bucket" "this" {
+  bucket_prefix = "acme-store-"
+}
+
+output "id" {
+  value = aws_s3_bucket.this.id
+}
+"""
+
+BUCKETS = ("aws_s3_bucket",)
+KEYS = ("aws_kms_key", "aws_kms_alias")
+LOGGING, REPLICATION, VOLUME = "aws_s3_bucket_logging", "aws_s3_bucket_replication_configuration", "aws_ebs_volume"
+
+# (holder type, argument path, value as written, types asked for, managed only, addresses named)
+ROWS: list[tuple[str, str, str, tuple[str, ...], bool, list[str]]] = [
+    # references
+    (LOGGING, "target_bucket", "aws_s3_bucket.logs.id", BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", "aws_s3_bucket.logs.arn", BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", 'aws_s3_bucket.each["b"].id', BUCKETS, False, ['aws_s3_bucket.each["b"]']),
+    (LOGGING, "target_bucket", "aws_s3_bucket.generated.id", BUCKETS, False, ["aws_s3_bucket.generated"]),
+    (LOGGING, "target_bucket", "local.logs_id", BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", "module.store.id", BUCKETS, False, ["module.store.aws_s3_bucket.this"]),
+    (LOGGING, "target_bucket", "data.aws_s3_bucket.existing.id", BUCKETS, False, ["data.aws_s3_bucket.existing"]),
+    (LOGGING, "target_bucket", "data.aws_s3_bucket.existing.id", BUCKETS, True, []),
+    (LOGGING, "target_bucket", "aws_s3_bucket.logs.id", KEYS, False, []),
+    # literal names
+    (LOGGING, "target_bucket", '"acme-logs"', BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", '"acme-each-a"', BUCKETS, False, ['aws_s3_bucket.each["a"]']),
+    (LOGGING, "target_bucket", '"acme-existing"', BUCKETS, False, ["data.aws_s3_bucket.existing"]),
+    (LOGGING, "target_bucket", '"acme-other"', BUCKETS, False, []),
+    (LOGGING, "target_bucket", "var.unset", BUCKETS, False, []),
+    # bucket ARNs, in every partition
+    (LOGGING, "target_bucket", '"arn:aws:s3:::acme-logs"', BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", '"arn:aws-cn:s3:::acme-logs"', BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", '"arn:aws-us-gov:s3:::acme-logs"', BUCKETS, False, ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", '"arn:${data.aws_partition.current.partition}:s3:::acme-logs"', BUCKETS, False,
+     ["aws_s3_bucket.logs"]),
+    (LOGGING, "target_bucket", '"arn:aws-cn:s3:::acme-each-b"', BUCKETS, False, ['aws_s3_bucket.each["b"]']),
+    (LOGGING, "target_bucket", '"arn:aws:s3:::acme-logs/*"', BUCKETS, False, []),
+    (LOGGING, "target_bucket", '"arn:aws:s3:::acme-other"', BUCKETS, False, []),
+    (LOGGING, "target_bucket", '"arn:aws-cn:s3:::${aws_s3_bucket.pet.bucket}"', BUCKETS, False, ["aws_s3_bucket.pet"]),
+    (LOGGING, "target_bucket", '"arn:aws-us-gov:s3:::acme-${random_pet.name.id}"', BUCKETS, False,
+     ["aws_s3_bucket.pet"]),
+    # nested arguments: a replication rule's destination
+    (REPLICATION, "rule.destination.bucket", '"arn:aws-us-gov:s3:::acme-logs"', BUCKETS, True, ["aws_s3_bucket.logs"]),
+    (REPLICATION, "rule.destination.bucket", "aws_s3_bucket.logs.arn", BUCKETS, True, ["aws_s3_bucket.logs"]),
+    # keys: by reference, alias name, key ARN in another partition
+    (VOLUME, "kms_key_id", "aws_kms_key.app.arn", KEYS, False, ["aws_kms_key.app"]),
+    (VOLUME, "kms_key_id", '"alias/app"', KEYS, False, ["aws_kms_alias.app"]),
+    (VOLUME, "kms_key_id", "aws_kms_alias.app.arn", KEYS, False, ["aws_kms_alias.app"]),
+    (VOLUME, "kms_key_id", '"arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+     KEYS, False, ["data.aws_kms_key.china"]),
+    (VOLUME, "kms_key_id", '"arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+     KEYS, True, []),
+    (VOLUME, "kms_key_id", '"arn:${data.aws_partition.current.partition}:kms:cn-north-1:111122223333:key/'
+     '1234abcd-12ab-34cd-56ef-1234567890ab"', KEYS, False, ["data.aws_kms_key.china"]),
+    (VOLUME, "kms_key_id", '"arn:aws-cn:kms:cn-north-1:111122223333:key/ffffffff-12ab-34cd-56ef-1234567890ab"',
+     KEYS, False, []),
+]
+
+
+def _holder(i: int, rtype: str, via: str, expr: str) -> str:
+    *blocks, leaf = via.split(".")
+    body = f"{leaf} = {expr}"
+    for block in reversed(blocks):
+        body = f"{block} {{\n{body}\n}}"
+    return f'resource "{rtype}" "row{i}" {{\n{body}\n}}\n'
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResourceGraph, dict[str, Resource]]:
+    root = tmp_path_factory.mktemp("resolver")
+    (root / "store").mkdir()
+    (root / "store" / "main.tf").write_text(STORE, encoding="utf-8")
+    holders = "".join(_holder(i, rtype, via, expr) for i, (rtype, via, expr, *_) in enumerate(ROWS))
+    (root / "main.tf").write_text(TARGETS + holders, encoding="utf-8")
+    resources, diagnostics = load_directory(root, root)
+    assert not diagnostics, diagnostics
+    return ResourceGraph(resources), {r.address: r for r in resources}
+
+
+def _value(res: Resource, via: str) -> object:
+    *blocks, leaf = via.split(".")
+    values = res.blocks(*blocks) if blocks else [res.values]
+    assert len(values) == 1 and isinstance(values[0], dict), values
+    return values[0][leaf]
+
+
+@pytest.mark.parametrize(("row", "rtype", "via", "expr", "types", "managed", "expected"),
+                         [(i, *row) for i, row in enumerate(ROWS)], ids=[row[2] for row in ROWS])
+def test_resolve(loaded: tuple[ResourceGraph, dict[str, Resource]], row: int, rtype: str, via: str, expr: str,
+                 types: tuple[str, ...], managed: bool, expected: list[str]) -> None:
+    graph, by_address = loaded
+    holder = by_address[f"{rtype}.row{row}"]
+    found = graph.resolve(holder, via, _value(holder, via), types, managed=managed)
+    assert [r.address for r in found] == expected
+
+
+def test_one_value_among_several_names_only_its_own_target(tmp_path: Path) -> None:
+    """A repeated block's argument has one edge path for all its blocks; each block's value names its own."""
+    (tmp_path / "main.tf").write_text("""
+resource "aws_s3_bucket" "a" {
+  bucket = "acme-a"
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "acme-b"
+}
+resource "aws_s3_bucket_replication_configuration" "r" {
+  role   = "arn:aws:iam::111122223333:role/r"
+  bucket = "acme-src"
+  rule {
+    destination {
+      bucket = "arn:aws-cn:s3:::acme-a"
+    }
+  }
+  rule {
+    destination {
+      bucket = aws_s3_bucket.b.arn
+    }
+  }
+}
+""", encoding="utf-8")
+    resources, diagnostics = load_directory(tmp_path, tmp_path)
+    assert not diagnostics
+    graph = ResourceGraph(resources)
+    holder = next(r for r in resources if r.type == "aws_s3_bucket_replication_configuration")
+    via = "rule.destination.bucket"
+    assert [t.address for t in graph.targets(holder, via=via)] == ["aws_s3_bucket.b", "aws_s3_bucket.a"]
+    first, second = (rule["destination"][0]["bucket"] for rule in holder.values["rule"])
+    assert [t.address for t in graph.resolve(holder, via, first, BUCKETS)] == ["aws_s3_bucket.a"]
+    assert [t.address for t in graph.resolve(holder, via, second, BUCKETS)] == ["aws_s3_bucket.b"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("arn:aws:s3:::logs", "logs"),
+    ("arn:aws-cn:s3:::logs", "logs"),
+    ("arn:aws-us-gov:s3:::logs", "logs"),
+    ("arn:aws-iso-b:s3:::logs", "logs"),
+    ("arn:{partition}:s3:::logs", "logs"),
+    ("arn:aws:s3:::logs/*", None),
+    ("arn:aws:s3:::logs/prefix/key", None),
+    ("arn:aws:s3:::", None),
+    ("arn:aws:s3:us-east-1:111122223333:accesspoint/ap", None),
+    ("arn:aws:sqs:us-east-1:111122223333:logs", None),
+    ("arn:gcp:s3:::logs", None),
+    ("logs", None),
+    (None, None),
+])
+def test_bucket_arn_name(text: str | None, name: str | None) -> None:
+    assert bucket_arn_name(text) == name
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("arn:aws:s3:::logs", "arn:aws:s3:::logs"),
+    ("arn:aws-cn:s3:::logs", "arn:aws:s3:::logs"),
+    ("arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k", "arn:aws:kms:us-gov-west-1:111122223333:key/k"),
+    ("arn:aws-iso-b:sqs:us-isob-east-1:111122223333:q", "arn:aws:sqs:us-isob-east-1:111122223333:q"),
+    ("alias/arn:aws-cn:x", "alias/arn:aws-cn:x"),
+    ("acme-logs", "acme-logs"),
+])
+def test_arn_key(text: str, key: str) -> None:
+    assert arn_key(text) == key

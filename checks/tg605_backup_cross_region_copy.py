@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Unknown, is_unknown, nested
-from tfguard.recovery import arn_region, other_region, resolve, why_unknown
+from tfguard.recovery import arn_region, other_region, why_unknown
 
 ATTR = "rule.copy_action.destination_vault_arn"
 
@@ -37,7 +37,7 @@ def _judge(ctx: Context, plan: Resource) -> Result:
                 unknown = unknown or f"a copy action is not known statically: {copy.reason}"
                 continue
             value = copy.get("destination_vault_arn") if isinstance(copy, dict) else None
-            vaults = resolve(ctx.graph, plan, ATTR, value, ("aws_backup_vault",))
+            vaults = ctx.graph.resolve(plan, ATTR, value, ("aws_backup_vault",), managed=True)
             targets: list[tuple[str, object]] = [(v.address, ctx.graph.region(v)) for v in vaults]
             related.extend(vaults)
             if not vaults:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from tfguard.flows import Flow, effective, flow_edges
 from tfguard.graph import ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
-from tfguard.model import Resource, Status, Unknown, is_unknown, nested, parse_address
+from tfguard.model import Resource, Status, Unknown, is_unknown, nested
 from tfguard.s3 import encryption, linked
 from tfguard.truth import is_on
 
@@ -76,29 +76,7 @@ def uses_cmk(graph: ResourceGraph, bucket: Resource) -> KeyVerdict:
     return cmk_verdict(graph, enc.holder, f"{enc.attr}.kms_master_key_id", enc.key)
 
 
-# -- resolving a destination named by an argument -------------------------------
-
-
-def _matches(target: Resource, value: Any) -> bool:
-    if isinstance(value, str):
-        names = [target.values.get(a) for a in ("bucket", "name", "arn", "id", "identifier")]
-        if target.type == "aws_s3_bucket" and isinstance(target.values.get("bucket"), str):
-            names.append(f"arn:aws:s3:::{target.values['bucket']}")
-        return value in names
-    if is_unknown(value):
-        refs = value.refs
-        return any(target.base == r or parse_address(target.base).config == parse_address(r).config for r in refs)
-    return False
-
-
-def resolve(graph: ResourceGraph, holder: Resource, via: str, value: Any, types: tuple[str, ...]) -> list[Resource]:
-    """The managed resources of `types` that the argument `via` of `holder` names with this value
-    (one rule's value among several): by reference or by literal name/ARN."""
-    candidates = [t for t in graph.targets(holder, via=via, types=types) if t.mode == "managed"]
-    found = [t for t in candidates if _matches(t, value)]
-    if not found and is_unknown(value) and value.refs and len(candidates) == 1:
-        found = candidates  # a reference through a module output or local names the one linked target
-    return found
+# -- regions ------------------------------------------------------------------------
 
 
 def arn_region(value: Any) -> str | None:
@@ -199,7 +177,7 @@ def rules_of(graph: ResourceGraph, holder: Resource) -> list[Rule | Unknown]:
             continue
         dests = [d for d in nested(body, "destination") if isinstance(d, dict)]
         value = dests[0].get("bucket") if dests else None
-        found = resolve(graph, holder, f"{path}.destination.bucket", value, ("aws_s3_bucket",))
+        found = graph.resolve(holder, f"{path}.destination.bucket", value, ("aws_s3_bucket",), managed=True)
         out.append(Rule(holder, path, body, source, value, tuple(found), inline))
     return out
 

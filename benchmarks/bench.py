@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import asdict
@@ -20,6 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the modules beside this file
 
+import compare  # noqa: E402
 import gen_plan  # noqa: E402
 import gen_tree  # noqa: E402
 from measure import BenchError, CliResult, ParseResult, Runner, machine_info, tfguard_cmd  # noqa: E402
@@ -40,13 +40,31 @@ def write_inputs(base: Path, args: argparse.Namespace) -> dict[str, Any]:
     module_dir = base / "tree1" / "modules" / "mod_000"
     inputs["many"] = gen_tree.write_instances(base / "many", module_dir, args.instances)
     inputs["half"] = gen_tree.write_instances(base / "half", module_dir, max(args.instances // 2, 1))
-    inputs["plans"] = {n: base / f"plan-{n}.json" for n in (args.plan_resources, args.plan_resources * 8)}
-    for n, path in inputs["plans"].items():
-        gen_plan.write(path, n)
+    # Plans: a real plan (plans/unit, 25 resources) in module instances; managed resources per plan.
+    inputs["plans"], inputs["expected"] = {}, {}
+    for scale, n in (("1x", args.plan_resources), ("8x", args.plan_resources * 8)):
+        path = base / f"plan-{scale}.json"
+        inputs["plans"][scale] = path
+        inputs["expected"][path] = gen_plan.managed_count(gen_plan.write(path, gen_plan.copies_for(n)))
+    corpus = gen_plan.CORPUS / args.corpus_plan
+    inputs["corpus"] = base / "plan-corpus.json"
+    doc = gen_plan.write(inputs["corpus"], args.corpus_copies, corpus, args.corpus_token)
+    inputs["expected"][inputs["corpus"]] = gen_plan.managed_count(doc)
     if args.big_plan_mb:
         inputs["big"] = base / "plan-big.json"
-        gen_plan.write(inputs["big"], gen_plan.resources_for_mb(args.big_plan_mb))
+        gen_plan.write(inputs["big"], gen_plan.copies_for_mb(args.big_plan_mb))
     return inputs
+
+
+def plan_label(inputs: dict[str, Any], key: str, args: argparse.Namespace) -> str:
+    """"plan 1x (1250 resources, 50 instances, 4.1 MB)": what a plan scenario scans."""
+    path = inputs["plans"][key] if key in inputs["plans"] else inputs[key]
+    n = inputs["expected"][path]
+    if key == "corpus":
+        head, copies = f"corpus plan x{args.corpus_copies}", args.corpus_copies
+    else:
+        head, copies = f"plan {key}", gen_plan.copies_for(n)
+    return f"{head} ({n} resources, {copies} instances, {path.stat().st_size / 1e6:.1f} MB)"
 
 
 def cli_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace) -> list[CliResult]:
@@ -55,7 +73,6 @@ def cli_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argpars
         return [cold, run.cli(f"{label}, warm cache", check(target), warmup=True)]
 
     files1 = sum(len(u) for u in inputs["units1"])
-    n1, n8 = args.plan_resources, args.plan_resources * 8
     out = [run.cli("python -c pass (interpreter start-up)", [sys.executable, "-c", "pass"]),
            run.cli("tfguard --version", tfguard_cmd(["--version"])),
            run.cli("tfguard list-checks", tfguard_cmd(["list-checks"]))]
@@ -66,29 +83,39 @@ def cli_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argpars
     sarif = tfguard_cmd(["check", str(base / "tree1"), "--format", "sarif", "--output", os.devnull])
     out.append(run.cli(f"tree 1x SARIF ({files1} files), warm cache", sarif, warmup=True))
     out += [run.cli(f"module called {max(args.instances // 2, 1)} times", check(inputs["half"]), warmup=True),
-            run.cli(f"module called {args.instances} times", check(inputs["many"]), warmup=True),
-            run.cli(f"plan 1x ({n1} resources)", check(inputs["plans"][n1])),
-            run.cli(f"plan 8x ({n8} resources)", check(inputs["plans"][n8]))]
+            run.cli(f"module called {args.instances} times", check(inputs["many"]), warmup=True)]
+    # A plan is JSON, not HCL: tfguard's parse cache plays no part, so there is no cold/warm pair.
+    out += [run.cli(plan_label(inputs, "1x", args), check(inputs["plans"]["1x"])),
+            run.cli(plan_label(inputs, "8x", args), check(inputs["plans"]["8x"])),
+            run.cli(plan_label(inputs, "corpus", args), check(inputs["corpus"]))]
     if "big" in inputs:
         mb = inputs["big"].stat().st_size / 1e6
         out.append(run.cli(f"plan of {mb:.0f} MB", check(inputs["big"]), repeat=max(1, args.repeat // 2)))
     return out
 
 
-def checkov_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace) -> list[CliResult]:
-    """The same inputs through checkov (not a dependency: --checkov or checkov on PATH)."""
-    exe = args.checkov or shutil.which("checkov")
+def checkov_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace,
+                      counts: dict[str, Any]) -> list[CliResult]:
+    """The same inputs through checkov, each after proof that both tools scan the same resources."""
+    exe = compare.find_checkov(args.checkov)
     if exe is None:
-        print("bench: checkov not found (give --checkov PATH); --compare skipped", file=sys.stderr)
+        print("bench: checkov not found (install it apart and give --checkov PATH, see benchmarks/README.md); "
+              "the checkov comparison is SKIPPED", file=sys.stderr)
         return []
-    common = ["--quiet", "--compact", "-o", "json", "--skip-download"]
-    n1 = args.plan_resources
-    cases = [("checkov: check 1 file", ["-d", str(inputs["small"])]),
-             ("checkov: tree 1x", ["-d", str(base / "tree1")]),
-             (f"checkov: plan 1x ({n1} resources)", ["-f", str(inputs["plans"][n1]), "--framework", "terraform_plan"])]
-    # checkov exits 1 when it finds something; its exit codes are not ours to judge.
-    return [run.cli(label, [exe, *cmd, *common], repeat=args.checkov_repeat, check_rc=False, warmup=True)
-            for label, cmd in cases]
+    cases = [("checkov: check 1 file", inputs["small"]), ("checkov: tree 1x", base / "tree1"),
+             ("checkov: plan 1x", inputs["plans"]["1x"]),
+             (f"checkov: corpus plan x{args.corpus_copies}", inputs["corpus"])]
+    out = []
+    for label, target in cases:
+        cmd = compare.checkov_cmd(exe, target)
+        theirs, version = compare.checkov_resources(run, cmd)  # untimed; also its warm-up
+        ours = compare.tfguard_resources(run, target)
+        compare.same_resources(label, ours, theirs, inputs["expected"].get(target))
+        counts[label] = {"tfguard": ours, "checkov": theirs, "checkov_version": version}
+        # checkov exits 1 when it finds something; its exit codes are not ours to judge.
+        out.append(run.cli(f"{label} ({theirs} resources, --framework {compare.framework(target)})",
+                           cmd, repeat=args.checkov_repeat, check_rc=False, env=compare.checkov_env(run)))
+    return out
 
 
 def parser_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace) -> list[ParseResult]:
@@ -107,7 +134,15 @@ def parser_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argp
 def key(name: str) -> str:
     """A scenario's name without its sizes: "tree 1x (11 units, 88 files), cold cache" -> "tree 1x, cold cache"."""
     head = name.split(" (")[0]
+    if head.startswith("corpus plan") or head.startswith("checkov: corpus plan"):
+        head = head.rsplit(" x", 1)[0]
     return head + (", " + name.rsplit(", ", 1)[1] if name.endswith(" cache") and "," not in head else "")
+
+
+# checkov scenario -> the tfguard scenarios it is compared with (each cache state tfguard has for it).
+PEERS = {"checkov: check 1 file": ("check 1 file, cold cache", "check 1 file, warm cache"),
+         "checkov: tree 1x": ("tree 1x, cold cache", "tree 1x, warm cache"),
+         "checkov: plan 1x": ("plan 1x",), "checkov: corpus plan": ("corpus plan",)}
 
 
 def ratios(cli: list[CliResult]) -> dict[str, float]:
@@ -121,24 +156,28 @@ def ratios(cli: list[CliResult]) -> dict[str, float]:
     calls = [r for r in cli if r.name.startswith("module called")]
     if len(calls) == 2:
         out["module called 2n / n times"] = calls[1].median_s / calls[0].median_s
-    for name, ours in (("checkov: check 1 file", "check 1 file, warm cache"), ("checkov: tree 1x", "tree 1x, warm cache"),
-                       ("checkov: plan 1x", "plan 1x")):
+    for name, ours in PEERS.items():
         theirs = next((r for r in cli if r.name.startswith(name)), None)
-        if theirs and ours in by:
-            out[f"{name} / tfguard {ours}"] = theirs.median_s / by[ours].median_s
+        for mine in ours:
+            if theirs and mine in by:
+                out[f"{name} / tfguard {mine}"] = theirs.median_s / by[mine].median_s
     return out
 
 
 def print_report(info: dict[str, Any], sizes: dict[str, Any], cli: list[CliResult], parsers: list[ParseResult],
-                 ratio: dict[str, float]) -> None:
+                 ratio: dict[str, float], counts: dict[str, Any]) -> None:
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     print("inputs:  " + "; ".join(f"{k} {v}" for k, v in sizes.items()))
     print()
-    print(f"{'CLI (wall time per process)':<52} {'runs':>4} {'median s':>9} {'min s':>8} {'peak MiB':>9} {'target s':>9}")
+    print(f"{'CLI (wall time per process)':<72} {'runs':>4} {'median s':>9} {'min s':>8} {'peak MiB':>9} {'target s':>9}")
     for r in cli:
         target = f"{TARGETS[key(r.name)]:.1f}" if key(r.name) in TARGETS else ""
-        print(f"{r.name:<52} {r.runs:>4} {r.median_s:>9.3f} {r.min_s:>8.3f} {r.peak_rss_mib:>9.1f} {target:>9}")
+        print(f"{r.name:<72} {r.runs:>4} {r.median_s:>9.3f} {r.min_s:>8.3f} {r.peak_rss_mib:>9.1f} {target:>9}")
     print()
+    for name, c in counts.items():
+        print(f"{name}: both tools scanned {c['tfguard']} managed resources (checkov {c['checkov_version']})")
+    if counts:
+        print()
     for name, value in ratio.items():
         print(f"{name:<70} {value:>6.2f}x")
     if parsers:
@@ -163,13 +202,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                     help="module instances in the module-call scenario, also run at half that size (200)")
     ap.add_argument("--plan-resources", type=int, default=1250,
                     help="resources in the 1x plan; the 8x plan has 8 times as many (1250, so 10,000)")
+    ap.add_argument("--corpus-plan", default="checkov__terragoat-aws-55-resources.json",
+                    help="the plan of tests/data/plans/ that the corpus scenario replicates")
+    ap.add_argument("--corpus-copies", type=int, default=20, help="module instances of the corpus plan (20)")
+    ap.add_argument("--corpus-token", default="acme-corp",
+                    help="the name part made unique per instance in the corpus plan (acme-corp)")
     ap.add_argument("--big-plan-mb", type=float, default=0, help="also scan a plan of about this many MB (off)")
     ap.add_argument("--compare", choices=["checkov"], help="also run checkov on the same inputs")
     ap.add_argument("--checkov", metavar="PATH", help="the checkov executable (default: checkov on PATH)")
-    ap.add_argument("--checkov-repeat", type=int, default=3, help="timed runs per checkov scenario (3)")
+    ap.add_argument("--checkov-repeat", type=int, default=5, help="timed runs per checkov scenario (5)")
     ap.add_argument("--json", metavar="FILE", type=Path, help="also write the numbers as JSON to FILE")
     args = ap.parse_args(argv)
-    if min(args.units, args.repeat, args.parse_repeat, args.instances, args.plan_resources, args.checkov_repeat) < 1:
+    if min(args.units, args.repeat, args.parse_repeat, args.instances, args.plan_resources, args.checkov_repeat,
+           args.corpus_copies) < 1:
         ap.error("counts must be at least 1")
     return args
 
@@ -182,21 +227,23 @@ def main(argv: list[str] | None = None) -> int:
         inputs = write_inputs(base, args)
         files1 = [p for u in inputs["units1"] for p in u]
         sizes = {"tree 1x": f"{len(files1)} files, {sum(p.stat().st_size for p in files1) / 1e3:.0f} KB",
-                 **{f"plan {n}": f"{p.stat().st_size / 1e6:.1f} MB" for n, p in inputs["plans"].items()}}
+                 **{f"plan {n}": f"{p.stat().st_size / 1e6:.1f} MB" for n, p in inputs["plans"].items()},
+                 "corpus plan": f"{args.corpus_plan} x {args.corpus_copies}"}
         run = Runner(base, args.repeat)
+        counts: dict[str, Any] = {}
         try:
             run.once(check(inputs["small"]))  # untimed: bytecode and tfguard's grammar cache
             cli = cli_scenarios(run, base, inputs, args)
             if args.compare:
-                cli += checkov_scenarios(run, base, inputs, args)
+                cli += checkov_scenarios(run, base, inputs, args, counts)
             parsers = [] if args.no_parsers else parser_scenarios(run, base, inputs, args)
         except BenchError as exc:
             print(f"bench: {exc}", file=sys.stderr)
             return 1
     ratio = ratios(cli)
-    print_report(info, sizes, cli, parsers, ratio)
+    print_report(info, sizes, cli, parsers, ratio, counts)
     if args.json:
-        payload = {"machine": info, "inputs": sizes, "cli": [asdict(r) for r in cli],
+        payload = {"machine": info, "inputs": sizes, "cli": [asdict(r) for r in cli], "resources_scanned": counts,
                    "parsers": [asdict(p) for p in parsers], "ratios": ratio, "targets": TARGETS}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,77 +1,139 @@
-"""A synthetic `terraform show -json` plan of N resources with configuration references.
+"""Large `terraform show -json` plans made from plans Terraform wrote: a base plan replicated into module instances.
 
-Groups of five resources (KMS key, bucket, encryption configuration, versioning,
-public access block) reference each other the way real plans do: the key's ARN
-is known only after apply and traced through `configuration` references.
+A base plan's root module becomes the module `m`, called with `count = N`:
+every section Terraform writes is carried over, with the addresses Terraform
+gives a counted module's contents (`module.m[3].aws_s3_bucket.data["public"]`):
+
+* `planned_values` and `prior_state`: one child module per instance;
+* `resource_changes` (and `resource_drift`): every entry once per instance,
+  with its `module_address`;
+* `configuration`: the base's root module under `module_calls.m` once (the
+  configuration is per module, not per instance), with `count_expression`,
+  and the base's root variables passed as the call's arguments;
+* `relevant_attributes`: once per instance.
+
+The base's root outputs are dropped (a child module's outputs are not in a
+plan). With `token`, a string in a copy's values that contains it has it
+replaced by token + instance number, so that bucket and other names stay
+unique as they would in a real deployment.
+
+Bases (real plans): `plans/unit/plan.json` (ours: `plans/unit/main.tf`,
+planned by scripts/gen_plans.py; 25 managed resources and 4 data sources),
+and any plan of the corpus in tests/data/plans/.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+HERE = Path(__file__).resolve().parent
+UNIT_PLAN = HERE / "plans" / "unit" / "plan.json"
+UNIT_TOKEN = "bench-i"  # in plans/unit/main.tf's names
+CORPUS = HERE.parent / "tests" / "data" / "plans"
+_M = "@@MODULE@@"  # stands for "module.m[i]" in a copy's template
 
-def _change(after: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
-    return {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown,
-            "before_sensitive": False, "after_sensitive": {}}
+
+def load(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
 
 
-def _group(i: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    key, bucket = f"aws_kms_key.k{i}", f"aws_s3_bucket.b{i}"
-    tags = {"DataClassification": "restricted" if i % 3 == 0 else "internal", "Team": f"team-{i % 17}"}
-    padding = {"description": f"key for data set {i} " + "x" * 120, "tags": tags, "tags_all": tags}
-    changes = [
-        ("aws_kms_key", f"k{i}", {"enable_key_rotation": i % 2 == 0, "customer_master_key_spec": "SYMMETRIC_DEFAULT",
-                                  "is_enabled": True, **padding}, {"arn": True, "id": True, "key_id": True, "policy": True}),
-        ("aws_s3_bucket", f"b{i}", {"bucket": f"data-{i}", "force_destroy": False, "tags": tags, "tags_all": tags},
-         {"arn": True, "id": True, "server_side_encryption_configuration": True, "versioning": True}),
-        ("aws_s3_bucket_server_side_encryption_configuration", f"s{i}",
-         {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}], "bucket_key_enabled": True}]},
-         {"bucket": True, "id": True, "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": True}]}]}),
-        ("aws_s3_bucket_versioning", f"v{i}", {"versioning_configuration": [{"status": "Enabled" if i % 4 else "Suspended"}]},
-         {"bucket": True, "id": True}),
-        ("aws_s3_bucket_public_access_block", f"p{i}", {"block_public_acls": True, "block_public_policy": True,
-                                                        "ignore_public_acls": i % 5 != 0, "restrict_public_buckets": True},
-         {"bucket": True, "id": True}),
-    ]
-    refs = {
-        f"s{i}": {"bucket": {"references": [f"{bucket}.id", bucket]},
-                  "rule": [{"apply_server_side_encryption_by_default": [{
-                      "sse_algorithm": {"constant_value": "aws:kms"},
-                      "kms_master_key_id": {"references": [f"{key}.arn", key]}}]}]},
-        f"v{i}": {"bucket": {"references": [f"{bucket}.id", bucket]}},
-        f"p{i}": {"bucket": {"references": [f"{bucket}.id", bucket]}},
+def managed_count(doc: dict[str, Any]) -> int:
+    """Managed resources a plan creates, updates or keeps (what both tools scan)."""
+    return sum(1 for rc in doc.get("resource_changes") or []
+               if rc.get("mode") == "managed" and rc["change"].get("actions") != ["delete"])
+
+
+def _prefixed(address: str) -> str:
+    return f"{_M}.{address}"
+
+
+def _module(mod: dict[str, Any]) -> dict[str, Any]:
+    """A planned_values/prior_state module as the content of instance _M."""
+    out = {k: v for k, v in mod.items() if k not in ("resources", "child_modules", "address", "outputs")}
+    out["resources"] = [{**r, "address": _prefixed(r["address"])} for r in mod.get("resources") or []]
+    children = [_module(c) | {"address": _prefixed(c["address"])} for c in mod.get("child_modules") or []]
+    if children:
+        out["child_modules"] = children
+    out["address"] = _M
+    return out
+
+
+def _change(rc: dict[str, Any]) -> dict[str, Any]:
+    out = {**rc, "address": _prefixed(rc["address"])}
+    out["module_address"] = _prefixed(rc["module_address"]) if rc.get("module_address") else _M
+    if rc.get("previous_address"):
+        out["previous_address"] = _prefixed(rc["previous_address"])
+    return out
+
+
+def _template(base: dict[str, Any]) -> str:
+    """Everything one instance contributes, as JSON text with _M for its module address."""
+    part: dict[str, Any] = {
+        "planned": _module((base.get("planned_values") or {}).get("root_module") or {}),
+        "changes": [_change(rc) for rc in base.get("resource_changes") or []],
+        "drift": [_change(rc) for rc in base.get("resource_drift") or []],
+        "relevant": [{**ra, "resource": _prefixed(ra["resource"])} for ra in base.get("relevant_attributes") or []],
     }
-    rcs, configs = [], []
-    for rtype, name, after, unknown in changes:
-        address = f"{rtype}.{name}"
-        rcs.append({"address": address, "mode": "managed", "type": rtype, "name": name,
-                    "provider_name": "registry.terraform.io/hashicorp/aws", "change": _change(after, unknown)})
-        configs.append({"address": address, "mode": "managed", "type": rtype, "name": name,
-                        "provider_config_key": "aws", "expressions": refs.get(name, {}), "schema_version": 0})
-    return rcs, configs
+    prior = ((base.get("prior_state") or {}).get("values") or {}).get("root_module")
+    if prior is not None:
+        part["prior"] = _module(prior)
+    return json.dumps(part)
 
 
-def plan(resources: int) -> dict[str, Any]:
-    rcs: list[dict[str, Any]] = []
-    configs: list[dict[str, Any]] = []
-    for i in range(max(resources // 5, 1)):
-        r, c = _group(i)
-        rcs += r
-        configs += c
-    return {"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": rcs,
-            "configuration": {"provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
-                                                          "expressions": {"region": {"constant_value": "us-east-1"}}}},
-                              "root_module": {"resources": configs}}}
+def _configuration(base: dict[str, Any], copies: int) -> dict[str, Any]:
+    config = base.get("configuration") or {}
+    root = {k: v for k, v in (config.get("root_module") or {}).items()}
+    args = {name: {"constant_value": v.get("value")} for name, v in (base.get("variables") or {}).items()}
+    call = {"source": "./m", "expressions": args, "count_expression": {"constant_value": copies}, "module": root}
+    return {**{k: v for k, v in config.items() if k != "root_module"},
+            "root_module": {"module_calls": {"m": call}}}
 
 
-def write(path: Any, resources: int) -> int:
-    text = json.dumps(plan(resources), indent=2)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return len(text)
+def replicate(base: dict[str, Any], copies: int, token: str | None = None) -> dict[str, Any]:
+    """`base` with its root module called `copies` times as module.m[0..copies-1]."""
+    template = _template(base)
+    planned, prior, changes, drift, relevant = [], [], [], [], []
+    for i in range(copies):
+        text = template.replace(_M, f"module.m[{i}]")
+        if token:
+            text = text.replace(token, f"{token}{i}")
+        part = json.loads(text)
+        planned.append(part["planned"])
+        prior.append(part.get("prior"))
+        changes += part["changes"]
+        drift += part["drift"]
+        relevant += part["relevant"]
+    keep = ("format_version", "terraform_version", "timestamp", "applyable", "complete", "errored")
+    doc: dict[str, Any] = {k: base[k] for k in keep if k in base}
+    doc["planned_values"] = {"root_module": {"child_modules": planned}}
+    if drift:
+        doc["resource_drift"] = drift
+    doc["resource_changes"] = changes
+    if base.get("prior_state"):
+        values = {"root_module": {"child_modules": [p for p in prior if p is not None]}}
+        doc["prior_state"] = {**{k: v for k, v in base["prior_state"].items() if k != "values"}, "values": values}
+    doc["configuration"] = _configuration(base, copies)
+    if relevant:
+        doc["relevant_attributes"] = relevant
+    return doc
 
 
-def resources_for_mb(mb: float) -> int:
-    per = len(json.dumps(plan(100), indent=2)) / 100
-    return int(mb * 1_000_000 / per)
+def write(path: Path, copies: int, base: Path = UNIT_PLAN, token: str | None = UNIT_TOKEN) -> dict[str, Any]:
+    """Writes the replicated plan compact, as `terraform show -json` does; returns it."""
+    doc = replicate(load(base), copies, token)
+    path.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+    return doc
+
+
+def copies_for(resources: int, base: Path = UNIT_PLAN) -> int:
+    """Instances needed for at least `resources` managed resources."""
+    per = managed_count(load(base))
+    return max(1, -(-resources // per))
+
+
+def copies_for_mb(mb: float, base: Path = UNIT_PLAN) -> int:
+    per = len(json.dumps(replicate(load(base), 2, UNIT_TOKEN), separators=(",", ":"))) / 2
+    return max(1, int(mb * 1_000_000 / per))

@@ -100,8 +100,8 @@ class Runner:
         env["PYTHONPYCACHEPREFIX"] = str(base / "pycache")
         self.env = env
 
-    def once(self, cmd: list[str], check_rc: bool = True) -> dict[str, Any]:
-        out = subprocess.run([sys.executable, "-c", _RUN_WRAPPER, *cmd], cwd=self.base, env=self.env,
+    def once(self, cmd: list[str], check_rc: bool = True, env: dict[str, str] | None = None) -> dict[str, Any]:
+        out = subprocess.run([sys.executable, "-c", _RUN_WRAPPER, *cmd], cwd=self.base, env=env or self.env,
                              capture_output=True, text=True, check=True)
         result: dict[str, Any] = json.loads(out.stdout)
         if check_rc and result["rc"] not in EXIT_OK_CODES:
@@ -109,12 +109,12 @@ class Runner:
         return result
 
     def cli(self, name: str, cmd: list[str], repeat: int | None = None, check_rc: bool = True,
-            warmup: bool = False) -> CliResult:
+            warmup: bool = False, env: dict[str, str] | None = None) -> CliResult:
         """Median over `repeat` runs; with warmup, after one untimed run (caches filled)."""
         n = repeat or self.repeat
         if warmup:
-            self.once(cmd, check_rc)
-        runs = [self.once(cmd, check_rc) for _ in range(n)]
+            self.once(cmd, check_rc, env)
+        runs = [self.once(cmd, check_rc, env) for _ in range(n)]
         walls = [r["wall"] for r in runs]
         return CliResult(name, n, statistics.median(walls), min(walls), max(rss_mib(r["maxrss"]) for r in runs))
 

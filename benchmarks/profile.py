@@ -30,7 +30,7 @@ import gen_tree  # noqa: E402
 
 def inputs(base: Path, units: int, resources: int) -> dict[str, Path]:
     gen_tree.write_tree(base / "tree", units)
-    gen_plan.write(base / "plan.json", resources)
+    gen_plan.write(base / "plan.json", gen_plan.copies_for(resources))
     return {"small": gen_tree.write_small(base / "small"), "tree": base / "tree", "plan": base / "plan.json"}
 
 

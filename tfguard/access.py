@@ -23,7 +23,7 @@ from typing import Any
 from tfguard.check import Result
 from tfguard.graph import ResourceGraph
 from tfguard.keys import literal_is_cmk
-from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
+from tfguard.model import Resource, Status, Unknown, is_unknown
 from tfguard.policy import (
     Statement,
     document_statements,
@@ -298,36 +298,6 @@ def _key_region(graph: ResourceGraph, key: Resource) -> Any:
     return graph.region(key)
 
 
-def _ref_matches(refs: tuple[str, ...], res: Resource) -> bool:
-    for ref in refs:
-        base, index = parse_address(ref)
-        if base in (res.base, res.address) or res.address == ref:
-            if index is None or res.index is None or str(res.index) == index.strip('"'):
-                return True
-    return False
-
-
-def _resolve(graph: ResourceGraph, holder: Resource, via: str, value: Any, types: tuple[str, ...]) -> list[Resource]:
-    """The resources of `types` that this value of `holder.via` names (one block's value
-    when the argument repeats): through the value's references or its literal identity."""
-    targets = graph.targets(holder, via=via, types=types)
-    if isinstance(value, Unknown):
-        if value.refs:
-            matched = [t for t in targets if _ref_matches(value.refs, t)]
-            return matched or ([] if len(targets) != 1 else targets)
-        return []
-    if isinstance(value, str):
-        return [t for t in targets if value in _identities(t)]
-    return []
-
-
-def _identities(res: Resource) -> list[Any]:
-    names = [res.values.get(a) for a in ("arn", "id", "key_id", "name", "bucket")]
-    if res.type == "aws_s3_bucket" and isinstance(res.values.get("bucket"), str):
-        names.append(f"arn:aws:s3:::{res.values['bucket']}")
-    return names
-
-
 def _walk(values: dict[str, Any], path: str = "") -> list[tuple[str, Any]]:
     """(dotted path, value) of every argument and nested block argument (not map entries)."""
     out: list[tuple[str, Any]] = []
@@ -343,7 +313,7 @@ def _walk(values: dict[str, Any], path: str = "") -> list[tuple[str, Any]]:
 
 def _key_use(graph: ResourceGraph, holder: Resource, attr: str, value: Any, use_region: Any, where: str,
              related: tuple[Resource, ...] = (), use_res: Resource | None = None) -> KeyUse | None:
-    keys = _resolve(graph, holder, attr, value, KEY_TARGET_TYPES)
+    keys = graph.resolve(holder, attr, value, KEY_TARGET_TYPES)
     if keys:
         # Several keys only when a plan cannot tell which block names which; any mismatch counts.
         uses = [KeyUse(holder, attr, k, _key_region(graph, k), use_region, where, related, use_res=use_res)
@@ -403,7 +373,7 @@ def _replication_uses(graph: ResourceGraph, holder: Resource) -> tuple[list[KeyU
         if not isinstance(rule, dict):
             continue
         dest_value = next(iter(_values(rule, dest_path)), None)
-        buckets = [b for b in _resolve(graph, holder, dest_attr, dest_value, ("aws_s3_bucket",)) if b.mode == "managed"]
+        buckets = [b for b in graph.resolve(holder, dest_attr, dest_value, ("aws_s3_bucket",)) if b.mode == "managed"]
         if buckets:
             region, where = graph.region(buckets[0]), f"destination bucket {buckets[0].address}"
         else:

@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tests.expected import Triple, read_expected
-from tfguard.run import Options, run
+from tests.scans import scan
+from tfguard.run import run
 from tfguard.unknowns import NAME
 
 CASES = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
@@ -23,7 +24,7 @@ def _ids(case: Path) -> str:
 @functools.cache
 def results(target: Path, checks: frozenset[str]) -> frozenset[Triple]:
     # Cached: the mode tests and the differential test ask for the same scans.
-    report = run([target], Options(only=checks))
+    report = scan(target, checks)
     case = (target if target.is_dir() else target.parent).resolve()
     got = {(_in_case(d.file, case), d.line) for d in report.diagnostics}
     assert got == set(read_expected(case / "expected.txt").diagnostics), report.diagnostics
@@ -100,6 +101,5 @@ def test_escalated_severities(case: Path) -> None:
     expected = read_expected(case / "expected.txt")
     targets = [case] + ([case / "plan.json"] if (case / "plan.json").exists() else [])
     for target in targets:
-        report = run([target], Options(only=expected.checks))
-        got = {(f.check_id, f.address, f.severity) for f in report.findings}
+        got = {(f.check_id, f.address, f.severity) for f in scan(target, expected.checks).findings}
         assert set(expected.severities) <= got, target

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from tfguard.graph import IDENTITY_ATTRS, ResourceGraph
+from tfguard.graph import ResourceGraph
 from tfguard.keys import KeyVerdict, cmk_verdict
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.truth import is_on
@@ -92,14 +92,7 @@ def item_key_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any)
     DynamoDB `replica`), judged only against the objects that instance names."""
     if value is None or value == "":
         return cmk_verdict(_ItemTargets(graph, set()), res, attr, None)
-    targets = graph.targets(res, via=attr)
-    if is_unknown(value):
-        refs = set(getattr(value, "refs", ()))
-        allowed = {t.address for t in targets if t.base in refs or t.address in refs}
-    elif isinstance(value, str):
-        allowed = {t.address for t in targets if any(t.values.get(a) == value for a in IDENTITY_ATTRS)}
-    else:
-        allowed = set()
+    allowed = {t.address for t in graph.resolve(res, attr, value)}
     return cmk_verdict(_ItemTargets(graph, allowed), res, attr, value)
 
 

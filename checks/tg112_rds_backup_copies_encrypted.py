@@ -32,8 +32,7 @@ CHECK = Check(
     slug="rds-backup-copies-encrypted",
     title="Copies and replicated backups of encrypted RDS data name their KMS key",
     severity="high",
-    resource_types=("aws_db_snapshot_copy", "aws_db_cluster_snapshot", "aws_rds_cluster_snapshot_copy",
-                    "aws_db_instance_automated_backups_replication"),
+    resource_types=BACKUP_COPY_TYPES,
     rationale="A snapshot copy or replicated backup holds the same data as its source; without an explicit "
     "key it is not encrypted under a key you chose for its region and account.",
     remediation="Set kms_key_id on the snapshot copy or backup replication to a customer-managed key in the "

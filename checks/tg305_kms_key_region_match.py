@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.access import KeyUse, compare, configured_bucket, key_uses
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import ANY_RESOURCE, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status
 
@@ -89,10 +89,8 @@ CHECK = Check(
     slug="kms-key-region-match",
     title="KMS key is in the region of the resource that uses it",
     severity="high",
-    # Any resource with a KMS key argument; these are the common ones.
-    resource_types=("aws_s3_bucket", "aws_dynamodb_table", "aws_ebs_volume", "aws_db_instance", "aws_rds_cluster",
-                    "aws_sqs_queue", "aws_sns_topic", "aws_cloudwatch_log_group", "aws_secretsmanager_secret",
-                    "aws_cloudtrail", "aws_backup_vault", "aws_kinesis_stream", "aws_efs_file_system"),
+    # Any managed resource with a KMS key argument: the argument, not the type, makes the subject.
+    resource_types=(ANY_RESOURCE,),
     rationale="KMS keys are regional: a resource cannot encrypt with a key from another region, so the "
     "apply fails or the data ends up under a key (or no key) the design did not intend; replicas "
     "need a key in the replica's region.",

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from tfguard.access import judged_policy
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import ACCOUNT, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.policy import Statement, all_resources, grants
@@ -117,7 +117,7 @@ CHECK = Check(
     title="A service control policy stops member accounts from disabling CloudTrail",
     severity="low",
     baseline=True,
-    resource_types=("aws_organizations_policy",),
+    resource_types=(ACCOUNT,),
     rationale="Without an SCP, an administrator of a member account (or an attacker with its credentials) can "
     "stop or delete the trail and act without an audit record.",
     remediation="Attach an aws_organizations_policy of type SERVICE_CONTROL_POLICY that denies "

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.compliance import FRAMEWORK_NAMES
-from tfguard.model import CheckInfo
+from tfguard.model import ANY_RESOURCE, CheckInfo
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -28,13 +28,14 @@ def _environment() -> Any:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["code"] = lambda s: f"`{s}`"
+    env.filters["subject"] = lambda t: "any managed resource" if t == ANY_RESOURCE else f"`{t}`"
     return env
 
 
 def what_it_does(check: CheckInfo) -> str:
-    """The reading of the catalog that the check implements: its module docstring
-    without the first line (which repeats the id and slug)."""
-    doc = inspect.getdoc(inspect.getmodule(check.evaluate)) or ""
+    """The reading of the catalog that the check implements: its `doc` (its module's
+    docstring) without the first line (which repeats the id and slug)."""
+    doc = inspect.cleandoc(check.doc) if check.doc else inspect.getdoc(inspect.getmodule(check.evaluate)) or ""
     lines = doc.splitlines()
     body = "\n".join(lines[1:]).strip() if lines and lines[0].startswith(check.id) else doc.strip()
     if body.lower().startswith("reading:"):

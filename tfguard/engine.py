@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from tfguard.check import Check, Context, Result
@@ -46,7 +47,7 @@ def load_checks_from(directory: Path) -> list[Check]:
         check = getattr(module, "CHECK", None)
         if not isinstance(check, Check):
             raise UsageError(f"{path}: defines no CHECK = Check(...)")
-        found.append(check)
+        found.append(check if check.doc else replace(check, doc=module.__doc__ or ""))
     return found
 
 

@@ -312,6 +312,10 @@ class Finding:
     root: str = ""  # the root module whose scan produced it: its folder (or plan file) relative to the working directory
 
 
+ACCOUNT = "account"  # the logical subject (and declared type) of an account-level result
+ANY_RESOURCE = "*"  # declares every managed resource a possible subject (e.g. any resource with a KMS key argument)
+
+
 class CheckInfo(Protocol):
     """What reports and docs read about a check: its metadata. tfguard.check.Check is one;
     reports name this, not Check, so that they need nothing above the model."""
@@ -344,6 +348,8 @@ class CheckInfo(Protocol):
     def bad_example(self) -> str: ...
     @property
     def good_example(self) -> str: ...
+    @property
+    def doc(self) -> str: ...  # what the check does (its module's docstring)
 
 
 class Entry(NamedTuple):

@@ -8,7 +8,7 @@ from typing import Any
 from tfguard import __version__
 from tfguard.compliance import tags as compliance_tags
 from tfguard.docs import render_check
-from tfguard.model import CheckInfo, Finding, Location, Report, Status
+from tfguard.model import ACCOUNT, ANY_RESOURCE, CheckInfo, Finding, Location, Report, Status
 from tfguard.report import dumps
 
 MAX_TAGS = 20
@@ -20,10 +20,19 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 INFO_URI = "https://github.com/tfguard/tfguard"
 
 
+def _service(check: CheckInfo) -> list[str]:
+    """The AWS service of the check's first declared type (`aws_s3_bucket`: s3), `account` for
+    account-level checks, none for a check on any resource."""
+    first = check.resource_types[0] if check.resource_types else ACCOUNT
+    if first == ANY_RESOURCE:
+        return []
+    parts = first.removeprefix("data.").split("_")
+    return [parts[1]] if first != ACCOUNT and len(parts) > 1 else [ACCOUNT]
+
+
 def _rule(check: CheckInfo) -> dict[str, Any]:
-    service = check.resource_types[0].split("_")[1] if check.resource_types and "_" in check.resource_types[0] else "account"
     # GitHub accepts at most 20 tags per rule (and shows 10): the general ones first.
-    tags = ["security", "terraform", service, *compliance_tags(check.compliance)][:MAX_TAGS]
+    tags = ["security", "terraform", *_service(check), *compliance_tags(check.compliance)][:MAX_TAGS]
     rule: dict[str, Any] = {
         "id": check.id,
         "name": check.slug,

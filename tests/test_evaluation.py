@@ -270,3 +270,20 @@ def test_partition_data_source_is_known_from_the_provider_region(tmp_path: Path,
     res, _ = load(tmp_path)
     tags = res["aws_kms_key.k"].values["tags"]
     assert (tags["p"], tags["s"], tags["r"]) == expected
+
+
+def test_a_null_argument_that_the_provider_computes_is_unknown_when_read(tmp_path: Path) -> None:
+    # terraform plan: default_version (optional, computed) set to null is planned unknown,
+    # description (optional only) stays null; so coalesce() over it does not fail.
+    (tmp_path / "main.tf").write_text(
+        'variable "v" {\n  type    = number\n  default = null\n}\n'
+        'resource "aws_launch_template" "t" {\n  default_version = var.v\n  description     = null\n}\n'
+        'resource "aws_sns_topic" "t" {\n  tags = {\n'
+        '    computed = aws_launch_template.t.default_version == null ? "null" : "not null"\n'
+        '    plain    = aws_launch_template.t.description == null ? "null" : "not null"\n'
+        '    version  = coalesce(var.v, aws_launch_template.t.default_version)\n  }\n}\n')
+    res, diagnostics = load(tmp_path)
+    tags = res["aws_sns_topic.t"].values["tags"]
+    assert tags["plain"] == "null"
+    assert type(tags["computed"]) is Unknown and type(tags["version"]) is Unknown
+    assert diagnostics == []

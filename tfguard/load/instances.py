@@ -92,6 +92,9 @@ def instance_object(res: Resource, ref: str, rendered: Any = None) -> InstanceOb
     text = _MODULE_PATH.sub("", ref)  # reasons name the block as its module writes it
     # Terraform plans the provider's default for an argument the block leaves unset.
     own = planned(res.type, res.values) if res.mode == "managed" and res.origin == "hcl" else res.values
+    if schema is not None and res.origin == "hcl":
+        # An argument set to null that the provider computes is planned unknown, not null.
+        own = {k: v for k, v in own.items() if v is not None or not str(schema.get(k, "")).endswith("?")}
     values = _wrap(own, schema, ref, text)
     if rendered is not None:
         # A policy document's JSON is rendered locally, as the provider renders it while

@@ -50,9 +50,19 @@ class EvalError(Unknown):
     Still an Unknown everywhere (nothing decides on it), but `try()` falls back
     on it and `can()` is false, where a value that is merely not known yet
     (a computed attribute) is neither.
+
+    `at` is the file and line of the function call that failed, when a function
+    refused its arguments: that failure is reported as a diagnostic if it
+    reaches a value Terraform evaluates (no `try()` caught it).
     """
 
-    __slots__ = ()
+    __slots__ = ("at",)
+
+    def __init__(self, reason: str = "", refs: tuple[str, ...] = (), partial: Any = None, shape: str = "",
+                 parts: tuple[Any, ...] | None = None, not_null: bool = False,
+                 at: tuple[str, int] | None = None) -> None:
+        super().__init__(reason, refs, partial, shape, parts, not_null)
+        self.at = at
 
     def __repr__(self) -> str:
         return f"EvalError({self.reason!r})"

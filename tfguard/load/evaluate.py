@@ -8,13 +8,13 @@ still links `kms_master_key_id = aws_kms_key.k.arn` to the key.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tfguard.load.hcl_expr import Node
-from tfguard.model import EvalError, Origin, Unknown, is_unknown
+from tfguard.model import Diagnostic, EvalError, Origin, Unknown, is_unknown
 
 # Traversal roots that are not resources.
 _SPECIAL_ROOTS = {"var", "local", "count", "each", "path", "terraform", "self", "module", "data"}
@@ -44,6 +44,10 @@ class Scope:
     directory: Path | None = None  # the module's folder, for file() and templatefile()
     root: Path | None = None  # the scan root: file functions never read outside it
     shown_root: Path | None = None  # the root module's folder: path.cwd, and what path.module is relative to
+    # The file and line of the expression being evaluated: a function call that fails
+    # is reported there (at the call's own line when the parser knows it).
+    at: tuple[str, int] | None = None
+    local_at: dict[str, tuple[str, int]] = field(default_factory=dict)  # local name -> where it is set
     _locals: dict[str, Any] = field(default_factory=dict)
     _evaluating: dict[str, None] = field(default_factory=dict)  # ordered: the chain
     _local_reads: dict[str, list[str]] = field(default_factory=dict)  # shared like _locals
@@ -57,6 +61,12 @@ class Scope:
 
     def child_without_iteration(self) -> Scope:
         return self._with_iteration({})
+
+    def located(self, at: tuple[str, int] | None) -> Scope:
+        """The same names, evaluating an expression written at `at` (file, line)."""
+        new = self._with_iteration(self.iteration)
+        new.at = at
+        return new
 
     def _with_iteration(self, iteration: dict[str, Any]) -> Scope:
         new = object.__new__(Scope)
@@ -82,6 +92,7 @@ class Scope:
             return Unknown(f"local.{name} is part of a reference cycle")
         self._evaluating[name] = None
         inner = self.child_without_iteration()
+        inner.at = self.local_at.get(name)
         inner.reads = []  # the resources this local reads, for every argument that uses it
         try:
             value = evaluate(expr, inner)
@@ -95,15 +106,31 @@ class Scope:
 def unknown_from(values: list[Any], reason: str = "") -> Unknown:
     refs: list[str] = []
     reasons: list[str] = []
-    error = False  # an operand that fails makes the whole expression fail, as in Terraform
+    error: EvalError | None = None  # an operand that fails makes the whole expression fail, as in Terraform
     for v in values:
         for u in iter_unknowns(v):
             refs.extend(u.refs)
-            error = error or isinstance(u, EvalError)
+            if error is None and isinstance(u, EvalError):
+                error = u
             if u.reason:
                 reasons.append(u.reason)
-    cls = EvalError if error else Unknown
-    return cls(reason or (reasons[0] if reasons else "not known statically"), tuple(dict.fromkeys(refs)))
+    if error is not None:  # the failure is the reason, and keeps where it happened
+        return EvalError(reason or error.reason, tuple(dict.fromkeys(refs)), at=error.at)
+    return Unknown(reason or (reasons[0] if reasons else "not known statically"), tuple(dict.fromkeys(refs)))
+
+
+def rebuilt(u: Unknown, **kw: Any) -> Unknown:
+    """`u` with other Unknown fields (partial, parts, not_null); an error stays an error, where it was."""
+    if isinstance(u, EvalError):
+        return EvalError(u.reason, u.refs, at=u.at, **kw)
+    return Unknown(u.reason, u.refs, **kw)
+
+
+def call_failures(values: Iterable[Any]) -> list[Diagnostic]:
+    """A warning at each function call inside the values that fails as Terraform's would
+    (no try() caught it): Terraform stops there, tfguard goes on with the value unknown."""
+    return [Diagnostic(u.at[0], u.at[1], f"{u.reason} (Terraform fails here; the value is unknown)", "warning")
+            for value in values for u in iter_unknowns(value) if isinstance(u, EvalError) and u.at is not None]
 
 
 def iter_unknowns(value: Any, depth: int = 0) -> list[Unknown]:
@@ -172,7 +199,7 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
             parts.append(to_string(value))
     if unknowns:
         u = unknown_from(unknowns)
-        return type(u)(u.reason, u.refs, partial="".join(out), parts=tuple(parts), not_null=True)
+        return rebuilt(u, partial="".join(out), parts=tuple(parts), not_null=True)
     return "".join(out)
 
 
@@ -232,7 +259,7 @@ def json_value(value: Any) -> Any:
     """jsonencode() of a value; Unknown (with the structure as `partial`) when not static."""
     if has_unknown(value):
         u = unknown_from([value], "encoded value is not known statically")
-        return type(u)(u.reason, u.refs, partial=value, not_null=True)
+        return rebuilt(u, partial=value, not_null=True)
     return tf_json_text(value)
 
 

@@ -178,11 +178,13 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
     op = node[1]
     left = evaluate(node[2], scope, depth)
     right = evaluate(node[3], scope, depth)
+    if has_error(left) or has_error(right):  # Terraform evaluates both operands: `false && x` fails when x does
+        return unknown_from([left, right])
     if op == "&&" and (left is False or right is False):
         return False
     if op == "||" and (left is True or right is True):
         return True
-    if op in ("==", "!=") and not (has_error(left) or has_error(right)):
+    if op in ("==", "!="):
         equal = equals(left, right)
         if equal is None:
             return unknown_from([left, right])
@@ -288,7 +290,11 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
 
     name: str = node[1].removeprefix("core::")
     if name in LAZY:
-        return LAZY[name](node[2], scope, depth)
+        lazy = LAZY[name](node[2], scope, depth)
+        if isinstance(lazy, EvalError) and lazy.at is None:  # this call failed (an argument's failure has its own place)
+            reason = lazy.reason if lazy.reason.startswith(f"{name}()") else f"{name}(): {lazy.reason}"
+            return EvalError(reason, lazy.refs, at=_call_site(node, scope))
+        return lazy
     fn = (scope.functions or FUNCTIONS).get(name)
     args = [evaluate(a, scope, depth) for a in node[2]]
     if node[3] and args and isinstance(args[-1], list):
@@ -311,11 +317,19 @@ def _call(node: Node, scope: Scope, depth: int) -> Any:
             return Unknown(f"{name}(): {exc} ({inner.reason})", inner.refs)
         return Unknown(f"{name}(): {exc}")
     except WrongType as exc:  # try(jsondecode(var.list), var.list) falls back, as in Terraform
-        return EvalError(f"{name}(): {exc}")
+        return EvalError(f"{name}(): {exc}", at=_call_site(node, scope))
     except FUNCTION_ERRORS as exc:  # a function refusing its arguments, as Terraform's would
         if has_unknown(args):  # it may be the unknown part that it refuses
             return unknown_from(args)
-        return EvalError(f"{name}(): {exc}")
+        return EvalError(f"{name}(): {exc}", at=_call_site(node, scope))
+
+
+def _call_site(node: Node, scope: Scope) -> tuple[str, int] | None:
+    """Where a call is: its own line when the parser knows it (not inside a heredoc), else
+    the line of the expression being evaluated; None where no file is known (a default)."""
+    if scope.at is None:
+        return None
+    return scope.at[0], node[4] or scope.at[1]
 
 
 def _for(node: Node, scope: Scope, depth: int) -> Any:

@@ -9,7 +9,7 @@ AST nodes are tuples, tagged by their first element:
   ("lit", value)                     literal (str, int, float, bool, None)
   ("tmpl", parts)                    string template; parts are str or nodes
   ("trav", root, steps)              reference: root name + ("attr", n) / ("index", node) steps
-  ("call", name, args, expand)       function call
+  ("call", name, args, expand, line) function call (line 0: not known, in a heredoc or template)
   ("tuple", items) / ("object", [(key, value)])
   ("op", op, left, right) / ("unary", op, operand) / ("cond", c, a, b)
   ("for", key_var, value_var, coll, key_expr, value_expr, cond, grouping)
@@ -276,4 +276,13 @@ def parse_expression(text: str) -> Node:
     """Parse one expression (used for `${...}` inside heredocs)."""
     block = parse_body(f"x = {text.strip()}\n")
     attr = block.attrs.get("x")
-    return attr.expr if attr else ("unsupported", "template")
+    return _no_lines(attr.expr) if attr else ("unsupported", "template")
+
+
+def _no_lines(node: Any) -> Any:
+    """The expression without call lines: they count from the snippet, not from its file."""
+    if not isinstance(node, tuple):
+        return node
+    items = tuple(_no_lines(item) for item in node)
+    is_call = len(items) == 5 and items[0] == "call" and isinstance(items[3], bool)  # not a template's parts
+    return items[:4] + (0,) if is_call else items

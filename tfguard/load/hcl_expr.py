@@ -234,7 +234,8 @@ def _function_call(tree: Any) -> Node:
     if args_tree is not None:
         args = tuple(convert(c) for c in _children(args_tree))
         expand = any(getattr(c, "type", None) == "ELLIPSIS" for c in args_tree.children)
-    return ("call", "::".join(names), args, expand)
+    line = int(kids[0].children[0].line)  # of the name: where Terraform reports a failed call
+    return ("call", "::".join(names), args, expand, line)
 
 
 def _binary_op(tree: Any) -> Node:

@@ -63,7 +63,7 @@ def instance_keys(
         return [(None, {})], None
     attr = count_attr or each_attr
     assert attr is not None
-    value = evaluate(attr.expr, scope)
+    value = evaluate(attr.expr, scope.located((file, attr.line)))
     if isinstance(value, Unknown) and "limit" in value.reason:
         # Refused for its size (e.g. range() over millions): say so, check one instance.
         return [(None, {})], Diagnostic(file, attr.line, f"{value.reason}; checked as one instance")
@@ -99,7 +99,7 @@ def _body(block: Block, file: str, scope: Scope, path: str, res: Resource, top: 
         if top and name in _META:
             continue
         apath = f"{path}{name}"
-        value, reads = _evaluate_reading(attr.expr, scope)
+        value, reads = _evaluate_reading(attr.expr, scope, (attr.file or file, attr.line))
         values[name] = value
         res.attr_locations[apath] = Location(attr.file or file, attr.line, attr.end_line)
         _add_refs(res, apath, value, reads)
@@ -138,7 +138,7 @@ def _dynamic(block: Block, file: str, scope: Scope, path: str, res: Resource, va
     content = next((b for b in block.blocks if b.type == "content"), None)
     if each is None or content is None:
         return
-    coll = evaluate(each.expr, scope)
+    coll = evaluate(each.expr, scope.located((file, each.line)))
     _add_refs(res, cpath, coll)
     blocks = _block_list(values, label)
     if is_unknown(coll) or not isinstance(coll, (dict, list, type(None))):
@@ -159,15 +159,15 @@ def _block_list(values: dict[str, Any], name: str) -> list[Any]:
     return current
 
 
-def _evaluate_reading(expr: Node, scope: Scope) -> tuple[Any, list[str]]:
+def _evaluate_reading(expr: Node, scope: Scope, at: tuple[str, int]) -> tuple[Any, list[str]]:
     """The value, and the resources read to compute it (known values keep their edges too)."""
-    before = scope.reads
+    before, before_at = scope.reads, scope.at
     reads: list[str] = []
-    scope.reads = reads
+    scope.reads, scope.at = reads, at
     try:
         return evaluate(expr, scope), reads
     finally:
-        scope.reads = before
+        scope.reads, scope.at = before, before_at
 
 
 def _add_refs(res: Resource, apath: str, value: Any, reads: Sequence[str] = ()) -> None:

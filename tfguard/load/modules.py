@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.errors import internal_error
-from tfguard.load.evaluate import Scope, evaluate, json_value
+from tfguard.load.evaluate import Scope, call_failures, evaluate, json_value
 from tfguard.load.evaluate_ops import apply_steps
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
@@ -66,6 +66,7 @@ class ModuleInstance(Instance):
         self.calls = calls
         self.remote, self.remote_key = remote, remote_key
         local_exprs = {n: a.expr for _, b in module.of_type("locals") for n, a in b.attrs.items()}
+        local_at = {n: (a.file or f, a.line) for f, b in module.of_type("locals") for n, a in b.attrs.items()}
         # Paths as Terraform run in the root module's folder gives them: path.module
         # relative to that folder, path.cwd its absolute path (chain[0] is the root module).
         self.scope = Scope(module=path, variables=variables, local_exprs=local_exprs,
@@ -73,7 +74,7 @@ class ModuleInstance(Instance):
                            policy_document=self.policy_document, resource_instances=self.instances,
                            data_region=self.data_region,
                            directory=module.directory, root=loader.root,
-                           shown_root=chain[0], origins=origins)
+                           shown_root=chain[0], origins=origins, local_at=local_at)
         self._inherited, self._passed = providers, passed
         self._providers: dict[str, ProviderConfig] | None = None
         self._calls: dict[str, ModuleCall | Unknown] = {}
@@ -82,7 +83,7 @@ class ModuleInstance(Instance):
         where = {b.labels[0]: (f, b.line) for f, b in module.of_type("output") if b.labels and b.labels[0] in exprs}
         self.sensitive = {n for _, b in module.of_type("variable") if b.labels and (n := b.labels[0])
                           and b.attrs.get("sensitive") is not None and b.attrs["sensitive"].expr == ("lit", True)}
-        self.outputs = LazyValues(where, lambda name: evaluate(exprs[name], self.scope), loader.cycles,
+        self.outputs = LazyValues(where, lambda name: evaluate(exprs[name], self.scope.located(where[name])), loader.cycles,
                                   f"{path + '.' if path else ''}output.")
         self._evaluated: dict[tuple[str, ...], tuple[list[Resource], list[Diagnostic]]] = {}
         self._values: dict[tuple[str, ...], Any] = {}
@@ -170,13 +171,14 @@ class ModuleInstance(Instance):
                     continue
                 self.loader.resources.extend(res)
                 self.loader.diagnostics.extend(diags)
+                self._report(call_failures(r.values for r in res))
         for file, block in self.module.of_type("module"):
             if block.labels:
                 call = self.call(block.labels[0])
                 if isinstance(call, ModuleCall):
                     self._run_call(file, block, call)
-        for name in self.scope.local_exprs:  # every local once, so that unused cycles are found too
-            self.scope.local(name)
+        # Every local once, as Terraform evaluates them: unused cycles and failures are found too.
+        self._report(call_failures(self.scope.local(name) for name in self.scope.local_exprs))
         for name in sorted(self.scope.cycles):
             file, line = self._local_location(name)
             self.loader.diagnostics.append(
@@ -234,6 +236,10 @@ class ModuleInstance(Instance):
             prefix = f"{self.path}." if self.path else ""
             self.loader.diagnostics.append(internal_error(file, block.line, f"loading {prefix}module.{call.name}", exc))
 
+    def _report(self, diags: list[Diagnostic]) -> None:
+        # Once each: a module called twice, or a local read by many resources, fails at one place.
+        self.loader.diagnostics.extend(d for d in dict.fromkeys(diags) if d not in self.loader.diagnostics)
+
     def _diag(self, file: str, line: int, message: str, severity: str = "error") -> None:
         self.loader.diagnostics.append(Diagnostic(file, line, message, severity))
 
@@ -265,7 +271,7 @@ class ModuleInstance(Instance):
             suffix = "" if key is None else (f'["{key}"]' if isinstance(key, str) else f"[{key}]")
             path = f"{self.path + '.' if self.path else ''}module.{name}{suffix}"
             remote_key = f"{self.remote_key}.{name}" if self.remote_key else name
-            variables = LazyValues(where, self._input(decls, given, self.scope.child(**iteration)),
+            variables = LazyValues(where, self._input(decls, given, self.scope.child(**iteration), where),
                                    self.loader.cycles, f"{path}.var.")
             origins = module_origins(path, {n: block.attrs[n] for n in given}, file, self.scope.child(**iteration), decls)
             instances[key] = ModuleInstance(self.loader, child, path, variables, self.providers,
@@ -275,10 +281,12 @@ class ModuleInstance(Instance):
         return ModuleCall(name, kind, instances)
 
     @staticmethod
-    def _input(decls: dict[str, Declaration], given: dict[str, Node], scope: Scope) -> Callable[[str], Any]:
+    def _input(decls: dict[str, Declaration], given: dict[str, Node], scope: Scope,
+               where: dict[str, tuple[str, int] | None]) -> Callable[[str], Any]:
         def value(name: str) -> Any:
             expr = given.get(name)
-            return variable_value(decls[name], expr is not None, evaluate(expr, scope) if expr is not None else None)
+            given_value = evaluate(expr, scope.located(where[name])) if expr is not None else None
+            return variable_value(decls[name], expr is not None, given_value)
         return value
 
     def _source_dir(self, file: str, block: Block, name: str) -> Path | None:

@@ -52,6 +52,7 @@ def _scan_file(scope: Scope, value: Any) -> Path | Unknown:
     candidates = [Path(value)] if Path(value).is_absolute() else [
         base / value for base in (scope.shown_root, scope.root, scope.directory) if base is not None
     ]
+    inside = False
     for path in candidates:
         resolved = path.resolve()
         try:
@@ -60,6 +61,9 @@ def _scan_file(scope: Scope, value: Any) -> Path | Unknown:
             continue  # never read outside the scan root, whatever the path says
         if resolved.is_file():
             return resolved
+        inside = True
+    if inside:  # Terraform reads only files that exist when it plans
+        return EvalError(f"no file exists at {value!r}")
     return Unknown(f"file {value!r} is not inside the scanned directory")
 
 

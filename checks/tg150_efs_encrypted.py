@@ -7,18 +7,9 @@ not known statically is UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.stores import flag
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for fs in ctx.graph.of_type("aws_efs_file_system"):
-        setting = flag(fs, "encrypted")
-        yield Result(fs, setting.status, setting.reason, attribute=setting.attr)
-
+from tfguard.declare import flags_on
 
 CHECK = Check(
     id="TG150",
@@ -29,7 +20,7 @@ CHECK = Check(
     rationale="Encryption at rest can only be chosen when an EFS file system is created; a file system "
     "created without it stores every file in plain text until it is rebuilt and the data copied.",
     remediation="Set encrypted = true (and kms_key_id to a customer-managed key) on the aws_efs_file_system.",
-    evaluate=evaluate,
+    evaluate=flags_on("encrypted"),
     compliance=controls("TG150"),
     references=("https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html",),
     bad_example='resource "aws_efs_file_system" "shared" {\n  creation_token = "shared"\n}',

@@ -9,20 +9,9 @@ alike to `aws_opensearch_domain` and `aws_elasticsearch_domain`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.stores import all_flags
-
-FLAGS = ("encrypt_at_rest.enabled", "node_to_node_encryption.enabled")
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for domain in ctx.graph.of_type("aws_opensearch_domain", "aws_elasticsearch_domain"):
-        setting = all_flags(domain, FLAGS)
-        yield Result(domain, setting.status, setting.reason, attribute=setting.attr)
-
+from tfguard.declare import flags_on
 
 CHECK = Check(
     id="TG152",
@@ -33,7 +22,7 @@ CHECK = Check(
     rationale="Search indexes hold copies of the documents they index; without encryption at rest and "
     "node-to-node encryption they lie in plain text on disk and travel in clear inside the cluster.",
     remediation="Add encrypt_at_rest { enabled = true } and node_to_node_encryption { enabled = true } to the domain.",
-    evaluate=evaluate,
+    evaluate=flags_on("encrypt_at_rest.enabled", "node_to_node_encryption.enabled"),
     compliance=controls("TG152"),
     references=(
         "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html",

@@ -6,18 +6,9 @@ means unset). A value that is not known statically is UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.stores import flag
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for cluster in ctx.graph.of_type("aws_redshift_cluster"):
-        setting = flag(cluster, "encrypted")
-        yield Result(cluster, setting.status, setting.reason, attribute=setting.attr)
-
+from tfguard.declare import flags_on
 
 CHECK = Check(
     id="TG153",
@@ -28,7 +19,7 @@ CHECK = Check(
     rationale="A data warehouse gathers the organisation's data in one place; an unencrypted cluster keeps "
     "it, and every snapshot of it, in plain text.",
     remediation="Set encrypted = true and kms_key_id to a customer-managed key on the aws_redshift_cluster.",
-    evaluate=evaluate,
+    evaluate=flags_on("encrypted"),
     compliance=controls("TG153"),
     references=("https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html",),
     bad_example='resource "aws_redshift_cluster" "dw" {\n  cluster_identifier = "dw"\n  node_type          = "ra3.xlplus"\n'

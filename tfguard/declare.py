@@ -1,0 +1,80 @@
+"""Checks that share a shape, declared instead of written out.
+
+A check of one of these shapes names the shape and the setting it reads; the
+subjects are the resources of its declared `resource_types` (ctx.subjects())
+and its documentation is its module's docstring, as for any check:
+
+    CHECK = Check(id="TG150", ..., resource_types=("aws_efs_file_system",),
+                  evaluate=flags_on("encrypted"))
+
+The verdicts themselves live with the AWS knowledge they apply (tfguard.stores
+for flags, tfguard.keys for "is it a customer-managed key"), so that a check
+declared here and a check written out answer the same question alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from tfguard.check import FAIL, PASS, UNKNOWN, Context, Evaluate, Result
+from tfguard.keys import cmk_verdict
+from tfguard.model import Resource
+from tfguard.stores import all_flags, flag
+
+
+def flags_on(*paths: str) -> Evaluate:
+    """Each subject passes when every boolean argument of `paths` (dotted through nested
+    blocks: `encrypt_at_rest.enabled`) is stated true. Unset or false fails, even when
+    another flag is not known statically; otherwise a flag not known statically is UNKNOWN.
+    The finding points at the first flag that is not true."""
+    if not paths:
+        raise ValueError("flags_on needs at least one argument path")
+
+    def evaluate(ctx: Context) -> Iterator[Result]:
+        for res in ctx.subjects():
+            setting = flag(res, paths[0]) if len(paths) == 1 else all_flags(res, paths)
+            yield Result(res, setting.status, setting.reason, attribute=setting.attr)
+
+    return evaluate
+
+
+def customer_managed_key(attr: str, *, unset: str = "", protects: str = "") -> Evaluate:
+    """Each subject passes when its argument `attr` names a customer-managed KMS key, as
+    tfguard.keys judges it (a key, replica key, alias or external key of the configuration,
+    or a literal key/alias ARN that is not `alias/aws/*`); an AWS-managed key or an unset
+    argument fails, a key not known statically is UNKNOWN.
+
+    `unset` says what an unset (null or empty) argument means ("the vault uses the
+    AWS-managed aws/backup key"): the message is then `no ATTR: UNSET`. `protects` names
+    what the key protects ("trail log files") and starts every message.
+    """
+
+    def evaluate(ctx: Context) -> Iterator[Result]:
+        for res in ctx.subjects():
+            yield _key_result(ctx, res, attr, unset, protects)
+
+    return evaluate
+
+
+def _key_result(ctx: Context, res: Resource, attr: str, unset: str, protects: str) -> Result:
+    value = res.values.get(attr)
+    verdict = cmk_verdict(ctx.graph, res, attr, value)
+    status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
+    message = f"no {attr}: {unset}" if unset and (value is None or value == "") else verdict.reason
+    if protects:
+        message = f"{protects}: {message}"
+    return Result(res, status, message, attribute=attr, related=(verdict.key,) if verdict.key else ())
+
+
+Judge = Callable[[Context, Resource], Result]
+
+
+def each(judge: Judge) -> Evaluate:
+    """One result for each subject, as `judge` gives it: for a check whose verdict on a
+    resource needs nothing but the resource (and the graph around it)."""
+
+    def evaluate(ctx: Context) -> Iterator[Result]:
+        for res in ctx.subjects():
+            yield judge(ctx, res)
+
+    return evaluate

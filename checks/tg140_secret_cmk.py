@@ -9,23 +9,9 @@ Unset means the AWS-managed `aws/secretsmanager` key and fails, as does
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.keys import cmk_verdict
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for secret in ctx.graph.of_type("aws_secretsmanager_secret"):
-        key = secret.values.get("kms_key_id")
-        verdict = cmk_verdict(ctx.graph, secret, "kms_key_id", key)
-        status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
-        message = verdict.reason
-        if key is None or key == "":
-            message = "no kms_key_id: the secret is encrypted with the AWS-managed aws/secretsmanager key"
-        yield Result(secret, status, message, attribute="kms_key_id", related=(verdict.key,) if verdict.key else ())
-
+from tfguard.declare import customer_managed_key
 
 CHECK = Check(
     id="TG140",
@@ -38,7 +24,7 @@ CHECK = Check(
     "the account allowed GetSecretValue; a customer-managed key adds a key policy you control, "
     "cross-account sharing and the ability to revoke access.",
     remediation="Set kms_key_id to a customer-managed aws_kms_key (or its alias) instead of leaving it unset.",
-    evaluate=evaluate,
+    evaluate=customer_managed_key("kms_key_id", unset="the secret is encrypted with the AWS-managed aws/secretsmanager key"),
     compliance=controls("TG140"),
     references=("https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",),
     bad_example='resource "aws_secretsmanager_secret" "db" {\n  name = "prod/db/password"\n}',

@@ -10,23 +10,9 @@ recognised as a KMS key, is UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.keys import cmk_verdict
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for group in ctx.graph.of_type("aws_cloudwatch_log_group"):
-        key = group.values.get("kms_key_id")
-        verdict = cmk_verdict(ctx.graph, group, "kms_key_id", key)
-        status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
-        message = verdict.reason
-        if key is None or key == "":
-            message = "no kms_key_id: the log group is encrypted with the CloudWatch Logs service key"
-        yield Result(group, status, message, attribute="kms_key_id", related=(verdict.key,) if verdict.key else ())
-
+from tfguard.declare import customer_managed_key
 
 CHECK = Check(
     id="TG155",
@@ -39,7 +25,7 @@ CHECK = Check(
     "customer-managed key anyone allowed logs:GetLogEvents reads them, and access cannot be revoked "
     "by disabling the key.",
     remediation="Set kms_key_id to the ARN of an aws_kms_key whose key policy allows the logs service principal.",
-    evaluate=evaluate,
+    evaluate=customer_managed_key("kms_key_id", unset="the log group is encrypted with the CloudWatch Logs service key"),
     compliance=controls("TG155"),
     references=("https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",),
     bad_example='resource "aws_cloudwatch_log_group" "app" {\n  name              = "/app/api"\n'

@@ -10,20 +10,9 @@ statically is UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-from tfguard.keys import cmk_verdict
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for trail in ctx.graph.of_type("aws_cloudtrail"):
-        verdict = cmk_verdict(ctx.graph, trail, "kms_key_id", trail.values.get("kms_key_id"))
-        status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
-        yield Result(trail, status, f"trail log files: {verdict.reason}", attribute="kms_key_id",
-                     related=(verdict.key,) if verdict.key else ())
-
+from tfguard.declare import customer_managed_key
 
 CHECK = Check(
     id="TG502",
@@ -34,7 +23,7 @@ CHECK = Check(
     rationale="Without a customer-managed key, anyone who can read the log bucket can read the audit "
     "trail; a CMK adds a key policy you control and its own audit of every decryption.",
     remediation="Set kms_key_id to the ARN of an aws_kms_key whose policy lets cloudtrail.amazonaws.com encrypt.",
-    evaluate=evaluate,
+    evaluate=customer_managed_key("kms_key_id", protects="trail log files"),
     compliance=controls("TG502"),
     references=("https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html",),
     bad_example=(

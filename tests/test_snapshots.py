@@ -8,9 +8,9 @@ moved. After a deliberate change, regenerate them and say why in the commit:
 
     python -m pytest tests/test_snapshots.py --snapshot-update
 
-A fixture without a snapshot fails, and so does a snapshot whose fixture is gone
-(test_every_snapshot_has_its_fixture: syrupy does not report an unused single-file snapshot
-of a parametrized test).
+A fixture without a snapshot fails, and so does a snapshot whose fixture is gone (syrupy
+reports it unused; test_every_snapshot_has_its_fixture also holds when other tests run with
+it); --snapshot-update deletes it.
 
 Left out, so that a snapshot is the same on every machine and from every working directory:
 the tool version; each check's own metadata (slug, title, remediation, compliance), the same

@@ -5,7 +5,7 @@ each `aws_s3_bucket` with an inline `replication_configuration` (the finding
 points at the owning bucket). Every rule is judged, whatever its status:
 
 - its destination bucket (`destination.bucket` by reference, bucket name or
-  `arn:aws:s3:::name`) must pass TG101 (default encryption) and TG601
+  its ARN in any partition) must pass TG101 (default encryption) and TG601
   (versioning); a destination that is not a bucket of the configuration
   cannot be judged (UNKNOWN; an S3 ARN has no region or settings to read);
 - a rule that replicates KMS-encrypted objects

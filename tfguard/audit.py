@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 
 from tfguard.check import Context
-from tfguard.graph import ResourceGraph
+from tfguard.graph import ResourceGraph, bucket_arn_name
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.s3 import all_true, encryption, linked
 from tfguard.truth import is_on
@@ -139,7 +139,7 @@ def _logs_to_self(graph: ResourceGraph, bucket: Resource, holder: Resource, attr
     name = bucket.values.get("bucket")
     if isinstance(target, str):
         if isinstance(name, str):
-            return target in (name, f"arn:aws:s3:::{name}")
+            return name in (target, bucket_arn_name(target))
         return None if is_unknown(name) else False  # unset: a generated name no literal can equal
     return None
 

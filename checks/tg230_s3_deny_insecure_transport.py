@@ -6,8 +6,9 @@ JSON heredoc, `jsonencode()` or `data "aws_iam_policy_document"`) has a
 `Deny` statement with condition `Bool` (or `BoolIfExists`)
 `aws:SecureTransport = false` whose resources cover both the bucket ARN and
 `<arn>/*`. Covering: `*`, a literal `arn:aws:s3:::<name>` / `.../<name>/*`
-(IAM wildcards allowed), `aws_s3_bucket.x.arn` and `"${aws_s3_bucket.x.arn}/*"`
-of this very bucket, or `arn:aws:s3:::${aws_s3_bucket.x.id}` forms; several
+(any partition: `aws-cn`, `aws-us-gov`, ...; IAM wildcards allowed),
+`aws_s3_bucket.x.arn` and `"${aws_s3_bucket.x.arn}/*"` of this very bucket,
+or `arn:${partition}:s3:::${aws_s3_bucket.x.id}` forms; several
 such Deny statements may cover the two parts together. The statement must
 deny every request without TLS: principal `*` (or `{"AWS": "*"}`), actions
 covering `s3:*`, and no further condition keys narrowing it. No policy, or

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from tfguard.graph import ResourceGraph
+from tfguard.graph import ResourceGraph, arn_key, bucket_arn
 from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
 from tfguard.policy import Statement, grants, statements_of, wildcard_match
 from tfguard.s3 import linked
@@ -136,7 +136,7 @@ class _Bucket(NamedTuple):
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:s3:::{self.name}"
+        return bucket_arn(self.name)
 
 
 def _refers_to(ref: str, bucket: Resource) -> bool:
@@ -169,7 +169,7 @@ def _resolve(value: Any, bucket: _Bucket) -> str | None:
     """A Resource entry as text; an entry computed from the subject bucket's ARN or name is rebuilt
     with that bucket's ARN. None when it cannot be told which resource the entry names."""
     if isinstance(value, str):
-        return value
+        return arn_key(value)  # the bucket's ARN is compared in every partition
     if not isinstance(value, Unknown):
         return ""  # not a string: names nothing
     refs = [r for r in value.refs if not any(s in r for s in _SHAPE_SOURCES)]
@@ -178,14 +178,14 @@ def _resolve(value: Any, bucket: _Bucket) -> str | None:
     if not refs or not all(_refers_to(r, bucket.res) for r in refs):
         return None
     text = value.partial if isinstance(value.partial, str) else "{?}"
-    text = text.replace("{partition}", "aws")
+    text = arn_key(text.replace("{partition}", "aws"))
     if text.count("{?}") != 1 or re.search(r"\{[a-z_]+\}", text.replace("{?}", "")):
         return None
     attr = _reason_attr(value, bucket.res)
     before = text.split("{?}", 1)[0]
     if attr == "arn" and before == "":
         return text.replace("{?}", bucket.arn)
-    if before == "arn:aws:s3:::" and (attr in ("id", "bucket") or (attr is None and isinstance(value.partial, str))):
+    if before == bucket_arn("") and (attr in ("id", "bucket") or (attr is None and isinstance(value.partial, str))):
         return text.replace("{?}", bucket.name)
     return None
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.evaluate import Scope, evaluate
-from tfguard.load.hcl_ast import HclSyntaxError, parse_expression
+from tfguard.load.hcl_expr import parse_expression
+from tfguard.load.hcl_grammar import HclSyntaxError
 from tfguard.model import EvalError, TfSet, Unknown
 
 

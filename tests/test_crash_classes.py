@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tfguard.cli import main
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.load.modules import LoadOptions
 from tfguard.load.policy_document import render
 from tfguard.model import Resource, Unknown, is_unknown

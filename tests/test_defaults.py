@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tfguard.load import defaults, schema
 from tfguard.load.defaults import planned
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.model import Resource, TfSet, Unknown
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.load.modules import LoadOptions
 from tfguard.load.variables import VarInputs
 from tfguard.model import Location, Resource, Unknown
@@ -173,7 +173,7 @@ def test_unknown_count_gives_one_instance(tmp_path: Path) -> None:
 
 def test_caller_identity_account_root(tmp_path: Path) -> None:
     from tfguard.load.evaluate import Scope, evaluate
-    from tfguard.load.hcl_ast import parse_expression
+    from tfguard.load.hcl_expr import parse_expression
     from tfguard.policy import is_account_root
 
     value = evaluate(parse_expression('"arn:aws:iam::${data.aws_caller_identity.c.account_id}:root"'), Scope())

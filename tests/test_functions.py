@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tfguard.load.evaluate import Scope, evaluate
-from tfguard.load.hcl_ast import parse_expression
+from tfguard.load.hcl_expr import parse_expression
 from tfguard.model import EvalError, TfSet, Unknown
 
 CASES: list[tuple[str, Any]] = [

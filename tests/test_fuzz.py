@@ -285,7 +285,7 @@ def test_every_check_survives_unknown_blocks_in_every_fixture() -> None:
     from tfguard.check import Context
     from tfguard.engine import load_checks, run_checks
     from tfguard.graph import ResourceGraph
-    from tfguard.load.hcl import load_directory
+    from tfguard.load.loader import load_directory
     from tfguard.load.modules import LoadOptions
 
     checks = load_checks()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tfguard.load.evaluate import Scope, evaluate
-from tfguard.load.hcl import load_directory
 from tfguard.load.hcl_ast import parse_body
+from tfguard.load.loader import load_directory
 from tfguard.model import Ref, Unknown
 
 SOURCE = '''resource "aws_s3_bucket" "b" {

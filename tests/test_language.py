@@ -9,7 +9,7 @@ import pytest
 
 from tfguard.cli import main
 from tfguard.load.files import tf_files
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.model import Location, Resource
 
 
@@ -110,8 +110,7 @@ check "probe" {
 
 
 def test_static_refs_name_ephemeral_resources_like_data_sources() -> None:
-    from tfguard.load.hcl_ast import parse_expression
-    from tfguard.load.hcl_expr import static_refs
+    from tfguard.load.hcl_expr import parse_expression, static_refs
 
     expr = parse_expression("[ephemeral.aws_kms_secrets.s.plaintext, data.aws_region.r.name, aws_kms_key.k.arn]")
     assert sorted(static_refs(expr)) == ["aws_kms_key.k", "data.aws_region.r", "ephemeral.aws_kms_secrets.s"]

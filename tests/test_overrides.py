@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.test_language import _load, _write
 from tfguard.load.files import tf_files
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.model import Location
 
 SG = '''resource "aws_security_group" "a" {

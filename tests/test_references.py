@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.conftest import FIXTURES
 from tfguard.graph import ResourceGraph
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.model import LinkedText, Ref, Resource, Unknown
 
 

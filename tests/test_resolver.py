@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tfguard.graph import ResourceGraph, arn_key, bucket_arn_name
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.model import Resource
 
 TARGETS = """

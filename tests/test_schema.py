@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
-from tfguard.load.hcl import load_directory
+from tfguard.load.loader import load_directory
 from tfguard.load.schema import block_schema, conform, convert, provider_version
 from tfguard.model import Unknown
 

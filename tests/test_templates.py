@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tfguard.load.evaluate import Scope, evaluate
-from tfguard.load.hcl import load_directory
-from tfguard.load.hcl_ast import HclSyntaxError, parse_body
+from tfguard.load.hcl_ast import parse_body
+from tfguard.load.hcl_grammar import HclSyntaxError
+from tfguard.load.loader import load_directory
 from tfguard.load.modules import LoadOptions
 from tfguard.model import EvalError, Unknown, is_unknown
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.test_evaluation import load, write
 from tfguard.load.evaluate import Scope, evaluate
-from tfguard.load.hcl_ast import parse_expression
+from tfguard.load.hcl_expr import parse_expression
 from tfguard.model import Unknown
 
 LOCALS = {

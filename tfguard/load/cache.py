@@ -25,14 +25,14 @@ _MAGIC = "tfguard-parse-cache"
 
 def _namespace() -> str:
     from tfguard import __version__
-    from tfguard.load.hcl_ast import grammar_fingerprint
+    from tfguard.load.hcl_grammar import grammar_fingerprint
 
     # The entries hold our converter's output, so its source is part of the key
     # too: a development checkout changes it without changing __version__.
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     # JSON bodies become nested blocks by the provider schema's table: it is part of the output too.
-    for name in ("hcl_ast.py", "hcl_expr.py", "hcl_json.py", "hcl_template.py", "cache.py", "../data/aws_schema.bin"):
+    for name in ("hcl_grammar.py", "hcl_ast.py", "hcl_expr.py", "hcl_json.py", "hcl_template.py", "cache.py", "../data/aws_schema.bin"):
         try:
             digest.update((here / name).read_bytes())
         except OSError:  # pragma: no cover - installed without sources

@@ -6,17 +6,12 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tfguard.load.evaluate import (
-    Scope,
-    evaluate,
-    has_error,
-    has_unknown,
-    json_value,
-    to_string,
-    unknown_from,
-)
+from tfguard.load.eval_core import Scope, evaluate
+from tfguard.load.functions import FUNCTIONS, LAZY
 from tfguard.load.hcl_expr import Node
 from tfguard.load.instances import shape_of
+from tfguard.load.providers import partition_values
+from tfguard.load.values import has_error, has_unknown, json_value, to_string, unknown_from
 from tfguard.model import EvalError, NotStatic, TfSet, Unknown, WrongType, is_unknown
 
 MAX_FOR_ITEMS = 10_000
@@ -67,8 +62,6 @@ def _provider_data(scope: Scope, names: list[str], attrs: list[str]) -> str | No
         region = scope.data_region(names[2])
         return region if isinstance(region, str) else None
     if names[1] == "aws_partition" and attrs[0] in ("partition", "id", "dns_suffix", "reverse_dns_prefix"):
-        from tfguard.load.providers import partition_values
-
         region = scope.data_region(names[2], "aws_partition")
         return partition_values(region)[attrs[0]] if isinstance(region, str) else None
     return None
@@ -286,8 +279,6 @@ FUNCTION_ERRORS = (ValueError, TypeError, ArithmeticError)
 
 
 def _call(node: Node, scope: Scope, depth: int) -> Any:
-    from tfguard.load.functions import FUNCTIONS, LAZY
-
     name: str = node[1].removeprefix("core::")
     if name in LAZY:
         lazy = LAZY[name](node[2], scope, depth)

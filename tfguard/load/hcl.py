@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tfguard.errors import json_problem
 from tfguard.load.cache import ParseCache
-from tfguard.load.files import decode, is_override, module_dirs, read_bytes, relative, tf_files
-from tfguard.load.hcl_ast import Block, HclSyntaxError, parse_body
+from tfguard.load.files import decode, is_override, read_bytes, relative, tf_files
+from tfguard.load.hcl_ast import Block, parse_body
+from tfguard.load.hcl_grammar import HclSyntaxError
 from tfguard.load.hcl_json import json_body
-from tfguard.model import Diagnostic, Resource
+from tfguard.load.overrides import merge_overrides
+from tfguard.model import Diagnostic
 
 
 @dataclass
@@ -83,19 +84,6 @@ def parse_module(directory: Path, root: Path, cache: ParseCache | None = None,
             module.unparsed.add(shown)
         (overrides if is_override(path.name) else module.blocks).extend((shown, b) for b in blocks)
     if overrides:
-        from tfguard.load.overrides import merge_overrides
-
         module.blocks, diags = merge_overrides(module.blocks, overrides)
         module.diagnostics.extend(diags)
     return module
-
-
-def load_directory(
-    target: Path, root: Path | None = None, options: Any = None, recursive: bool = True,
-) -> tuple[list[Resource], list[Diagnostic]]:
-    """Load every root module under target; file names are shown relative to root."""
-    from tfguard.load.loader import Loader
-
-    loader = Loader(target, root or target, options)
-    loader.load(module_dirs(target) if recursive else [target])
-    return loader.resources, loader.diagnostics

@@ -1,10 +1,13 @@
-"""Lark parse tree of an HCL expression -> tuple AST (see hcl_ast)."""
+"""Lark parse tree of an HCL expression -> tuple AST (see hcl_ast); one expression's text -> its AST."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from typing import Any
+
+from tfguard.load.hcl_grammar import HclSyntaxError, deepest_line, parse_tree, start_line
+from tfguard.load.hcl_template import Seq, TemplateError, assemble, parse_template
 
 Node = tuple[Any, ...]
 
@@ -25,14 +28,6 @@ def _unescape(text: str) -> str:
     return _ESC_RE.sub(repl, text)
 
 
-def _template(parts: list[Any], per_line: bool = True) -> Node:
-    """Text, expression nodes and template sequences (hcl_template.Seq) -> one node.
-    `per_line`: heredoc / template-file text, where strip markers stop at the line."""
-    from tfguard.load.hcl_template import assemble
-
-    return assemble(parts, per_line)
-
-
 def string_node(tree: Any) -> Node:
     parts: list[Any] = []
     for child in tree.children:
@@ -48,7 +43,7 @@ def string_node(tree: Any) -> Node:
                 parts.append(_unescape(text))
         else:
             parts.append(_sequence(inner, str(idata)))
-    return _template(parts, per_line=False)
+    return assemble(parts, per_line=False)
 
 
 _SEQ_KINDS = {"interpolation": "interp", "template_if_start": "if", "template_else": "else",
@@ -57,8 +52,6 @@ _SEQ_KINDS = {"interpolation": "interp", "template_if_start": "if", "template_el
 
 def _sequence(tree: Any, data: str) -> Any:
     """`${~ x ~}` / `%{~ if x ~}`... of a quoted string, as an hcl_template.Seq."""
-    from tfguard.load.hcl_template import Seq
-
     kids = tree.children
     kinds = [getattr(k, "type", None) for k in kids]
     left = len(kinds) > 1 and kinds[1] == "STRIP_MARKER"
@@ -84,54 +77,35 @@ def _heredoc(text: str, trim: bool) -> Node:
         body = "\n".join(ln[cut:] for ln in lines)
     if "${" not in body and "%{" not in body:
         return ("lit", body.replace("$${", "${").replace("%%{", "%{"))
-    return _template(_split_template(body))
+    return parse_template(body, parse_expression)
 
 
-def _split_template(body: str) -> list[Any]:
-    """Split heredoc / template-file text at `${...}` and `%{...}`; each inner
-    expression is parsed alone."""
-    from tfguard.load.hcl_template import sequence
-
-    parts: list[Any] = []
-    i = 0
-    while i < len(body):
-        j = body.find("${", i)
-        k = body.find("%{", i)
-        if j < 0 and k < 0:
-            parts.append(body[i:])
-            break
-        start = j if k < 0 or (0 <= j < k) else k
-        if start > 0 and body[start - 1] == body[start]:  # $${ or %%{ escape
-            parts.append(body[i : start - 1] + body[start : start + 2])
-            i = start + 2
+def parse_expression(text: str) -> Node:
+    """Parse one expression (`${...}` inside heredocs and template files, a --var value)."""
+    tree = parse_tree(f"x = {text.strip()}\n")
+    found: Node = ("unsupported", "template")
+    # As a body holding `x = text`: every attribute of it converts, the last `x` is the value.
+    for child in tree.children[0].children:
+        if getattr(child, "data", None) != "attribute":
             continue
-        parts.append(body[i:start])
-        end = _matching_brace(body, start + 1)
-        inner = body[start + 2 : end]
-        parts.append(sequence(inner, directive=body[start] == "%"))
-        i = end + 1
-    return parts
+        try:
+            expr = convert(child.children[2])
+        except TemplateError as exc:  # e.g. %{endif} without %{if}
+            raise HclSyntaxError(str(exc), start_line(child)) from None
+        except RecursionError:
+            raise HclSyntaxError("nested too deeply to analyse", deepest_line(tree)) from None
+        if str(child.children[0].children[0]) == "x":
+            found = _no_lines(expr)
+    return found
 
 
-def _matching_brace(text: str, open_at: int) -> int:
-    depth, i, quote = 0, open_at, False
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == '"':
-                quote = False
-        elif c == '"':
-            quote = True
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text) - 1
+def _no_lines(node: Any) -> Any:
+    """The expression without call lines: they count from the snippet, not from its file."""
+    if not isinstance(node, tuple):
+        return node
+    items = tuple(_no_lines(item) for item in node)
+    is_call = len(items) == 5 and items[0] == "call" and isinstance(items[3], bool)  # not a template's parts
+    return items[:4] + (0,) if is_call else items
 
 
 def _children(tree: Any) -> list[Any]:

@@ -21,7 +21,8 @@ import re
 from typing import Any
 
 from tfguard.load.hcl_ast import Attribute, Block
-from tfguard.load.hcl_expr import Node, _split_template, _template
+from tfguard.load.hcl_expr import Node, parse_expression
+from tfguard.load.hcl_template import parse_template
 
 _LABELS = {"resource": 2, "data": 2, "ephemeral": 2, "module": 1, "provider": 1, "variable": 1, "output": 1,
            "check": 1}
@@ -176,7 +177,7 @@ def _positions(text: str) -> tuple[dict[Path_, int], dict[Path_, int]]:
 def _expr(value: Any) -> Node:
     if isinstance(value, str):
         if "${" in value or "%{" in value:
-            return _template(_split_template(value))
+            return parse_template(value, parse_expression)
         return ("lit", value)
     if isinstance(value, list):
         return ("tuple", tuple(_expr(v) for v in value))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, iter_unknowns
+from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
 from tfguard.load.provenance import plain_var
 from tfguard.load.providers import ProviderConfig, merged_tags, own_region, provider_key
 from tfguard.load.schema import block_schema, conform
+from tfguard.load.values import iter_unknowns
 from tfguard.model import Diagnostic, LinkedText, Location, Ref, Resource, Unknown, is_unknown, parse_address
 
 MAX_INSTANCES = 10_000

@@ -1,8 +1,9 @@
 """Template sequences: strip markers (`${~ x ~}`, `%{~ if c ~}`) and `%{if}` / `%{for}` directives.
 
-The parsers (quoted strings in hcl_expr.string_node, heredocs, templatefile()
-and .tf.json strings in hcl_expr._split_template) produce a flat list: literal
-text, expression nodes, and `Seq` markers. `assemble` applies the strip
+The parsers (quoted strings in hcl_expr.string_node; heredocs, templatefile()
+and .tf.json strings in split_template here, with the expression parser they
+pass in) produce a flat list: literal text, expression nodes, and `Seq`
+markers. `assemble` applies the strip
 markers and nests the directives, as Terraform does:
 
 - `~` after the opening `${` / `%{` removes the whitespace just before the
@@ -21,10 +22,14 @@ template_eval.py evaluates it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 Node = tuple[Any, ...]
+# Text -> expression node (hcl_expr.parse_expression): the parsers pass it in, so that
+# this module, below them, parses `${...}` text without importing them.
+ExpressionParser = Callable[[str], Node]
 
 
 class TemplateError(ValueError):
@@ -50,10 +55,8 @@ _DIRECTIVE = re.compile(
 )
 
 
-def sequence(inner: str, directive: bool) -> Seq:
+def sequence(inner: str, directive: bool, parse_expression: ExpressionParser) -> Seq:
     """`${inner}` or `%{inner}` of a heredoc / template file: its strip markers and parts."""
-    from tfguard.load.hcl_ast import parse_expression
-
     text = inner.strip()
     left = text.startswith("~")
     text = text[1:] if left else text
@@ -71,6 +74,51 @@ def sequence(inner: str, directive: bool) -> Seq:
         return Seq("for", left, right, parse_expression(m.group("coll")), key, value)
     kind = next(k for k in ("else", "endif", "endfor") if m.group(k))
     return Seq(kind, left, right)
+
+
+def split_template(body: str, parse_expression: ExpressionParser) -> list[Any]:
+    """Split heredoc / template-file text at `${...}` and `%{...}`; each inner
+    expression is parsed alone."""
+    parts: list[Any] = []
+    i = 0
+    while i < len(body):
+        j = body.find("${", i)
+        k = body.find("%{", i)
+        if j < 0 and k < 0:
+            parts.append(body[i:])
+            break
+        start = j if k < 0 or (0 <= j < k) else k
+        if start > 0 and body[start - 1] == body[start]:  # $${ or %%{ escape
+            parts.append(body[i : start - 1] + body[start : start + 2])
+            i = start + 2
+            continue
+        parts.append(body[i:start])
+        end = _matching_brace(body, start + 1)
+        inner = body[start + 2 : end]
+        parts.append(sequence(inner, body[start] == "%", parse_expression))
+        i = end + 1
+    return parts
+
+
+def _matching_brace(text: str, open_at: int) -> int:
+    depth, i, quote = 0, open_at, False
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quote = False
+        elif c == '"':
+            quote = True
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text) - 1
 
 
 def has_sequences(parts: list[Any]) -> bool:
@@ -154,3 +202,8 @@ def assemble(parts: list[Any], per_line: bool) -> Node:
     if stack:
         raise TemplateError(f"%{{{stack[-1][0].kind}}} without %{{end{stack[-1][0].kind}}}")
     return _merge(current)
+
+
+def parse_template(text: str, parse_expression: ExpressionParser) -> Node:
+    """Heredoc, template-file or .tf.json string text -> one node (strip markers stop at the line)."""
+    return assemble(split_template(text, parse_expression), per_line=True)

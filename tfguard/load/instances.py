@@ -18,9 +18,9 @@ import re
 from typing import Any
 
 from tfguard.load.defaults import planned
-from tfguard.load.evaluate import has_unknown, json_value
 from tfguard.load.hcl_ast import Block as Block_
 from tfguard.load.schema import Block, block_schema
+from tfguard.load.values import has_unknown, json_value
 from tfguard.model import LinkedText, Resource, Unknown
 
 _MODULE_PATH = re.compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"[^"]*"|\d+)\])?\.)*')

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, unknown_from
+from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.hcl_expr import Node
+from tfguard.load.values import unknown_from
 from tfguard.model import EvalError, Unknown, is_unknown
 
 Where = tuple[str, int] | None  # file and line of a value's definition

@@ -14,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.errors import internal_error
+from tfguard.load import parallel
 from tfguard.load.cache import ParseCache
-from tfguard.load.hcl import Module
+from tfguard.load.files import module_dirs, tf_files
+from tfguard.load.hcl import Module, parse_module
 from tfguard.load.hcl_ast import Block
 from tfguard.load.lazy import Cycles
 from tfguard.load.module_roots import root_modules, roots_reaching
 from tfguard.load.modules import LoadOptions, ModuleInstance
 from tfguard.load.provenance import root_origins
 from tfguard.load.variables import declarations, root_values, undeclared
-from tfguard.model import Diagnostic
+from tfguard.model import Diagnostic, Resource
 
 
 def remote_modules(directory: Path) -> dict[str, Path]:
@@ -43,8 +45,6 @@ class Loader:
     """Loads every root module under a target directory."""
 
     def __init__(self, target: Path, shown_root: Path, options: LoadOptions | None = None) -> None:
-        from tfguard.load.hcl import parse_module
-
         self._parse = parse_module
         self.root = target.resolve()
         self.shown_root = shown_root
@@ -78,11 +78,8 @@ class Loader:
         """Evaluate the root modules among `directories`; with `touching` (resolved
         folders), only the roots whose module tree holds one of them."""
         if self.options.jobs != 1 and len(directories) > 1:
-            from tfguard.load.files import tf_files
-            from tfguard.load.parallel import prefetch
-
             paths = [p for d in directories for p in tf_files(d)]
-            self._prefetched = prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
+            self._prefetched = parallel.prefetch(paths, self.shown_root, self.cache, self.options.jobs or None)
         before = len(self.diagnostics)
         modules = [self.module(d) for d in directories]
         roots = root_modules(modules)
@@ -128,3 +125,11 @@ def _strings(value: Any) -> list[str]:
         return [s for v in value for s in _strings(v)]
     return []
 
+
+def load_directory(
+    target: Path, root: Path | None = None, options: LoadOptions | None = None, recursive: bool = True,
+) -> tuple[list[Resource], list[Diagnostic]]:
+    """Load every root module under target; file names are shown relative to root."""
+    loader = Loader(target, root or target, options)
+    loader.load(module_dirs(target) if recursive else [target])
+    return loader.resources, loader.diagnostics

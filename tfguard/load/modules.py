@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.errors import internal_error
-from tfguard.load.evaluate import Scope, call_failures, evaluate, json_value
+from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.evaluate_ops import apply_steps
 from tfguard.load.hcl import Module
 from tfguard.load.hcl_ast import Block
@@ -28,6 +28,7 @@ from tfguard.load.module_roots import local_source
 from tfguard.load.policy_document import render
 from tfguard.load.provenance import Origins, module_origins
 from tfguard.load.providers import ProviderConfig, data_region, module_providers, passed_providers
+from tfguard.load.values import call_failures, json_value
 from tfguard.load.variables import Declaration, VarInputs, declarations, variable_value
 from tfguard.model import Diagnostic, Location, Resource, Unknown
 

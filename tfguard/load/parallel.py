@@ -105,7 +105,7 @@ def _parse_in_workers(todo: list[tuple[Path, str, bytes, str]], n: int, context:
                       cache: ParseCache | None) -> Parsed:
     from concurrent.futures import ProcessPoolExecutor
 
-    from tfguard.load.hcl_ast import parser
+    from tfguard.load.hcl_grammar import parser
 
     parser()  # load the grammar before forking, so that no worker loads it again
     bins = _bins(todo, n)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, has_error
+from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.hcl_expr import Node
+from tfguard.load.values import has_error
 from tfguard.load.variables import Declaration
 from tfguard.model import Location, Origin
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate
+from tfguard.load.eval_core import Scope, evaluate
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
 from tfguard.model import Unknown

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, unknown_from
+from tfguard.load.eval_core import Scope, evaluate
+from tfguard.load.values import unknown_from
 from tfguard.model import EvalError, is_unknown
 
 Node = tuple[Any, ...]

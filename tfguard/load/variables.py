@@ -16,8 +16,9 @@ from typing import Any
 from tfguard.errors import json_problem
 from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.files import read_text, relative
-from tfguard.load.hcl_ast import Attribute, HclSyntaxError, parse_body, parse_expression
-from tfguard.load.hcl_expr import Node
+from tfguard.load.hcl_ast import Attribute, parse_body
+from tfguard.load.hcl_expr import Node, parse_expression
+from tfguard.load.hcl_grammar import HclSyntaxError
 from tfguard.load.hcl_json import json_body
 from tfguard.model import Diagnostic, Location, Origin, Unknown, is_unknown
 

@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from tfguard.load.evaluate import has_unknown
 from tfguard.load.functions.types import make_set, number, string, unify
+from tfguard.load.values import has_unknown
 from tfguard.model import NotStatic, TfSet, Unknown
 
 MAX_RANGE = 100_000

@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tfguard.load.evaluate import whole_numbers
 from tfguard.load.functions.strings import tf_json
 from tfguard.load.functions.types import string
 from tfguard.load.functions.yaml import yamldecode, yamlencode
+from tfguard.load.values import whole_numbers
 
 
 def _refuse_constant(name: str) -> Any:

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tfguard.load.evaluate import Scope, evaluate, has_error, unknown_from
-from tfguard.load.hcl_expr import Node
+from tfguard.load.eval_core import Scope, evaluate
+from tfguard.load.hcl_expr import Node, parse_expression
+from tfguard.load.hcl_grammar import HclSyntaxError
+from tfguard.load.hcl_template import TemplateError, parse_template
+from tfguard.load.values import has_error, unknown_from
 from tfguard.model import EvalError, Unknown, is_unknown
 
 
@@ -102,12 +105,8 @@ def _inside_root(scope: Scope, value: str) -> bool:
 
 
 def _parsed_template(text: str, what: str) -> Node | EvalError:
-    from tfguard.load.hcl_ast import HclSyntaxError
-    from tfguard.load.hcl_expr import _split_template, _template
-    from tfguard.load.hcl_template import TemplateError
-
     try:
-        return _template(_split_template(text))
+        return parse_template(text, parse_expression)
     except (HclSyntaxError, TemplateError) as exc:  # Terraform fails here too
         return EvalError(f"{what} is not a valid template: {exc}")
 

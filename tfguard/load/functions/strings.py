@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tfguard.load.evaluate import to_string
 from tfguard.load.functions.types import number, string
+from tfguard.load.values import json_value, to_string
 from tfguard.model import NotStatic
 
 _VERB = re.compile(r"%(?:(%)|([-+# 0]*)(?:\[(\d+)\])?(\d+)?(?:\.(\d*))?(?:\[(\d+)\])?([a-zA-Z]))")
@@ -16,8 +16,6 @@ _VERB = re.compile(r"%(?:(%)|([-+# 0]*)(?:\[(\d+)\])?(\d+)?(?:\.(\d*))?(?:\[(\d+
 
 def tf_json(value: Any) -> str:
     """jsonencode() as Terraform writes it: keys sorted, <>& escaped, whole numbers without `.0`."""
-    from tfguard.load.evaluate import json_value
-
     text = json_value(value)
     if not isinstance(text, str):
         raise TypeError("value is not known")

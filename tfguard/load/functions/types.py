@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from tfguard.load.evaluate import has_unknown, to_string
+from tfguard.load.values import has_unknown, to_string
 from tfguard.model import NotStatic, TfSet, WrongType, is_unknown
 
 _PRIMITIVES = (str, int, float, bool)

@@ -342,7 +342,7 @@ def detail_missing(address: str, ours: dict[str, Any]) -> str:
 
 def load_hcl(directory: Path) -> tuple[list[Any], list[str]]:
     """tfguard's resources for a folder, as `tfguard check DIR --allow-outside-root` loads them."""
-    from tfguard.run import Options, load_target
+    from tfguard.targets import Options, load_target
 
     groups = load_target(directory, Options(allow_outside_root=True))
     resources = [r for g in groups for r in g.resources]

@@ -10,7 +10,8 @@ import functools
 from pathlib import Path
 
 from tfguard.model import Report
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 
 @functools.cache

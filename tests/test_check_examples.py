@@ -14,7 +14,8 @@ import pytest
 
 from tfguard.check import Check
 from tfguard.engine import load_checks
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 CHECKS = load_checks()
 

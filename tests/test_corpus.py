@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import DATA
 from tfguard.load.plan import load_plan
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 PLANS = sorted((DATA / "plans").glob("*.json"))
 

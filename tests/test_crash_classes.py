@@ -148,7 +148,8 @@ NESTED = Path(__file__).resolve().parent.parent / "fixtures" / "eval" / "dynamic
 
 
 def test_nested_blocks_only_an_unknown_dynamic_makes_break_no_check() -> None:
-    from tfguard.run import Options, run
+    from tfguard.run import run
+    from tfguard.targets import Options
 
     report = run([NESTED], Options(cache=False))
     assert report.diagnostics == []

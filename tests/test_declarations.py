@@ -19,7 +19,8 @@ from tfguard.cli import main
 from tfguard.engine import load_checks, run_checks
 from tfguard.graph import ResourceGraph
 from tfguard.model import Diagnostic, Resource, Status
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 CASES = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
 

@@ -11,7 +11,8 @@ from tfguard.load.loader import load_directory
 from tfguard.load.modules import LoadOptions
 from tfguard.load.variables import VarInputs
 from tfguard.model import Location, Resource, Unknown
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

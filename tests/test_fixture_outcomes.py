@@ -95,7 +95,8 @@ def test_every_check_has_an_unknown_fixture() -> None:
 ])
 def test_unknown_names_the_flag_or_rule_and_its_variable(
         case: str, location: tuple[str, int, str] | None, message: str) -> None:
-    from tfguard.run import Options, run
+    from tfguard.run import run
+    from tfguard.targets import Options
 
     check_id = case.split("/")[0]
     report = run([FIXTURES / "checks" / case], Options(only=frozenset({check_id})))

@@ -230,7 +230,8 @@ def policy_configs(draw: st.DrawFn) -> str:
 
 def _scan_clean(folder: Path) -> None:
     """A scan of valid Terraform: no exception, no internal error, no input problem."""
-    from tfguard.run import Options, run
+    from tfguard.run import run
+    from tfguard.targets import Options
 
     report = run([folder], Options(cache=False, jobs=1))
     assert [str(d) for d in report.diagnostics] == []

@@ -14,7 +14,8 @@ import pytest
 from tests.conftest import DATA, FIXTURES
 from tfguard.cli import main
 from tfguard.report import renderer
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 
 def hostile_tree(root: Path) -> Path:

@@ -22,7 +22,8 @@ from tfguard.cli import main
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
 from tfguard.model import Diagnostic, Entry, Location, Related, Report, Status
 from tfguard.report import html as html_report
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 VOID = {"meta", "br", "col", "img", "input", "link", "hr", "wbr"}
 ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "nav", "main", "footer", "section",

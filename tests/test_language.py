@@ -281,7 +281,8 @@ def test_plan_beside_tofu_files_points_at_them(tmp_path: Path) -> None:
     import shutil
 
     from tests.conftest import FIXTURES
-    from tfguard.run import Options, run
+    from tfguard.run import run
+    from tfguard.targets import Options
 
     src = FIXTURES / "eval" / "tags_all_plain"
     shutil.copy(src / "plan.json", tmp_path / "plan.json")

@@ -10,7 +10,8 @@ import pytest
 from tfguard import partial_json
 from tfguard.model import Unknown
 from tfguard.policy import could_be_anyone, literal_text, parse_policy_text
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 
 def hole(reason: str = "var.x has no value", refs: tuple[str, ...] = (), **kw: object) -> Unknown:
@@ -270,7 +271,8 @@ resource "aws_s3_bucket_policy" "p" {
 
 def test_a_grant_to_the_caller_identity_names_it(tmp_path: Path) -> None:
     """TG303 FAILs kms:* granted to the caller's ARN (one identity, not the root) and says who."""
-    from tfguard.run import Options, run
+    from tfguard.run import run
+    from tfguard.targets import Options
 
     (tmp_path / "main.tf").write_text(
         'data "aws_caller_identity" "current" {}\n'

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 
 def _results(target: Path, **kw: object) -> set[tuple[str, str, str]]:

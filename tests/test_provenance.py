@@ -11,7 +11,8 @@ from tests.conftest import FIXTURES
 from tests.test_evaluation import write
 from tfguard.cli import main
 from tfguard.model import Finding, Location, Status
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 EVAL = FIXTURES / "eval"
 

@@ -17,7 +17,8 @@ from tfguard.graph_export import Edge, dot_quote, edges, render_graph
 from tfguard.model import Diagnostic, Finding, Location, Report, Status
 from tfguard.report import FORMATS, junit, markdown, renderer
 from tfguard.report import html as html_report
-from tfguard.run import Options, load_target, run
+from tfguard.run import run
+from tfguard.targets import Options, load_target
 
 HOSTILE = "<script>alert(1)</script>|`x`@team"
 EACH = 'aws_s3_bucket.each["<img src=x>"]'

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import FIXTURES
 from tfguard.report.sarif import render
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 FIXTURE_DIRS = sorted(p.parent for p in FIXTURES.rglob("expected.txt"))
 PLANS = sorted(FIXTURES.rglob("plan.json"))

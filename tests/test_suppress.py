@@ -9,7 +9,8 @@ import pytest
 
 from tfguard.cli import main
 from tfguard.report.sarif import render
-from tfguard.run import Options, run
+from tfguard.run import run
+from tfguard.targets import Options
 
 KEYS = '''# tfguard:ignore:TG301 -- rotated by the HSM team, ticket SEC-12
 resource "aws_kms_key" "above" {}

@@ -14,7 +14,7 @@ from tfguard.cli import main
 from tfguard.engine import load_checks, run_checks
 from tfguard.graph import ResourceGraph
 from tfguard.model import Unknown
-from tfguard.run import Options, load_target
+from tfguard.targets import Options, load_target
 from tfguard.truth import is_off, is_on, setting
 
 UNKNOWN = Unknown("var.flag")

@@ -20,18 +20,18 @@ from pathlib import Path
 
 from tfguard.errors import UsageError
 from tfguard.model import Diagnostic, Finding, Resource
-from tfguard.run import (
+from tfguard.targets import (
     HCL_FILES,
     Loaded,
     Options,
-    _account_location,
-    _has_configuration,
-    _shown_root,
-    _targets,
+    account_location,
+    distinct_targets,
     excluded,
+    has_configuration,
     load_target,
     new_loader,
     root_name,
+    shown_root,
 )
 
 VAR_FILES = (".tfvars", ".tfvars.json")
@@ -59,7 +59,7 @@ def load_jobs(paths: list[Path], options: Options) -> list[tuple[Path, Callable[
             raise UsageError(f"no such file or directory: {path}")
     named = list({p.resolve(): p for p in paths if p.name.endswith(HCL_FILES) and not p.is_dir()}.values())
     out: list[tuple[Path, Callable[[], list[Loaded]]]] = [
-        (t, functools.partial(load_target, t, options)) for t in _targets([p for p in paths if p not in named])]
+        (t, functools.partial(load_target, t, options)) for t in distinct_targets([p for p in paths if p not in named])]
     return out + jobs(named, options)
 
 
@@ -67,7 +67,7 @@ def jobs(files: list[Path], options: Options) -> list[tuple[Path, Callable[[], l
     """One loading job per repository: its roots are evaluated once for all the named files."""
     groups: dict[tuple[Path, Path], list[Path]] = {}
     for path in files:
-        shown = _shown_root(path)
+        shown = shown_root(path)
         groups.setdefault((shown, repository(path.parent, shown)), []).append(path)
     return [(base, _job(base, shown, named, options)) for (shown, base), named in groups.items()]
 
@@ -83,19 +83,19 @@ def load_changed(base: Path, shown: Path, named: list[Path], options: Options) -
     dirs = [d for d in module_dirs(base) if not excluded(d, base, options.exclude)]
     listed = {d.resolve() for d in dirs}
     # A named file in a folder the walk skips (a hidden one) is still scanned.
-    dirs += [d for d in sorted(folders - listed) if _has_configuration(d)]
+    dirs += [d for d in sorted(folders - listed) if has_configuration(d)]
     loader = new_loader(shown, shown, options)
     loader.load(dirs, touching=folders)
     keep = frozenset(relative(p, shown) for p in named)
     whole = {p.resolve().parent for p in named if p.name.endswith(VAR_FILES)}
-    groups = [Loaded(resources, [], loader.sensitive_values, _account_location(root, shown, loader.module(root).unparsed), shown,
+    groups = [Loaded(resources, [], loader.sensitive_values, account_location(root, shown, loader.module(root).unparsed), shown,
                      keep=None if root.resolve() in whole else keep, root=root_name(root, shown))
               for root, resources in loader.roots]
     if not groups:
         groups = [Loaded([], [], loader.sensitive_values, None, shown, keep=keep, root=root_name(base, shown))]
     groups[0].diagnostics = loader.diagnostics
     for path in named:
-        if not _has_configuration(path.parent):
+        if not has_configuration(path.parent):
             # A variables file kept apart from its configuration: nothing to scan here, which
             # is worth saying but not failing on (pre-commit passes such files too).
             groups[0].diagnostics.append(Diagnostic(relative(path, shown), 1, "no Terraform or OpenTofu "

@@ -99,13 +99,13 @@ def graph_command(path: Path, fmt: str, given: dict[str, Any]) -> int:
     from tfguard.graph import ResourceGraph
     from tfguard.graph_export import render_graph
     from tfguard.options import build
-    from tfguard.run import _targets, load_target
+    from tfguard.targets import distinct_targets, load_target
 
     fmt = fmt.lower()
     if fmt not in ("dot", "json"):
         raise UsageError(f"unknown graph format {fmt!r}; choose dot or json")
     options = build([path], given).options
-    groups = [g for target in _targets([path]) for g in load_target(target, options)]
+    groups = [g for target in distinct_targets([path]) for g in load_target(target, options)]
     resources = [r for g in groups for r in g.resources]
     sys.stdout.write(render_graph(ResourceGraph(resources), fmt))
     return EXIT_OK

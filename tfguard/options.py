@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tfguard.errors import UsageError
 
 if TYPE_CHECKING:
-    from tfguard.run import Options
+    from tfguard.targets import Options
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
@@ -132,7 +132,7 @@ def merged(paths: list[Path], given: dict[str, Any]) -> dict[str, Any]:
 
 def build(paths: list[Path], given: dict[str, Any]) -> Settings:
     """Every scanning command's settings, validated, from what the command line gave."""
-    from tfguard.run import Options
+    from tfguard.targets import Options
 
     a = merged(paths, given)
     fmt, fail_on, profile = a["fmt"], str(a["fail_on"]).lower(), str(a["profile"]).lower()

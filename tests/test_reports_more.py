@@ -353,7 +353,7 @@ def test_graph_export_reads_the_edges_the_graph_yields() -> None:
 def test_dumps_indents_the_top_levels_and_keeps_each_item_on_one_line() -> None:
     import json
 
-    from tfguard.report import dumps
+    from tfguard.report.common import dumps
 
     doc = {"summary": {"fail": 1}, "findings": [{"id": "TG101", "related": [{"a": "é\"x"}]}, {"id": "TG102"}],
            "empty": [], "none": None}

@@ -18,7 +18,7 @@ from typing import Any
 from tfguard import __version__
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
 from tfguard.model import SEVERITIES, CheckInfo, Finding, Report, Status
-from tfguard.report import shown
+from tfguard.report.common import shown
 
 STATUSES = ("fail", "unknown", "pass", "suppressed")
 STATUS_ORDER = ("fail", "unknown", "suppressed", "pass")  # how findings are listed within a severity

@@ -6,7 +6,7 @@ from typing import Any
 
 from tfguard import __version__
 from tfguard.model import Finding, Location, Report, Status
-from tfguard.report import baseline_counts, dumps, shown
+from tfguard.report.common import baseline_counts, dumps, shown
 
 SCHEMA_VERSION = 1
 

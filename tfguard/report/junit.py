@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from tfguard.model import Diagnostic, Finding, Report, Status
-from tfguard.report import baseline_mark
+from tfguard.report.common import baseline_mark
 
 INPUT_SUITE = "tfguard input"
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tfguard.model import SEVERITIES, Finding, Location, Report, Status
-from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
+from tfguard.report.common import baseline_counts, baseline_mark, counted, problems, shown
 
 NO_FILE = "(no file)"
 

@@ -9,7 +9,7 @@ from tfguard import __version__
 from tfguard.compliance import tags as compliance_tags
 from tfguard.docs import render_check
 from tfguard.model import ACCOUNT, ANY_RESOURCE, CheckInfo, Finding, Location, Report, Status
-from tfguard.report import dumps
+from tfguard.report.common import dumps
 
 MAX_TAGS = 20
 MAX_RESULTS = 25_000

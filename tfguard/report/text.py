@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tfguard.model import SEVERITIES, Finding, Report, Status
-from tfguard.report import baseline_counts, baseline_mark, counted, problems, shown
+from tfguard.report.common import baseline_counts, baseline_mark, counted, problems, shown
 
 
 def _line(f: Finding) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.keys import cmk_verdict
 from tfguard.model import Resource, is_unknown
 from tfguard.stores import item_key_verdict
@@ -93,11 +94,6 @@ def judge(ctx: Context, table: Resource) -> Result:
                   related=own.related + others)
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for table in ctx.graph.of_type("aws_dynamodb_table"):
-        yield judge(ctx, table)
-
-
 CHECK = Check(
     id="TG130",
     slug="dynamodb-cmk",
@@ -110,7 +106,7 @@ CHECK = Check(
     "replicas under your key policy.",
     remediation="Set server_side_encryption { enabled = true, kms_key_arn = aws_kms_key.x.arn } and give every "
     "replica block (and aws_dynamodb_table_replica) a kms_key_arn of a customer-managed key in its region.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG130"),
     references=(
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html",

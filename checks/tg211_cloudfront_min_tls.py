@@ -10,10 +10,9 @@ missing `viewer_certificate` block fails; unknown values make it UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.examples import ACM_CERTIFICATE, CERTIFICATE_VARIABLE, cloudfront_distribution
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import cloudfront_tls_ok
@@ -23,7 +22,7 @@ DEFAULT_CERT = "viewer_certificate.cloudfront_default_certificate"
 MIN_VERSION = "viewer_certificate.minimum_protocol_version"
 
 
-def judge(dist: Resource) -> Result:
+def judge(ctx: Context, dist: Resource) -> Result:
     certs = dist.blocks("viewer_certificate")
     cert = certs[0] if certs else None
     if cert is None:
@@ -47,11 +46,6 @@ def judge(dist: Resource) -> Result:
     return Result(dist, PASS, f"viewers must use {version} or later", attribute=MIN_VERSION)
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for dist in ctx.graph.of_type("aws_cloudfront_distribution"):
-        yield judge(dist)
-
-
 CHECK = Check(
     id="TG211",
     slug="cloudfront-min-tls",
@@ -62,7 +56,7 @@ CHECK = Check(
     "cryptography under PCI DSS; the default *.cloudfront.net certificate always accepts TLSv1.",
     remediation="Use your own certificate (acm_certificate_arn with ssl_support_method = \"sni-only\") and set "
     "minimum_protocol_version = \"TLSv1.2_2021\".",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG211"),
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html",),
     bad_example=cloudfront_distribution(),

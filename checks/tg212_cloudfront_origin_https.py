@@ -12,10 +12,9 @@ UNKNOWN unless another origin already fails.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.examples import cloudfront_distribution
 from tfguard.model import Resource, is_unknown, nested
 from tfguard.transit import allows_http, contains_any, members
@@ -25,7 +24,7 @@ POLICY = "origin.custom_origin_config.origin_protocol_policy"
 PROTOCOLS = "origin.custom_origin_config.origin_ssl_protocols"
 
 
-def judge(dist: Resource) -> Result:
+def judge(ctx: Context, dist: Resource) -> Result:
     http, behavior = allows_http(dist)
     via = behavior.label if behavior else "a cache behavior"
     unknown: tuple[str, str] | None = None
@@ -69,11 +68,6 @@ def judge(dist: Resource) -> Result:
     return Result(dist, PASS, "every custom origin is reached over HTTPS with TLS 1.2", attribute=POLICY)
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for dist in ctx.graph.of_type("aws_cloudfront_distribution"):
-        yield judge(dist)
-
-
 CHECK = Check(
     id="TG212",
     slug="cloudfront-origin-https",
@@ -84,7 +78,7 @@ CHECK = Check(
     "protected only by SSLv3/TLS 1.0/1.1.",
     remediation="Set origin_protocol_policy = \"https-only\" and origin_ssl_protocols = [\"TLSv1.2\"] in every "
     "custom_origin_config.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG212"),
     references=("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",),
     bad_example=cloudfront_distribution(origin_protocol_policy="http-only", origin_ssl_protocols='["TLSv1", "TLSv1.2"]'),

@@ -10,17 +10,16 @@ not known statically give UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import apigw_policy_ok
 
 TYPES = ("aws_api_gateway_domain_name", "aws_apigatewayv2_domain_name")
 
 
-def judge(domain: Resource) -> Result:
+def judge(ctx: Context, domain: Resource) -> Result:
     if domain.type == "aws_apigatewayv2_domain_name":
         attr = "domain_name_configuration.security_policy"
         configs = domain.blocks("domain_name_configuration")
@@ -40,11 +39,6 @@ def judge(domain: Resource) -> Result:
     return Result(domain, FAIL, f"security policy {policy} accepts TLS versions older than 1.2", attribute=attr)
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for domain in ctx.graph.of_type(*TYPES):
-        yield judge(domain)
-
-
 CHECK = Check(
     id="TG220",
     slug="apigw-domain-tls12",
@@ -54,7 +48,7 @@ CHECK = Check(
     rationale="The TLS_1_0 security policy (API Gateway's default) accepts TLS 1.0 and 1.1, which are not "
     "strong cryptography under PCI DSS.",
     remediation="Set security_policy = \"TLS_1_2\" (v2: domain_name_configuration.security_policy).",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG220"),
     references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",),
     bad_example=(

@@ -9,10 +9,9 @@ Unknown values give UNKNOWN unless the other setting already fails.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import opensearch_policy_ok
 from tfguard.truth import setting
@@ -22,7 +21,7 @@ HTTPS = "domain_endpoint_options.enforce_https"
 POLICY = "domain_endpoint_options.tls_security_policy"
 
 
-def judge(domain: Resource) -> Result:
+def judge(ctx: Context, domain: Resource) -> Result:
     options = domain.blocks("domain_endpoint_options")
     if not options:
         return Result(domain, FAIL, "no domain_endpoint_options: HTTPS is not enforced and TLS 1.0 is accepted")
@@ -45,11 +44,6 @@ def judge(domain: Resource) -> Result:
     return Result(domain, PASS, f"HTTPS is enforced with TLS policy {policy}", attribute=POLICY)
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for domain in ctx.graph.of_type(*TYPES):
-        yield judge(domain)
-
-
 CHECK = Check(
     id="TG222",
     slug="opensearch-https",
@@ -60,7 +54,7 @@ CHECK = Check(
     "domain in clear text or over TLS 1.0/1.1.",
     remediation="Add domain_endpoint_options { enforce_https = true, tls_security_policy = "
     "\"Policy-Min-TLS-1-2-2019-07\" }.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG222"),
     references=("https://docs.aws.amazon.com/opensearch-service/latest/developerguide/infrastructure-security.html",),
     bad_example='resource "aws_opensearch_domain" "search" {\n  domain_name = "search"\n}',

@@ -10,17 +10,16 @@ already fails; plain FTP is reported first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
 from tfguard.transit import contains_any
 
 WEAK_POLICY = "TransferSecurityPolicy-2018-11"
 
 
-def judge(server: Resource) -> Result:
+def judge(ctx: Context, server: Resource) -> Result:
     ftp = contains_any(server.values.get("protocols"), ("FTP",))
     policy = server.values.get("security_policy_name")
     if ftp:
@@ -38,11 +37,6 @@ def judge(server: Resource) -> Result:
     return Result(server, PASS, f"no plain FTP; security policy {policy}", attribute="security_policy_name")
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for server in ctx.graph.of_type("aws_transfer_server"):
-        yield judge(server)
-
-
 CHECK = Check(
     id="TG240",
     slug="transfer-no-ftp",
@@ -53,7 +47,7 @@ CHECK = Check(
     "allows SHA-1 and other legacy algorithms.",
     remediation="Use protocols = [\"SFTP\"] (or FTPS) and security_policy_name = "
     "\"TransferSecurityPolicy-2024-01\" or another current policy.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG240"),
     references=("https://docs.aws.amazon.com/transfer/latest/userguide/security-policies.html",),
     bad_example='resource "aws_transfer_server" "files" {\n  protocols = ["FTP"]\n}',

@@ -10,17 +10,16 @@ naming every one; unknown values give UNKNOWN when nothing fails.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource
 from tfguard.transit import contains_any
 
 SETTINGS = (("ike_versions", "ikev1"), ("phase1_integrity_algorithms", "SHA1"), ("phase2_integrity_algorithms", "SHA1"))
 
 
-def judge(vpn: Resource) -> Result:
+def judge(ctx: Context, vpn: Resource) -> Result:
     unset: list[str] = []
     weak: list[str] = []
     unknown: list[str] = []
@@ -44,11 +43,6 @@ def judge(vpn: Resource) -> Result:
     return Result(vpn, PASS, "both tunnels require IKEv2 and SHA-2 integrity algorithms", attribute="tunnel1_ike_versions")
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for vpn in ctx.graph.of_type("aws_vpn_connection"):
-        yield judge(vpn)
-
-
 CHECK = Check(
     id="TG241",
     slug="vpn-tunnel-crypto",
@@ -59,7 +53,7 @@ CHECK = Check(
     "PCI DSS and NIST SC-13 require for data crossing the VPN.",
     remediation="Set tunnel1_/tunnel2_ike_versions = [\"ikev2\"] and the phase 1 and phase 2 integrity "
     "algorithms to [\"SHA2-256\", \"SHA2-384\", \"SHA2-512\"] for both tunnels.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG241"),
     references=("https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html",),
     bad_example=(

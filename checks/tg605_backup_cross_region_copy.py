@@ -12,10 +12,9 @@ effective classification is sensitive (its tags or default_tags).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource, Unknown, is_unknown, nested
 from tfguard.recovery import arn_region, other_region, why_unknown
 
@@ -68,11 +67,6 @@ def _judge(ctx: Context, plan: Resource) -> Result:
     return Result(plan, FAIL, "no rule copies recovery points to a vault in another region", attribute="rule")
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for plan in ctx.graph.of_type("aws_backup_plan"):
-        yield _judge(ctx, plan)
-
-
 CHECK = Check(
     id="TG605",
     slug="backup-cross-region-copy",
@@ -84,7 +78,7 @@ CHECK = Check(
     "second region is what makes disaster recovery possible.",
     remediation="Add a copy_action to a backup rule whose destination_vault_arn is a vault created with "
     "a provider for another region.",
-    evaluate=evaluate,
+    evaluate=each(_judge),
     compliance=controls("TG605"),
     references=("https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html",),
     bad_example=(

@@ -12,11 +12,10 @@ give UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.classify import LEVELS, level_of
 from tfguard.compliance import controls
+from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
 
 STORES = (
@@ -25,7 +24,8 @@ STORES = (
 )
 
 
-def judge(res: Resource, tag: str) -> Result:
+def judge(ctx: Context, res: Resource) -> Result:
+    tag = ctx.classification_tag
     unknown = ""
     for attr in ("tags", "tags_all"):
         tags = res.values.get(attr)
@@ -52,11 +52,6 @@ def judge(res: Resource, tag: str) -> Result:
                   attribute="tags" if isinstance(res.values.get("tags"), dict) else "")
 
 
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for res in ctx.graph.of_type(*STORES):
-        yield judge(res, ctx.classification_tag)
-
-
 CHECK = Check(
     id="TG701",
     slug="data-classification-tag",
@@ -67,7 +62,7 @@ CHECK = Check(
     "risk analysis, escalation of findings and the data-flow checks.",
     remediation="Add a DataClassification tag (public, internal, confidential or restricted) to the resource, "
     "or to the provider's default_tags.",
-    evaluate=evaluate,
+    evaluate=each(judge),
     compliance=controls("TG701"),
     references=("https://docs.aws.amazon.com/whitepapers/latest/data-classification/data-classification.html",
                 "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"),

@@ -75,7 +75,8 @@ def test_each_judges_every_subject_once() -> None:
     assert _results(each(judge), {}) == [("PASS", "", "judged s among 2")]
 
 
-@pytest.mark.parametrize("cid", ["TG140", "TG150", "TG152", "TG153", "TG155", "TG502", "TG604"])
+@pytest.mark.parametrize("cid", ["TG130", "TG140", "TG150", "TG152", "TG153", "TG155", "TG211", "TG212", "TG220", "TG222",
+                                 "TG240", "TG241", "TG502", "TG604", "TG605", "TG701"])
 def test_declared_checks_document_themselves(cid: str) -> None:
     """The documentation of a declared check is its module's reading, not tfguard.declare's docstring."""
     import ast

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.s3 import encryption
 from tfguard.check import FAIL, PASS, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.s3 import encryption
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

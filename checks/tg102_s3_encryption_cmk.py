@@ -2,11 +2,11 @@
 
 Reading: evaluated only where TG101 does not fail (UNKNOWN when TG101 is
 UNKNOWN). PASS for `aws:kms` / `aws:kms:dsse` whose `kms_master_key_id` is a
-customer-managed key (see tfguard.keys); FAIL for `AES256`, for KMS without a
+customer-managed key (see tfguard.aws.kms); FAIL for `AES256`, for KMS without a
 key (the AWS-managed `aws/s3` key) or with `alias/aws/*`. An algorithm outside
 these values fails: it is not a CMK. A bucket that receives load balancer
 access logs has no result (ELB delivers only to SSE-S3 buckets; see
-tfguard.log_delivery: named by an LB's `access_logs.bucket`, or a policy that
+tfguard.aws.s3_log_delivery: named by an LB's `access_logs.bucket`, or a policy that
 lets the ELB log delivery service or account put objects).
 """
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.kms import cmk_verdict
+from tfguard.aws.s3 import encryption
+from tfguard.aws.s3_log_delivery import receives_lb_logs
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.keys import cmk_verdict
-from tfguard.log_delivery import receives_lb_logs
-from tfguard.s3 import encryption
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.rds import RDS_TYPES, rds_encrypted
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.storage import RDS_TYPES, rds_encrypted
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

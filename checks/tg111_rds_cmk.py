@@ -3,7 +3,7 @@
 Reading: evaluated only where TG110 does not fail (no result for unencrypted
 resources, UNKNOWN when TG110 is UNKNOWN). PASS when the key argument
 (`kms_key_id`; `kms_key_arn` on `aws_neptune_cluster`) is a customer-managed
-key (see tfguard.keys); FAIL when it is unset (the AWS-managed `aws/rds` key,
+key (see tfguard.aws.kms); FAIL when it is unset (the AWS-managed `aws/rds` key,
 also for a `serverless` cluster, which counts as encrypted) or `alias/aws/*`.
 A read replica without its own key uses its source's key (through chains of
 replicas), and the finding then points at the source.
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.rds import RDS_TYPES, rds_cmk, rds_encrypted
 from tfguard.check import FAIL, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.storage import RDS_TYPES, rds_cmk, rds_encrypted
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

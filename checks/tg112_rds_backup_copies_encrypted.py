@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.rds import BACKUP_COPY_TYPES, backup_copy
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.storage import BACKUP_COPY_TYPES, backup_copy
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

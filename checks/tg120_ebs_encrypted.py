@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.ebs import EBS_TYPES, ebs_default, volumes_encrypted
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.storage import EBS_TYPES, ebs_default, volumes_encrypted
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

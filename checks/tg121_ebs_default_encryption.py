@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from tfguard.aws.ebs import ebs_default
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.storage import ebs_default
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

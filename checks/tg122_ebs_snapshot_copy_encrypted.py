@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.flows import flow_edges
+from tfguard.aws.kms import key_set
+from tfguard.aws.verdict import truth
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.flows import flow_edges
-from tfguard.storage import key_set, truth
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

@@ -1,7 +1,7 @@
 """TG130 dynamodb-cmk.
 
 Reading: the table passes when `server_side_encryption { enabled = true }`
-names a customer-managed key in `kms_key_arn` (see tfguard.keys) and every
+names a customer-managed key in `kms_key_arn` (see tfguard.aws.kms) and every
 replica of it does too: each inline `replica` block's own `kms_key_arn`, and
 each linked `aws_dynamodb_table_replica` (its `global_table_arn` references the
 table), because a replica without a key is encrypted with the AWS-managed
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.dynamodb import item_key_verdict
+from tfguard.aws.kms import cmk_verdict
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
-from tfguard.keys import cmk_verdict
 from tfguard.model import Resource, is_unknown
-from tfguard.stores import item_key_verdict
 from tfguard.truth import setting
 
 REPLICA_TYPE = "aws_dynamodb_table_replica"

@@ -1,7 +1,7 @@
 """TG140 secret-cmk.
 
 Reading: the secret passes when `kms_key_id` names a customer-managed key (see
-tfguard.keys: a reference to a key or alias of the configuration, a literal
+tfguard.aws.kms: a reference to a key or alias of the configuration, a literal
 key ARN / id / alias that is not `alias/aws/*`, also through module inputs).
 Unset means the AWS-managed `aws/secretsmanager` key and fails, as does
 `alias/aws/secretsmanager`. A key that is not known statically is UNKNOWN.

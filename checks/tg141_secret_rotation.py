@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.stores import secret_rotation
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.stores import secret_rotation
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.stores import all_flags
 from tfguard.check import UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource
-from tfguard.stores import all_flags
 from tfguard.unknowns import cause
 
 FLAGS = ("at_rest_encryption_enabled", "transit_encryption_enabled")

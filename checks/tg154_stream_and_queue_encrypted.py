@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.stores import is_set
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
-from tfguard.stores import is_set
 from tfguard.truth import setting
 
 

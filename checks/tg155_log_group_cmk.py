@@ -1,7 +1,7 @@
 """TG155 log-group-cmk.
 
 Reading: the log group fails when it has no `kms_key_id` (CloudWatch Logs then
-encrypts with its service-owned key). The key is judged by tfguard.keys like
+encrypts with its service-owned key). The key is judged by tfguard.aws.kms like
 every "is it a CMK" question: a reference to a key of the configuration or a
 literal key ARN passes; `alias/aws/*` fails (CloudWatch Logs accepts only
 customer-managed keys); a value that is not known statically, or a literal not

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.tls import LISTENER_TYPES, is_application, load_balancer, protocol
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.lb import LISTENER_TYPES, is_application, load_balancer, protocol
 from tfguard.model import is_unknown, nested
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tfguard.aws.tls import LISTENER_TYPES, load_balancer
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.lb import LISTENER_TYPES, load_balancer
 from tfguard.model import is_unknown
 
 GOOD = re.compile(r"^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)")

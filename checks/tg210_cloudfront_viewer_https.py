@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.tls import allows_http
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.examples import cloudfront_distribution
-from tfguard.transit import allows_http
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

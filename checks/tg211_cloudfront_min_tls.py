@@ -10,12 +10,12 @@ missing `viewer_certificate` block fails; unknown values make it UNKNOWN.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import cloudfront_tls_ok
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.examples import ACM_CERTIFICATE, CERTIFICATE_VARIABLE, cloudfront_distribution
 from tfguard.model import Resource, is_unknown
-from tfguard.transit import cloudfront_tls_ok
 from tfguard.truth import setting
 
 DEFAULT_CERT = "viewer_certificate.cloudfront_default_certificate"

@@ -12,12 +12,12 @@ UNKNOWN unless another origin already fails.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import allows_http, contains_any, members
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.examples import cloudfront_distribution
 from tfguard.model import Resource, is_unknown, nested
-from tfguard.transit import allows_http, contains_any, members
 
 WEAK = ("SSLv3", "TLSv1", "TLSv1.1")
 POLICY = "origin.custom_origin_config.origin_protocol_policy"

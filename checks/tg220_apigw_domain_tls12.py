@@ -10,11 +10,11 @@ not known statically give UNKNOWN.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import apigw_policy_ok
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
-from tfguard.transit import apigw_policy_ok
 
 TYPES = ("aws_api_gateway_domain_name", "aws_apigatewayv2_domain_name")
 

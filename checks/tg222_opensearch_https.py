@@ -9,11 +9,11 @@ Unknown values give UNKNOWN unless the other setting already fails.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import opensearch_policy_ok
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
-from tfguard.transit import opensearch_policy_ok
 from tfguard.truth import setting
 
 TYPES = ("aws_opensearch_domain", "aws_elasticsearch_domain")

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.s3_transport import deny_insecure_transport
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.transit import deny_insecure_transport
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

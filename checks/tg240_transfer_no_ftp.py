@@ -10,11 +10,11 @@ already fails; plain FTP is reported first.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import contains_any
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource, is_unknown
-from tfguard.transit import contains_any
 
 WEAK_POLICY = "TransferSecurityPolicy-2018-11"
 

@@ -10,11 +10,11 @@ naming every one; unknown values give UNKNOWN when nothing fails.
 
 from __future__ import annotations
 
+from tfguard.aws.tls import contains_any
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource
-from tfguard.transit import contains_any
 
 SETTINGS = (("ike_versions", "ikev1"), ("phase1_integrity_algorithms", "SHA1"), ("phase2_integrity_algorithms", "SHA1"))
 

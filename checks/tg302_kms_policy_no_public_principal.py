@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.iam import Statement
+from tfguard.aws.iam_documents import statements_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
-from tfguard.policy import Statement, statements_of
 
 RESTRICTING = {
     "aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourcearn",

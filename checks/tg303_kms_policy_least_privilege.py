@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.access import describe, judged_policy, non_root_grantee, pointer
+from tfguard.aws.iam import Statement, describe, grants, non_root_grantee
+from tfguard.aws.iam_policies import judged_policy, pointer
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
-from tfguard.policy import Statement, grants
 
 
 def verdict(statements: list[Statement]) -> tuple[Status, str, Statement | None]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.access import KeyUse, compare, configured_bucket, key_uses
+from tfguard.aws.regions import KeyUse, compare, configured_bucket, key_uses
 from tfguard.check import ANY_RESOURCE, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status

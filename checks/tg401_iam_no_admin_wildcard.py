@@ -25,11 +25,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tfguard.access import every_resource, identity_policies, judge_identity
+from tfguard.aws.iam import Statement, every_resource
+from tfguard.aws.iam_policies import identity_policies, judge_identity
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
-from tfguard.policy import Statement
 
 _EVERY_ACTION = re.compile(r"^\*+(:\*+)?$")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.audit import public_access_block
+from tfguard.aws.s3 import public_access_block
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.access import judged_policy, pointer, public_grant
+from tfguard.aws.iam import public_grant
+from tfguard.aws.iam_policies import judged_policy, pointer
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown

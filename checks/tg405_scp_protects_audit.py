@@ -27,11 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from tfguard.access import judged_policy
+from tfguard.aws.iam import Statement, every_resource, grants
+from tfguard.aws.iam_policies import judged_policy
 from tfguard.check import ACCOUNT, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
-from tfguard.policy import Statement, all_resources, grants
 
 SCP = "SERVICE_CONTROL_POLICY"
 PROTECTED = ("cloudtrail:StopLogging", "cloudtrail:DeleteTrail")
@@ -48,7 +48,7 @@ def _denies(st: Statement) -> bool | None:
     covers = True if any(found) else (None if None in found else False)
     if covers is False:
         return False
-    everywhere = all_resources(st)
+    everywhere = every_resource(st)
     if everywhere is False:
         return False
     return True if covers and everywhere and st.conditions_known else None

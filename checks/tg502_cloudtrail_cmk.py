@@ -1,7 +1,7 @@
 """TG502 cloudtrail-cmk.
 
 Reading: `kms_key_id` of every `aws_cloudtrail` must be a customer-managed
-key as tfguard.keys judges it: a reference to an `aws_kms_key`,
+key as tfguard.aws.kms judges it: a reference to an `aws_kms_key`,
 `aws_kms_replica_key`, `aws_kms_alias` or `aws_kms_external_key` (also one
 created in the same plan), or a literal key/alias ARN that is not
 `alias/aws/*`. Unset (SSE-S3 log files) fails; a key that is not known

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.audit import bucket_protection, trail_buckets
+from tfguard.aws.audit import trail_buckets
+from tfguard.aws.s3 import bucket_protection
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.audit import account_subject, recorder_statuses
+from tfguard.aws.audit import account_subject, recorder_statuses
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown

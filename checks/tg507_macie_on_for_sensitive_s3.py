@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.audit import account_subject, managed
+from tfguard.aws.audit import account_subject, managed
+from tfguard.aws.classification import label_unknown
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
-from tfguard.classify import label_unknown
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
 

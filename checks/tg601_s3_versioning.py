@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.s3 import versioning
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.recovery import versioning
 
 _MESSAGES = {
     PASS: "versioning is enabled",

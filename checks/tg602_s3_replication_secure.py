@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.s3 import encryption, uses_cmk, versioning
+from tfguard.aws.s3_replication import Rule, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
-from tfguard.recovery import Rule, rules_of, uses_cmk, versioning
-from tfguard.s3 import encryption
 
 Finding = tuple[str, Resource | None, str]  # (attribute, where it lives when not the subject, message)
 

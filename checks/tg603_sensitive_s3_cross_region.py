@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.classification import label_unknown
+from tfguard.aws.regions import other_region, why_unknown
+from tfguard.aws.s3_replication import Rule, is_replication_destination, replication_holders, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
-from tfguard.classify import label_unknown
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
-from tfguard.recovery import Rule, is_replication_destination, other_region, replication_holders, rules_of, why_unknown
 
 
 def _judge(ctx: Context, bucket: Resource) -> Result:

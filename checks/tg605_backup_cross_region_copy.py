@@ -12,11 +12,11 @@ effective classification is sensitive (its tags or default_tags).
 
 from __future__ import annotations
 
+from tfguard.aws.regions import arn_region, other_region, why_unknown
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource, Unknown, is_unknown, nested
-from tfguard.recovery import arn_region, other_region, why_unknown
 
 ATTR = "rule.copy_action.destination_vault_arn"
 

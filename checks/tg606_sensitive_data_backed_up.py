@@ -11,7 +11,7 @@ them). A native setting that is not known statically,
 or a backup selection whose resources or tags are not known statically, makes
 an otherwise failing result UNKNOWN.
 
-A selection assigns the store as AWS Backup does (tfguard/selection.py): its
+A selection assigns the store as AWS Backup does (tfguard/aws/backup.py): its
 `resources` name it (reference, ARN, `"*"`, or an ARN pattern such as
 `arn:*:rds:*:*:db:*`) or ANY of its `selection_tag` blocks matches the
 store's tags (with neither, every supported resource is a candidate, as in
@@ -29,12 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.backup import number, selection_verdicts
+from tfguard.aws.classification import label_unknown
+from tfguard.aws.dynamodb import pitr
+from tfguard.aws.rds import is_read_replica
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
-from tfguard.classify import label_unknown
 from tfguard.compliance import controls
-from tfguard.flows import selection_verdicts
 from tfguard.model import Resource, is_unknown
-from tfguard.recovery import is_read_replica, number, pitr
 from tfguard.unknowns import cause
 
 TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.backup import number
+from tfguard.aws.rds import is_read_replica
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
-from tfguard.recovery import is_read_replica, number
 
 ATTR = "backup_retention_period"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.dynamodb import pitr
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import is_unknown
-from tfguard.recovery import pitr
 
 ATTR = "point_in_time_recovery.enabled"
 

@@ -12,8 +12,8 @@ give UNKNOWN.
 
 from __future__ import annotations
 
+from tfguard.aws.classification import LEVELS, level_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
-from tfguard.classify import LEVELS, level_of
 from tfguard.compliance import controls
 from tfguard.declare import each
 from tfguard.model import Resource, is_unknown

@@ -28,12 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfguard.aws.classification import LEVELS, describe, flow_path, origin_path
+from tfguard.aws.flows import UNTAGGABLE, destination_key, flow_edges, upstream
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
-from tfguard.classify import LEVELS
 from tfguard.compliance import controls
-from tfguard.flows import flow_edges
 from tfguard.model import Resource, is_unknown
-from tfguard.recovery import UNTAGGABLE, describe, destination_key, flow_path, origin_path, upstream
 
 
 def _destinations(ctx: Context) -> list[Resource]:

@@ -173,9 +173,9 @@ def test_unknown_count_gives_one_instance(tmp_path: Path) -> None:
 
 
 def test_caller_identity_account_root(tmp_path: Path) -> None:
+    from tfguard.aws.iam import is_account_root
     from tfguard.load.evaluate import Scope, evaluate
     from tfguard.load.hcl_expr import parse_expression
-    from tfguard.policy import is_account_root
 
     value = evaluate(parse_expression('"arn:aws:iam::${data.aws_caller_identity.c.account_id}:root"'), Scope())
     assert isinstance(value, Unknown) and is_account_root(value)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tfguard import partial_json
+from tfguard.aws.iam import could_be_anyone, literal_text
+from tfguard.aws.iam_documents import parse_policy_text
 from tfguard.model import Unknown
-from tfguard.policy import could_be_anyone, literal_text, parse_policy_text
 from tfguard.run import run
 from tfguard.targets import Options
 

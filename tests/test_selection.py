@@ -1,4 +1,4 @@
-"""aws_backup_selection semantics (tfguard/selection.py): True, False, or None when not static."""
+"""aws_backup_selection semantics (tfguard/aws/backup.py): True, False, or None when not static."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from tfguard.aws.backup import selects
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Unknown
-from tfguard.selection import selects
 
 
 def _db(identifier: Any = "prod-records", region: Any = "us-east-1", **tags: str) -> Resource:

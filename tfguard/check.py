@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from tfguard.classify import Classification
 from tfguard.graph import ResourceGraph
 from tfguard.model import ACCOUNT as ACCOUNT  # re-exported: a check declares it
 from tfguard.model import ANY_RESOURCE as ANY_RESOURCE
 from tfguard.model import SEVERITIES, Location, Resource, Status
+
+if TYPE_CHECKING:
+    from tfguard.aws.classification import Classification
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Context:
 
     def classification(self, res: Resource) -> Classification:
         """Effective classification: own tags and every flow into the resource."""
-        from tfguard.flows import effective
+        from tfguard.aws.classification import effective
 
         return effective(self.graph, res, self.classification_tag)
 

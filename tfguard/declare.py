@@ -7,8 +7,8 @@ and its documentation is its module's docstring, as for any check:
     CHECK = Check(id="TG150", ..., resource_types=("aws_efs_file_system",),
                   evaluate=flags_on("encrypted"))
 
-The verdicts themselves live with the AWS knowledge they apply (tfguard.stores
-for flags, tfguard.keys for "is it a customer-managed key"), so that a check
+The verdicts themselves live with the AWS knowledge they apply (tfguard.aws.stores
+for flags, tfguard.aws.kms for "is it a customer-managed key"), so that a check
 declared here and a check written out answer the same question alike.
 """
 
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from tfguard.aws.kms import cmk_verdict
+from tfguard.aws.stores import all_flags, flag
 from tfguard.check import FAIL, PASS, UNKNOWN, Context, Evaluate, Result
-from tfguard.keys import cmk_verdict
 from tfguard.model import Resource
-from tfguard.stores import all_flags, flag
 
 
 def flags_on(*paths: str) -> Evaluate:
@@ -40,7 +40,7 @@ def flags_on(*paths: str) -> Evaluate:
 
 def customer_managed_key(attr: str, *, unset: str = "", protects: str = "") -> Evaluate:
     """Each subject passes when its argument `attr` names a customer-managed KMS key, as
-    tfguard.keys judges it (a key, replica key, alias or external key of the configuration,
+    tfguard.aws.kms judges it (a key, replica key, alias or external key of the configuration,
     or a literal key/alias ARN that is not `alias/aws/*`); an AWS-managed key or an unset
     argument fails, a key not known statically is UNKNOWN.
 

@@ -99,7 +99,7 @@ def instance_object(res: Resource, ref: str, rendered: Any = None) -> InstanceOb
     if rendered is not None:
         # A policy document's JSON is rendered locally, as the provider renders it while
         # planning; where a part is not known it stays Unknown with the document as
-        # `partial` (policy.py reads it from there). Either way it links to the document.
+        # `partial` (tfguard.aws.iam_documents reads it from there). Either way it links to the document.
         values["json"] = (Unknown(f"{text}.json is known only after apply", (ref,), partial=rendered)
                           if has_unknown(rendered) else LinkedText(str(json_value(rendered)), (ref,)))
     return InstanceObject(values, ref, text, schema, res.type, res.mode)

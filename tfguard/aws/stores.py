@@ -1,9 +1,10 @@
-"""Settings of data stores that are not S3: flags that must be true, arguments
-that must be set, KMS keys of repeated blocks, and secret rotation.
+"""Settings of the other data stores: flags that must be true, arguments that must be set,
+and secret rotation.
 
-Shared by the 1xx checks on DynamoDB, Secrets Manager, SSM, EFS, ElastiCache,
+Shared by the 1xx checks on Secrets Manager, SSM, EFS, ElastiCache,
 OpenSearch, Redshift, Kinesis, SQS, SNS and CloudWatch Logs, so that "unset
 means unset" and "unknown is never a failure" are decided in one place.
+S3, RDS, EBS and DynamoDB have modules of their own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
-from tfguard.keys import KeyVerdict, cmk_verdict
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.truth import is_on
 
@@ -66,34 +66,6 @@ def is_set(graph: ResourceGraph, res: Resource, attr: str) -> bool | None:
             return True
         return None
     return True
-
-
-class _ItemTargets(ResourceGraph):
-    """The graph as one instance of a repeated block sees it.
-
-    Graph edges carry attribute paths without block indices, so the targets of
-    `replica.kms_key_arn` are those of every replica block together; this view
-    keeps only the targets named by one block's own value.
-    """
-
-    def __init__(self, graph: ResourceGraph, allowed: set[str]) -> None:  # only targets() is delegated
-        self._graph = graph
-        self._allowed = allowed
-
-    def targets(self, res: Resource, via: str | None = None, types: Iterable[str] = ()) -> list[Resource]:
-        return [t for t in self._graph.targets(res, via=via, types=types) if t.address in self._allowed or t.base in self._allowed]
-
-    def has_reference(self, res: Resource, via: str) -> bool:
-        return self._graph.has_reference(res, via)
-
-
-def item_key_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> KeyVerdict:
-    """cmk_verdict for the key argument of one instance of a repeated block (e.g. one
-    DynamoDB `replica`), judged only against the objects that instance names."""
-    if value is None or value == "":
-        return cmk_verdict(_ItemTargets(graph, set()), res, attr, None)
-    allowed = {t.address for t in graph.resolve(res, attr, value)}
-    return cmk_verdict(_ItemTargets(graph, allowed), res, attr, value)
 
 
 class Rotation(NamedTuple):

@@ -1,122 +1,32 @@
-"""Encryption in transit: what the 2xx checks share.
+"""S3: does a bucket policy deny every request that does not use TLS (TG230)?
 
-- `members` / `contains_any`: set-of-strings arguments (protocol lists,
-  algorithm lists) with unknown members kept apart from known ones.
-- CloudFront: the viewer protocol policy of every cache behavior, whether any
-  behavior lets viewers use HTTP, and the viewer TLS version ordering.
-- TLS policy names of API Gateway and OpenSearch domains.
-- `deny_insecure_transport`: does a bucket policy (inline `policy` or a linked
-  `aws_s3_bucket_policy`, as a JSON string, `jsonencode()` or a
-  `data "aws_iam_policy_document"`) deny every request that does not use TLS
-  to the bucket and to all of its objects?
+The policy is the bucket's inline `policy` or a linked `aws_s3_bucket_policy`,
+as a JSON string, `jsonencode()` or a `data "aws_iam_policy_document"`. It
+must hold a Deny of every S3 action (`s3:*`), for every principal, on a
+`Bool` (or `BoolIfExists`) condition `aws:SecureTransport = false`, covering
+the bucket ARN and `<arn>/*`. A Resource computed from the bucket's own ARN or
+name is rebuilt with that bucket's ARN; one computed from other buckets names
+another bucket.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from tfguard.aws.iam import Statement, grants, wildcard_match
+from tfguard.aws.iam_documents import statements_of
+from tfguard.aws.s3 import linked
 from tfguard.graph import ResourceGraph, arn_key, bucket_arn
 from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
-from tfguard.policy import Statement, grants, statements_of, wildcard_match
-from tfguard.s3 import linked
 from tfguard.unknowns import cause
 
-# -- set-of-strings arguments ---------------------------------------------------
-
-
-def members(value: Any) -> tuple[list[Any], bool]:
-    """The known members of a list/set argument, and whether any member (or the whole) is unknown."""
-    if value is None:
-        return [], False
-    if is_unknown(value):
-        return [], True
-    items = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-    known = [v for v in items if not is_unknown(v)]
-    return known, len(known) != len(items)
-
-
-def contains_any(value: Any, wanted: Iterable[str]) -> bool | None:
-    """Does the argument hold one of `wanted` (case-insensitive)? None when it may, but is not known."""
-    lowered = {w.lower() for w in wanted}
-    known, unknown = members(value)
-    if any(isinstance(v, str) and v.lower() in lowered for v in known):
-        return True
-    return None if unknown else False
-
-
-# -- CloudFront -------------------------------------------------------------------
-
-BEHAVIORS = ("default_cache_behavior", "ordered_cache_behavior")
-
-
-class Behavior(NamedTuple):
-    path: str  # attribute path of its viewer_protocol_policy
-    label: str  # "default_cache_behavior" or "ordered_cache_behavior \"/api/*\""
-    policy: Any  # viewer_protocol_policy (Unknown when the block itself is not known)
-
-
-def viewer_policies(dist: Resource) -> list[Behavior]:
-    """The viewer_protocol_policy of every cache behavior (default first, then the ordered ones)."""
-    out: list[Behavior] = []
-    for name in BEHAVIORS:
-        for block in dist.blocks(name):
-            path = f"{name}.viewer_protocol_policy"
-            if not isinstance(block, dict):
-                out.append(Behavior(path, name, block if is_unknown(block) else None))
-                continue
-            pattern = block.get("path_pattern")
-            label = f"{name} {pattern!r}" if isinstance(pattern, str) else name
-            out.append(Behavior(path, label, block.get("viewer_protocol_policy")))
-    return out
-
-
-def allows_http(dist: Resource) -> tuple[bool | None, Behavior | None]:
-    """(True, behavior) when a behavior allows HTTP (`allow-all`); (None, behavior) when one is not known."""
-    unknown: Behavior | None = None
-    for behavior in viewer_policies(dist):
-        if is_unknown(behavior.policy):
-            unknown = unknown or behavior
-        elif isinstance(behavior.policy, str) and behavior.policy.lower() == "allow-all":
-            return True, behavior
-    return (None, unknown) if unknown else (False, None)
-
-
-_CLOUDFRONT_TLS = re.compile(r"^TLSv1(?:\.(\d))?(?:_(\d{4}))?$", re.IGNORECASE)
-
-
-def cloudfront_tls_ok(version: str) -> bool:
-    """At least TLSv1.2_2019: TLSv1.2_2019, TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_*. SSLv3, TLSv1,
-    TLSv1_2016, TLSv1.1_2016, TLSv1.2_2018 and unrecognised names are below it."""
-    m = _CLOUDFRONT_TLS.match(version.strip())
-    if not m:
-        return False
-    minor, year = int(m.group(1) or 0), int(m.group(2) or 0)
-    return minor >= 3 or (minor == 2 and year >= 2019)
-
-
-# -- TLS policy names -------------------------------------------------------------
-
-_APIGW_GOOD = re.compile(r"^(TLS_1_2|SecurityPolicy_TLS1[23]_.+)$", re.IGNORECASE)
-_OPENSEARCH_GOOD = re.compile(r"^Policy-Min-TLS-1-2-.+$", re.IGNORECASE)
-
-
-def apigw_policy_ok(policy: str) -> bool:
-    """`TLS_1_2`, or an enhanced `SecurityPolicy_TLS13_*` / `SecurityPolicy_TLS12_*` policy."""
-    return bool(_APIGW_GOOD.match(policy.strip()))
-
-
-def opensearch_policy_ok(policy: str) -> bool:
-    """A `Policy-Min-TLS-1-2-*` policy (e.g. Policy-Min-TLS-1-2-2019-07, Policy-Min-TLS-1-2-PFS-2023-10)."""
-    return bool(_OPENSEARCH_GOOD.match(policy.strip()))
-
-
-# -- S3: deny requests without TLS ---------------------------------------------------
-
 _BUCKET, _OBJECTS = "the bucket ARN", "its objects (<arn>/*)"
+
 _NAME = "\x00bucket-name\x00"  # stands for a bucket name that is not known statically
+
 _SHAPE_SOURCES = ("data.aws_partition.", "data.aws_caller_identity.", "data.aws_region.")
+
 _AFTER_APPLY = " is known only after apply"
 
 

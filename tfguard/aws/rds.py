@@ -1,41 +1,41 @@
-"""Encryption of RDS and EBS storage, shared by the TG11x and TG12x checks.
+"""RDS (and DocumentDB, Neptune): storage encryption, keys, replicas, snapshots and copies.
 
-- RDS (`aws_db_instance`, `aws_rds_cluster`, `aws_docdb_cluster`,
-  `aws_neptune_cluster`): encrypted when `storage_encrypted = true`; a
-  `serverless` `aws_rds_cluster` is always encrypted; a read replica
-  (`replicate_source_db`) is encrypted when its source resolves to an
-  encrypted instance, and without its own key it uses the source's key.
+- An instance or cluster (`aws_db_instance`, `aws_rds_cluster`,
+  `aws_docdb_cluster`, `aws_neptune_cluster`) is encrypted when
+  `storage_encrypted = true`; a `serverless` `aws_rds_cluster` is always
+  encrypted; a read replica (`replicate_source_db`, `is_read_replica`) is
+  encrypted when its source resolves to an encrypted instance, and without its
+  own key it uses the source's key (`rds_encrypted`, TG110; `rds_cmk`, TG111).
 - Snapshots and copies: an `aws_db_snapshot` / `aws_db_cluster_snapshot` is
-  as encrypted as the instance or cluster it is taken from; a copy is
-  encrypted when it sets `kms_key_id`, else like its source.
-- EBS: a volume is encrypted when `encrypted` is true (`"true"` in a launch
-  template); account default encryption is an `aws_ebs_encryption_by_default`
-  whose `enabled` is true or unset (the provider's default).
+  as encrypted as the instance or cluster it is taken from; a copy or
+  replicated backup is encrypted when it sets `kms_key_id`, else like its
+  source (`copy_encrypted`), and must set one when its source is encrypted
+  (`backup_copy`, TG112).
 
 A source is found through the graph (reference or literal identifier), else
 through a literal RDS ARN whose name (and region, when known) matches a
-resource of the configuration. Verdicts are three-valued and carry the
-resource that holds the deciding argument, for the finding's location.
+resource of the configuration (`source_of`). Verdicts are
+`tfguard.aws.verdict.Verdict`s.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
+from tfguard.aws.kms import cmk_verdict, key_set
+from tfguard.aws.verdict import FAIL, PASS, UNKNOWN, Verdict, innermost
 from tfguard.graph import ResourceGraph
-from tfguard.keys import cmk_verdict
-from tfguard.model import Resource, Status, is_unknown, nested
-from tfguard.truth import is_on, setting
-from tfguard.unknowns import cause
-
-PASS, FAIL, UNKNOWN = Status.PASS, Status.FAIL, Status.UNKNOWN
+from tfguard.model import Resource, is_unknown
+from tfguard.truth import setting
 
 RDS_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
+
 CLUSTER_TYPES = ("aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
+
 SNAPSHOT_COPY_TYPES = ("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
+
 BACKUP_COPY_TYPES = (*SNAPSHOT_COPY_TYPES, "aws_db_instance_automated_backups_replication")
-EBS_TYPES = ("aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration")
 
 # copy/snapshot type -> (attribute naming its source, source types, ARN resource kind, identity attributes)
 _SOURCES: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
@@ -50,41 +50,8 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
     "aws_db_instance_automated_backups_replication": ("source_db_instance_arn", ("aws_db_instance",), "db",
                                                       ("identifier",)),
 }
+
 _RDS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:([^:]*):(\d*):([a-z-]+):(.+)$")
-
-
-class Verdict(NamedTuple):
-    status: Status
-    reason: str
-    attribute: str = ""  # the deciding argument (in `holder`)
-    holder: Resource | None = None  # the resource that holds it (the subject or a source)
-    related: tuple[Resource, ...] = ()  # sources and keys that explain the verdict
-    cause: str = ""  # through a chain of sources: the reason where it was decided
-
-
-def _cause(v: Verdict) -> str:
-    """The innermost reason, named by the resource it was decided on (no nested messages)."""
-    if v.cause:
-        return v.cause
-    return f"{v.holder.address}: {v.reason}" if v.holder is not None else v.reason
-
-
-def key_set(graph: ResourceGraph, res: Resource, attr: str = "kms_key_id") -> Status:
-    """Is a key argument set? PASS for a known value or a reference to a key of the
-    configuration (known only after apply, but never null); UNKNOWN for other unknowns."""
-    value = res.values.get(attr)
-    if value is None or value == "":
-        return FAIL
-    if not is_unknown(value):
-        return PASS
-    return PASS if cmk_verdict(graph, res, attr, value).key is not None else UNKNOWN
-
-
-def truth(value: Any) -> Status:
-    """On (`true`, or the string "true" that launch templates use) -> PASS; unknown -> UNKNOWN."""
-    if is_on(value):
-        return PASS
-    return UNKNOWN if is_unknown(value) else FAIL
 
 
 def key_attr(res: Resource) -> str:
@@ -92,7 +59,9 @@ def key_attr(res: Resource) -> str:
     return "kms_key_arn" if res.type == "aws_neptune_cluster" else "kms_key_id"
 
 
-# -- sources ------------------------------------------------------------------
+def is_read_replica(res: Resource) -> bool:
+    source = res.values.get("replicate_source_db")
+    return res.type == "aws_db_instance" and source is not None and source != ""
 
 
 def source_attr(res: Resource) -> str:
@@ -142,9 +111,6 @@ def _existing(res: Resource, value: Any, attr: str) -> Verdict:
     return Verdict(UNKNOWN, f"whether the existing {res.type} is encrypted is not known statically", attr, res)
 
 
-# -- RDS ----------------------------------------------------------------------
-
-
 def rds_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
     """TG110's verdict for an RDS instance or cluster."""
     encrypted = setting(res.values.get("storage_encrypted"))
@@ -166,7 +132,7 @@ def rds_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = f
             return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
         up = rds_encrypted(graph, source, _seen | {res.address})
         related = (source, *up.related)
-        cause = _cause(up)
+        cause = innermost(up)
         if up.status is PASS:
             return Verdict(PASS, f"read replica of {source.address}, which is encrypted ({cause})",
                            "replicate_source_db", res, related, cause)
@@ -199,7 +165,7 @@ def rds_cmk(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozens
             if source.address in _seen:
                 return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
             up = rds_cmk(graph, source, _seen | {res.address})
-            cause = _cause(up)
+            cause = innermost(up)
             return Verdict(up.status, f"read replica uses the key of its source ({cause})",
                            up.attribute, up.holder, (source, *up.related), cause)
     kv = cmk_verdict(graph, res, attr, value)
@@ -228,7 +194,7 @@ def copy_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = 
     related = (source, *up.related)
     if up.status is FAIL and own_key is UNKNOWN:
         return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
-    return Verdict(up.status, up.reason, up.attribute, up.holder, related, _cause(up))
+    return Verdict(up.status, up.reason, up.attribute, up.holder, related, innermost(up))
 
 
 def backup_copy(graph: ResourceGraph, res: Resource) -> Verdict:
@@ -246,91 +212,11 @@ def backup_copy(graph: ResourceGraph, res: Resource) -> Verdict:
     related = (source, *up.related)
     if up.status is FAIL:
         return Verdict(PASS, f"the source {source.address} is not encrypted, so the copy needs no kms_key_id "
-                       f"({_cause(up)}; TG110 reports it)", source_attr(res), res, related)
+                       f"({innermost(up)}; TG110 reports it)", source_attr(res), res, related)
     if up.status is UNKNOWN:
-        return Verdict(UNKNOWN, f"whether the source {source.address} is encrypted is not known ({_cause(up)})",
+        return Verdict(UNKNOWN, f"whether the source {source.address} is encrypted is not known ({innermost(up)})",
                        source_attr(res), res, related)
     if key is UNKNOWN:
         return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
-    return Verdict(FAIL, f"the source {source.address} is encrypted ({_cause(up)}) but the copy sets no kms_key_id",
+    return Verdict(FAIL, f"the source {source.address} is encrypted ({innermost(up)}) but the copy sets no kms_key_id",
                    "kms_key_id", res, related)
-
-
-# -- EBS ----------------------------------------------------------------------
-
-
-def ebs_default(graph: ResourceGraph) -> Verdict:
-    """Account default EBS encryption: an aws_ebs_encryption_by_default with enabled true (default)."""
-    resources = graph.of_type("aws_ebs_encryption_by_default")
-    unknown: Resource | None = None
-    for res in resources:
-        enabled = setting(res.values.get("enabled"))
-        if enabled is True or enabled is None:
-            return Verdict(PASS, f"account default EBS encryption is enabled by {res.address}", "enabled", res)
-        if is_unknown(enabled):
-            unknown = unknown or res
-    if unknown is not None:
-        why = cause(unknown.values.get("enabled"))
-        return Verdict(UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically"
-                       + (f" ({why})" if why else ""), "enabled", unknown)
-    if resources:
-        return Verdict(FAIL, f"{resources[0].address} sets enabled = false", "enabled", resources[0])
-    return Verdict(FAIL, "the configuration has no aws_ebs_encryption_by_default")
-
-
-def ebs_volumes(res: Resource) -> list[tuple[str, Any]]:
-    """(attribute path of `encrypted`, its value) for every EBS volume the resource declares.
-
-    An aws_instance without a root_block_device block has an unencrypted root
-    volume: it is listed as ("root_block_device", None). A block that is not
-    known statically (a dynamic block over an unknown list) is listed with
-    an Unknown value.
-    """
-    out: list[tuple[str, Any]] = []
-    if res.type == "aws_ebs_volume":
-        return [("encrypted", res.values.get("encrypted"))]
-    if res.type in ("aws_instance", "aws_launch_configuration"):
-        roots = res.blocks("root_block_device")
-        if not roots and res.type == "aws_instance":
-            out.append(("root_block_device", None))
-        for name in ("root_block_device", "ebs_block_device"):
-            for block in res.blocks(name):
-                out.append((f"{name}.encrypted", block if is_unknown(block) else block.get("encrypted")))
-        return out
-    if res.type == "aws_launch_template":
-        for mapping in res.blocks("block_device_mappings"):
-            if is_unknown(mapping):
-                out.append(("block_device_mappings", mapping))
-                continue
-            for ebs in nested(mapping, "ebs"):
-                value = ebs if is_unknown(ebs) else ebs.get("encrypted") if isinstance(ebs, dict) else None
-                out.append(("block_device_mappings.ebs.encrypted", value))
-    return out
-
-
-def volumes_encrypted(res: Resource) -> Verdict:
-    """The resource's own volumes (without account default encryption)."""
-    volumes = ebs_volumes(res)
-    if not volumes:
-        return Verdict(PASS, "it declares no EBS volume", "", res)
-    unknown: str | None = None
-    for attr, value in volumes:
-        status = truth(value)
-        if status is FAIL:
-            if attr == "root_block_device":
-                reason = "it has no root_block_device block, so its root volume is not encrypted"
-            else:
-                where = attr.rsplit(".", 1)[0] if "." in attr else "the volume"
-                if value is None:
-                    reason = f"{where} does not set encrypted = true"
-                else:
-                    shown = str(value).lower() if isinstance(value, bool) else repr(value)
-                    reason = f"{where} sets encrypted = {shown}"
-            return Verdict(FAIL, reason, attr, res)
-        if status is UNKNOWN and unknown is None:
-            unknown = attr
-    if unknown is not None:
-        return Verdict(UNKNOWN, f"{unknown} is not known statically", unknown, res)
-    count = len(volumes)
-    return Verdict(PASS, "its EBS volume is encrypted" if count == 1 else f"all {count} of its EBS volumes are encrypted",
-                   volumes[0][0], res)

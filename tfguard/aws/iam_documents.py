@@ -2,150 +2,22 @@
 
 A policy may be a JSON string (heredoc or literal), `jsonencode({...})` (whose
 structure survives even when some leaves are unknown), or a
-`data "aws_iam_policy_document"` referenced by `.json`; all three become the
-same `Statement` tuples.
+`data "aws_iam_policy_document"` referenced by `.json`, with its source and
+override documents merged in; all of them become the same
+`tfguard.aws.iam.Statement` tuples (`statements_of`).
 """
 
 from __future__ import annotations
 
-import fnmatch
-import functools
 import json
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tfguard import partial_json
+from tfguard.aws.iam import ANY, Statement
 from tfguard.model import Resource, Unknown, is_unknown, nested
 
 if TYPE_CHECKING:
     from tfguard.graph import ResourceGraph
-
-ANY = "*"
-
-
-@dataclass(frozen=True)
-class Statement:
-    sid: str
-    effect: Any  # "Allow" / "Deny" / Unknown
-    actions: tuple[Any, ...]
-    not_actions: tuple[Any, ...]
-    resources: tuple[Any, ...]
-    not_resources: tuple[Any, ...]
-    principals: tuple[tuple[str, Any], ...] | None  # (type, identifier); "*" type means Principal "*"
-    not_principals: tuple[tuple[str, Any], ...] | None
-    conditions: tuple[tuple[str, str, tuple[Any, ...]], ...]  # (operator, key lower-case, values)
-    # False when an interpolation hides (some of) the Condition block: it may restrict.
-    conditions_known: bool = True
-
-    @property
-    def allows(self) -> bool:
-        return isinstance(self.effect, str) and self.effect.lower() == "allow"
-
-    def principal_is_public(self) -> bool | None:
-        """True for Principal "*" / {"AWS": "*"} (or an Allow with NotPrincipal); None when unknown."""
-        if self.not_principals is not None:
-            return True
-        if self.principals is None:
-            return False
-        unknown = False
-        for ptype, ident in self.principals:
-            if not is_unknown(ptype) and ptype not in ("*", "AWS", "?"):
-                continue  # Service, Federated, CanonicalUser: never everyone
-            public = could_be_anyone(ident)
-            if public and not is_unknown(ptype):
-                return True
-            if public is not False:
-                unknown = True
-        return None if unknown else False
-
-    def condition_keys(self) -> set[str]:
-        return {key for _, key, values in self.conditions if not _only_wildcards(values)}
-
-
-# Shapes of values that name one account or identity (see Unknown.shape).
-SPECIFIC_SHAPES = frozenset({"account_id", "account", "principal"})
-_MARKER = re.compile(r"\{[a-z_?]*\}")
-
-
-def literal_text(value: Unknown) -> str | None:
-    """The literal text of a template with unknown parts (None when it is no template)."""
-    if value.parts is not None:
-        return "".join(p for p in value.parts if isinstance(p, str))
-    if isinstance(value.partial, str):
-        return _MARKER.sub("", value.partial)
-    return None
-
-
-def could_be_anyone(ident: Any) -> bool | None:
-    """Is a principal identifier "*"? None when it could be.
-
-    An unknown identifier cannot be "*" when it is an account id, an IAM role or
-    user ARN or the caller identity's ARN (by its shape), or a template with
-    literal text around its unknown parts (`arn:aws:iam::${...}:root`): only a
-    value that could be anything (a wholly unknown variable) could be "*"."""
-    if not isinstance(ident, Unknown):
-        return bool(ident == ANY)
-    if ident.shape in SPECIFIC_SHAPES:
-        return False
-    text = literal_text(ident)
-    if text is not None and text not in ("", ANY):
-        return False
-    return None
-
-
-def action_matches(pattern: Any, action: str) -> bool | None:
-    """IAM action wildcard match (`kms:*`, `kms:De*`, `*`), case-insensitive; None when unknown."""
-    if is_unknown(pattern) or not isinstance(pattern, str):
-        return None
-    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
-
-
-def wildcard_match(pattern: str, text: str) -> bool:
-    """AWS wildcards, as in ARNs, resource patterns and StringLike: `*` any run of
-    characters, `?` one character, nothing else special (unlike fnmatch's `[...]`);
-    case-sensitive."""
-    if "*" not in pattern and "?" not in pattern:
-        return pattern == text
-    return _wildcard_regex(pattern).fullmatch(text) is not None
-
-
-@functools.lru_cache(maxsize=1024)
-def _wildcard_regex(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
-
-
-def grants(st: Statement, action: str) -> bool | None:
-    """Does the statement's Action (or NotAction) cover `action`? None when not known."""
-    if st.actions:
-        results = [action_matches(p, action) for p in st.actions]
-        return True if any(results) else (None if None in results else False)
-    if st.not_actions:  # NotAction: every action except those listed
-        results = [action_matches(p, action) for p in st.not_actions]
-        return False if any(results) else (None if None in results else True)
-    return False
-
-
-def all_resources(st: Statement) -> bool | None:
-    """Resource "*" (or NotResource, which leaves everything else): None when not known."""
-    if st.not_resources or ANY in st.resources:
-        return True
-    return None if any(_could_be_any(r) for r in st.resources) else False
-
-
-def _could_be_any(resource: Any) -> bool:
-    """An unknown resource could be "*" unless it is a reference (an ARN of something in
-    the configuration) or a template with literal text around its unknown parts."""
-    if not isinstance(resource, Unknown):
-        return False
-    if isinstance(resource.partial, str) and re.sub(r"\{[a-z_?]*\}", "", resource.partial).strip("*"):
-        return False
-    return not resource.refs
-
-
-def _only_wildcards(values: tuple[Any, ...]) -> bool:
-    return bool(values) and all(v == ANY for v in values)
-
 
 def _tuple(value: Any) -> tuple[Any, ...]:
     if value is None:
@@ -238,23 +110,6 @@ def _doc_principals(st: dict[str, Any], name: str) -> tuple[tuple[str, Any], ...
     if not blocks:
         return None
     return tuple((str(b.get("type")), ident) for b in blocks for ident in _tuple(b.get("identifiers")))
-
-
-_ACCOUNT_ROOT = re.compile(
-    r"^(arn:(aws[a-z-]*|\{partition\}|\{\?\}):iam::(\d{12}|\{account_id\}):root|\d{12}|\{account_id\})$"
-)
-
-
-def is_account_root(ident: Any) -> bool:
-    """`arn:aws:iam::123456789012:root`, a bare account id, or the same built from
-    data.aws_caller_identity / data.aws_partition (see Unknown.shape)."""
-    if isinstance(ident, Unknown):
-        if ident.partial is None:
-            return ident.shape == "account_id"  # a bare data.aws_caller_identity.x.account_id
-        text = ident.partial
-    else:
-        text = ident
-    return isinstance(text, str) and bool(_ACCOUNT_ROOT.match(text))
 
 
 def _by_sid(base: list[Statement], extra: list[Statement]) -> list[Statement]:

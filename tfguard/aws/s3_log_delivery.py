@@ -1,4 +1,4 @@
-"""Buckets that AWS services deliver logs into, and what that restricts.
+"""S3: buckets that AWS services deliver logs into, and what that restricts.
 
 - An S3 server access log bucket (`is_access_log_bucket`): the target of
   another bucket's logging (inline `logging.target_bucket` or
@@ -19,14 +19,18 @@ principal; a policy that is not known statically says nothing.
 
 from __future__ import annotations
 
+from tfguard.aws.iam import Statement, grants
+from tfguard.aws.iam_documents import statements_of
+from tfguard.aws.s3 import linked
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Unknown
-from tfguard.policy import Statement, grants, statements_of
-from tfguard.s3 import linked
 
 LB_TYPES = ("aws_lb", "aws_alb", "aws_elb")
+
 S3_LOGGING = "logging.s3.amazonaws.com"
+
 ELB_LOGGING = "logdelivery.elasticloadbalancing.amazonaws.com"
+
 ELB_ACCOUNT = "aws_elb_service_account"
 
 

@@ -1,4 +1,4 @@
-"""Which resources an `aws_backup_selection` assigns to its backup plan.
+"""AWS Backup: which resources a backup selection assigns to its plan, and retention values.
 
 AWS Backup's rules (BackupSelection in the AWS Backup API reference):
 - a resource is a candidate when `resources` names it (a reference, its ARN,
@@ -12,6 +12,11 @@ AWS Backup's rules (BackupSelection in the AWS Backup API reference):
 `selects` answers True, False, or None when the configuration does not decide
 it statically (a value that is unknown, or an ARN pattern that may or may not
 name the resource): checks turn None into UNKNOWN, never into a verdict.
+
+`selection_verdicts` asks it of every selection for one resource (those that
+name it by reference first); `backup_selections` keeps those that assign it.
+The vaults a plan's rules and copy actions write to are data flows
+(`tfguard.aws.flows`); `number` reads a retention period.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfguard.aws.iam import wildcard_match
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Unknown, is_unknown, nested
-from tfguard.policy import wildcard_match
 
 Verdict = bool | None
 
@@ -33,7 +38,9 @@ ARN_SHAPES = {
     "aws_ebs_volume": ("ec2", "volume/"),
     "aws_efs_file_system": ("elasticfilesystem", "file-system/"),
 }
+
 _TAG_KEY = re.compile(r"^aws:ResourceTag/(.+)$")
+
 _CONDITIONS = ("string_equals", "string_like", "string_not_equals", "string_not_like")
 
 
@@ -196,3 +203,34 @@ def _tags(res: Resource) -> dict[str, Any] | None:
     if tags is None:
         return {}
     return tags if isinstance(tags, dict) else None
+
+
+BACKUP_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system",
+                "aws_s3_bucket", "aws_instance", "aws_fsx_lustre_file_system", "aws_docdb_cluster", "aws_neptune_cluster")
+
+
+def _candidate_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
+    referring = graph.referrers(res, types=("aws_backup_selection",), via="resources")
+    return referring + [s for s in graph.of_type("aws_backup_selection") if s not in referring]
+
+
+def selection_verdicts(graph: ResourceGraph, res: Resource) -> list[tuple[Resource, bool | None]]:
+    """Every aws_backup_selection with whether it assigns `res` to its plan
+    (True, False, or None when not known statically); those that
+    name it by reference first."""
+    return [(s, selects(graph, s, res)) for s in _candidate_selections(graph, res)]
+
+
+def backup_selections(graph: ResourceGraph, res: Resource) -> list[Resource]:
+    return [s for s, verdict in selection_verdicts(graph, res) if verdict is True]
+
+
+def number(value: Any) -> Any:
+    """An int from a number or numeric string; None when unset; an Unknown as it is."""
+    if value is None or is_unknown(value):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return Unknown(f"{value!r} is not a number")

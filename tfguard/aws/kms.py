@@ -1,10 +1,16 @@
-"""Is this KMS key argument a customer-managed key (CMK)?
+"""KMS keys: is a key argument a customer-managed key (CMK), and is it set?
 
-Customer-managed: a reference to an aws_kms_key / aws_kms_replica_key /
+`cmk_verdict`: customer-managed is a reference to an aws_kms_key / aws_kms_replica_key /
 aws_kms_alias / aws_kms_external_key, or a literal key ARN, key id, alias ARN
 or alias name that is not AWS-managed (`alias/aws/*`). An existing key read
 through `data "aws_kms_key"` / `data "aws_kms_alias"` is judged by the literal
 it names. Unset, `alias/aws/*` and AWS-owned keys are not CMKs.
+
+`key_set`: is a key argument set at all (a reference to a key of the
+configuration is, although its value is known only after apply)?
+
+Where a key is used against the region it lives in (TG305) is in
+`tfguard.aws.regions`; the key of each DynamoDB replica in `tfguard.aws.dynamodb`.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import re
 from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, Status, is_unknown
 from tfguard.unknowns import cause
 
 KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_alias", "aws_kms_external_key")
@@ -56,3 +62,14 @@ def cmk_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> K
             return KeyVerdict(False, None, f"{value} is an AWS-managed key")
         return KeyVerdict(None, None, f"{value!r} is not recognised as a KMS key")
     return KeyVerdict(None, None, "key value is not a string")
+
+
+def key_set(graph: ResourceGraph, res: Resource, attr: str = "kms_key_id") -> Status:
+    """Is a key argument set? PASS for a known value or a reference to a key of the
+    configuration (known only after apply, but never null); UNKNOWN for other unknowns."""
+    value = res.values.get(attr)
+    if value is None or value == "":
+        return Status.FAIL
+    if not is_unknown(value):
+        return Status.PASS
+    return Status.PASS if cmk_verdict(graph, res, attr, value).key is not None else Status.UNKNOWN

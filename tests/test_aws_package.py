@@ -1,0 +1,41 @@
+"""tfguard/aws/: one module per AWS concept, each saying what it knows, none importing the pipeline."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import tfguard.aws
+
+MODULES = sorted(m.name for m in pkgutil.iter_modules(tfguard.aws.__path__, "tfguard.aws."))
+PIPELINE = ("tfguard.load", "tfguard.report", "tfguard.run", "tfguard.engine", "tfguard.cli")
+
+
+def test_the_concepts_have_their_modules() -> None:
+    names = {m.rsplit(".", 1)[1] for m in MODULES}
+    assert {"s3", "kms", "iam", "rds", "ebs", "dynamodb", "backup", "audit", "tls", "classification"} <= names
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_module_says_what_it_knows_and_is_listed(name: str) -> None:
+    module = importlib.import_module(name)
+    assert (module.__doc__ or "").strip(), name
+    assert name.rsplit(".", 1)[1] in (tfguard.aws.__doc__ or ""), f"{name} is missing from the package's map"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_no_module_imports_the_pipeline(name: str) -> None:
+    tree = ast.parse(Path(importlib.import_module(name).__file__ or "").read_text(encoding="utf-8"))
+    imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    assert [m for m in imported if m.startswith(PIPELINE)] == [], name
+
+
+def test_the_s3_entry_point_names_the_rest_of_s3() -> None:
+    doc = importlib.import_module("tfguard.aws.s3").__doc__ or ""
+    others = [m for m in MODULES if m.startswith("tfguard.aws.s3_")]
+    assert others and all(m in doc for m in others)

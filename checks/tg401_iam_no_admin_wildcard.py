@@ -26,9 +26,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfguard.aws.iam import Statement, every_resource
-from tfguard.aws.iam_policies import identity_policies, judge_identity
+from tfguard.aws.iam_policies import identity_policies
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import judge_identity
 from tfguard.model import is_unknown
 
 _EVERY_ACTION = re.compile(r"^\*+(:\*+)?$")

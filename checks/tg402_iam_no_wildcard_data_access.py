@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.iam import Statement, every_resource, grants
-from tfguard.aws.iam_policies import identity_policies, judge_identity
+from tfguard.aws.iam_policies import identity_policies
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.declare import judge_identity
 
 DATA_ACTIONS = ("kms:*", "kms:Decrypt", "s3:*", "secretsmanager:GetSecretValue", "secretsmanager:*")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.aws.audit import account_subject, recorder_statuses
+from tfguard.aws.audit import recorder_statuses
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Status, is_unknown
@@ -58,7 +58,7 @@ def _judge(recorder: Resource, statuses: list[Resource]) -> Verdict:
 def evaluate(ctx: Context) -> Iterator[Result]:
     recorders = ctx.graph.of_type("aws_config_configuration_recorder")
     if not recorders:
-        yield Result(account_subject(ctx), FAIL, "no aws_config_configuration_recorder records the account's resources")
+        yield Result(ctx.account_subject(), FAIL, "no aws_config_configuration_recorder records the account's resources")
         return
     verdicts: list[tuple[Verdict, tuple[Resource, ...]]] = []
     for recorder in recorders:
@@ -67,7 +67,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     for wanted in (PASS, UNKNOWN, FAIL):
         for (status, holder, attr, message), related in verdicts:
             if status is wanted:
-                yield Result(account_subject(ctx, holder), status, message, attribute=attr,
+                yield Result(ctx.account_subject(holder), status, message, attribute=attr,
                              related=tuple(r for r in related if r is not holder))
                 return
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tfguard.aws.audit import account_subject
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, is_unknown
@@ -62,7 +61,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     recorders = ctx.graph.of_type("aws_config_configuration_recorder")
     if not recorders:
         return
-    subject = account_subject(ctx, recorders[0])
+    subject = ctx.account_subject(recorders[0])
     present: dict[str, Resource] = {}
     unknown: list[tuple[Resource, str]] = []
     for res, ident, why in _deployed(ctx):

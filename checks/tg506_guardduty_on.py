@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.aws.audit import account_subject
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.graph import ResourceGraph
@@ -49,18 +48,18 @@ def _s3_protection(graph: ResourceGraph, detector: Resource) -> tuple[Status, Re
 def evaluate(ctx: Context) -> Iterator[Result]:
     detectors = ctx.graph.of_type("aws_guardduty_detector")
     if not detectors:
-        yield Result(account_subject(ctx), FAIL, "no aws_guardduty_detector is enabled for the account")
+        yield Result(ctx.account_subject(), FAIL, "no aws_guardduty_detector is enabled for the account")
         return
     enables = [setting(d.values.get("enable")) for d in detectors]
     on = [d for d, e in zip(detectors, enables) if e is True or e is None]
     if not on:
         unknown = [d for d, e in zip(detectors, enables) if is_unknown(e)]
         if unknown:
-            yield Result(account_subject(ctx, unknown[0]), UNKNOWN,
+            yield Result(ctx.account_subject(unknown[0]), UNKNOWN,
                          f"enable of {unknown[0].address} is not known statically", attribute="enable",
                          related=tuple(d for d in detectors if d is not unknown[0]))
         else:
-            yield Result(account_subject(ctx, detectors[0]), FAIL, f"{detectors[0].address} is disabled",
+            yield Result(ctx.account_subject(detectors[0]), FAIL, f"{detectors[0].address} is disabled",
                          attribute="enable", related=tuple(detectors[1:]))
         return
     verdicts = [(d, *_s3_protection(ctx.graph, d)) for d in detectors]
@@ -69,10 +68,10 @@ def evaluate(ctx: Context) -> Iterator[Result]:
             if status is wanted:
                 message = (f"S3 protection is turned off for {detector.address}" if status is FAIL
                            else f"whether S3 protection is on for {detector.address} is not known statically")
-                yield Result(account_subject(ctx, holder), status, message, attribute=attr,
+                yield Result(ctx.account_subject(holder), status, message, attribute=attr,
                              related=tuple(r for r in (detector,) if r is not holder))
                 return
-    yield Result(account_subject(ctx, on[0]), PASS, f"{on[0].address} is enabled with S3 protection",
+    yield Result(ctx.account_subject(on[0]), PASS, f"{on[0].address} is enabled with S3 protection",
                  attribute="enable", related=tuple(d for d in detectors if d is not on[0]))
 
 

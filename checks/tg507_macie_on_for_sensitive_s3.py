@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.aws.audit import account_subject, managed
+from tfguard.aws.audit import managed
 from tfguard.aws.classification import label_unknown
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
@@ -35,11 +35,11 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     statuses = [m.values.get("status") for m in macies]
     enabled = [m for m, s in zip(macies, statuses) if s is None or s == "ENABLED"]
     if enabled:
-        yield Result(account_subject(ctx, enabled[0]), PASS, f"Macie is enabled by {enabled[0].address}",
+        yield Result(ctx.account_subject(enabled[0]), PASS, f"Macie is enabled by {enabled[0].address}",
                      attribute="status", related=tuple(sensitive or maybe))
         return
     if maybe:
-        yield Result(account_subject(ctx, macies[0] if macies else None), UNKNOWN,
+        yield Result(ctx.account_subject(macies[0] if macies else None), UNKNOWN,
                      f"the classification of {maybe[0].address} is not known statically "
                      f"({label_unknown(maybe[0], ctx.classification_tag)}), and Macie is not enabled",
                      attribute="status" if macies else "", related=tuple(maybe))
@@ -50,14 +50,14 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         what += " (data from " + " -> ".join(r.address for r in first.path) + ")"
     unknown = [m for m, s in zip(macies, statuses) if is_unknown(s)]
     if unknown:
-        yield Result(account_subject(ctx, unknown[0]), UNKNOWN,
+        yield Result(ctx.account_subject(unknown[0]), UNKNOWN,
                      f"{what}, and the status of {unknown[0].address} is not known statically",
                      attribute="status", related=tuple(sensitive))
     elif macies:
-        yield Result(account_subject(ctx, macies[0]), FAIL, f"{what}, but Macie is {statuses[0]}",
+        yield Result(ctx.account_subject(macies[0]), FAIL, f"{what}, but Macie is {statuses[0]}",
                      attribute="status", related=tuple(sensitive))
     else:
-        yield Result(account_subject(ctx), FAIL, f"{what}, but no aws_macie2_account enables Macie",
+        yield Result(ctx.account_subject(), FAIL, f"{what}, but no aws_macie2_account enables Macie",
                      related=tuple(sensitive))
 
 

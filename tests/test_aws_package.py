@@ -1,18 +1,26 @@
-"""tfguard/aws/: one module per AWS concept, each saying what it knows, none importing the pipeline."""
+"""tfguard/aws/: one module per AWS concept, each saying what it knows, none importing the pipeline or the check API."""
 
 from __future__ import annotations
 
 import ast
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 
 import pytest
 
 import tfguard.aws
+from tests.conftest import ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(tfguard.aws.__path__, "tfguard.aws."))
 PIPELINE = ("tfguard.load", "tfguard.report", "tfguard.run", "tfguard.engine", "tfguard.cli")
+ABOVE = (*PIPELINE, "tfguard.check", "tfguard.declare", "checks")  # what tfguard.aws never imports
 
 
 def test_the_concepts_have_their_modules() -> None:
@@ -28,11 +36,18 @@ def test_every_module_says_what_it_knows_and_is_listed(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_no_module_imports_the_pipeline(name: str) -> None:
+def test_no_module_imports_the_pipeline_or_the_check_api(name: str) -> None:
     tree = ast.parse(Path(importlib.import_module(name).__file__ or "").read_text(encoding="utf-8"))
     imported = [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-    assert [m for m in imported if m.startswith(PIPELINE)] == [], name
+    assert [m for m in imported if m.startswith(ABOVE)] == [], name
+
+
+def test_the_import_contract_keeps_aws_below_the_pipeline_and_the_check_api() -> None:
+    contracts = {c["id"]: c for c in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["importlinter"]["contracts"]}
+    assert contracts["aws"]["source_modules"] == ["tfguard.aws"]
+    assert set(contracts["aws"]["forbidden_modules"]) >= set(ABOVE)
 
 
 def test_the_s3_entry_point_names_the_rest_of_s3() -> None:

@@ -84,6 +84,14 @@ class Context:
         location = anchor.location if anchor is not None else self.root_location
         return Resource(address=ACCOUNT, type=ACCOUNT, name=ACCOUNT, location=location)
 
+    def account_subject(self, anchor: Resource | None = None) -> Resource:
+        """`account(anchor)` that also knows the anchor's argument locations, so an
+        attribute path points at the offending argument."""
+        subject = self.account(anchor)
+        if anchor is not None:
+            subject = replace(subject, attr_locations=dict(anchor.attr_locations))
+        return subject
+
     def classification(self, res: Resource) -> Classification:
         """Effective classification: own tags and every flow into the resource."""
         from tfguard.aws.classification import effective

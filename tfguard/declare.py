@@ -10,16 +10,22 @@ and its documentation is its module's docstring, as for any check:
 The verdicts themselves live with the AWS knowledge they apply (tfguard.aws.stores
 for flags, tfguard.aws.kms for "is it a customer-managed key"), so that a check
 declared here and a check written out answer the same question alike.
+
+`judge_identity` is the shape of the identity-policy checks (TG401, TG402):
+one result per policy, FAIL at the first Allow statement a predicate holds for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from tfguard.aws.iam import Statement, describe
+from tfguard.aws.iam_policies import PolicySubject, pointer
 from tfguard.aws.kms import cmk_verdict
 from tfguard.aws.stores import all_flags, flag
 from tfguard.check import FAIL, PASS, UNKNOWN, Context, Evaluate, Result
-from tfguard.model import Resource
+from tfguard.graph import ResourceGraph
+from tfguard.model import Resource, Status, Unknown, is_unknown
 
 
 def flags_on(*paths: str) -> Evaluate:
@@ -78,3 +84,33 @@ def each(judge: Judge) -> Evaluate:
             yield judge(ctx, res)
 
     return evaluate
+
+
+def judge_identity(graph: ResourceGraph, subject: PolicySubject, predicate: Callable[[Statement], bool | None],
+                   failure: str | Callable[[Statement], str], success: str) -> Result:
+    """One result for an identity policy: FAIL at the first Allow statement that
+    `predicate` holds for, UNKNOWN when some statement cannot be decided."""
+    res, statements, related = subject.resource, subject.statements, subject.related
+    if statements is None:
+        return Result(res, Status.PASS, "no policy is set", related=related)
+    if isinstance(statements, Unknown):
+        return Result(res, Status.UNKNOWN, f"the policy is not known statically: {statements.reason}",
+                      attribute=subject.attribute, related=related)
+    undecided = False
+    for st in statements:
+        if is_unknown(st.effect):
+            undecided = True
+            continue
+        if not st.allows:
+            continue
+        verdict = predicate(st)
+        if verdict:
+            at, attribute = pointer(graph, res, subject.attribute, [], st)
+            text = failure(st) if callable(failure) else failure
+            return Result(res, Status.FAIL, f"{describe(st)} {text}", attribute=attribute, at=at, related=related)
+        if verdict is None:
+            undecided = True
+    if undecided:
+        return Result(res, Status.UNKNOWN, "a statement's effect, actions or resources are not known statically",
+                      attribute=subject.attribute, related=related)
+    return Result(res, Status.PASS, success, attribute=subject.attribute, related=related)

@@ -2,7 +2,9 @@
 
 Checks ask these modules their questions; the modules ask the resource graph
 (`tfguard.graph`) and read values (`tfguard.model`, `tfguard.truth`). They never
-load files, run checks or write reports.
+load files, run checks or write reports, and never import the check API
+(`tfguard.check`, `tfguard.declare`), which builds on them (pyproject.toml's
+import contract `aws`).
 
 - s3: buckets (ARN, encryption, public access block, versioning, access
   logging), the entry point for S3; beside it s3_replication (replication

@@ -1,30 +1,20 @@
-"""Audit and monitoring: CloudTrail, AWS Config, GuardDuty, Macie and the account subject.
+"""Audit and monitoring: CloudTrail, AWS Config, GuardDuty and Macie.
 
-- where an account-level result points (`account_subject`): the account,
-  with the argument locations of the resource it is about;
 - the buckets a CloudTrail trail writes to (`trail_buckets`); whether they are
   protected is S3 knowledge (`tfguard.aws.s3.bucket_protection`);
 - which `aws_config_configuration_recorder_status` belongs to a recorder
   (`recorder_statuses`).
+
+Where an account-level result points is the check API's answer
+(`tfguard.check.Context.account_subject`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from tfguard.check import Context
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource
-
-
-def account_subject(ctx: Context, anchor: Resource | None = None) -> Resource:
-    """`ctx.account(anchor)` (logical location `account`) that also knows the anchor's
-    argument locations, so an attribute path points at the offending argument."""
-    subject = ctx.account(anchor)
-    if anchor is not None:
-        subject = replace(subject, attr_locations=dict(anchor.attr_locations))
-    return subject
 
 
 def managed(resources: list[Resource]) -> list[Resource]:

@@ -8,20 +8,16 @@
   where a finding about it points (`pointer`);
 - a resource's own policy, an empty string read back by a plan taken as none
   (`judged_policy`);
-- one result for an identity policy (`judge_identity`): FAIL at the first
-  Allow statement a predicate holds for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from tfguard.aws.iam import Statement, describe
+from tfguard.aws.iam import Statement
 from tfguard.aws.iam_documents import document_statements, from_document_resource, statements_of
-from tfguard.check import Result
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, Unknown, is_unknown
+from tfguard.model import Resource, Unknown
 
 DOCUMENT = "aws_iam_policy_document"
 
@@ -100,32 +96,3 @@ def pointer(graph: ResourceGraph, subject: Resource, attribute: str, docs: list[
         return docs[0], "statement"
     return None, attribute
 
-
-def judge_identity(graph: ResourceGraph, subject: PolicySubject, predicate: Callable[[Statement], bool | None],
-                   failure: str | Callable[[Statement], str], success: str) -> Result:
-    """One result for an identity policy: FAIL at the first Allow statement that
-    `predicate` holds for, UNKNOWN when some statement cannot be decided."""
-    res, statements, related = subject.resource, subject.statements, subject.related
-    if statements is None:
-        return Result(res, Status.PASS, "no policy is set", related=related)
-    if isinstance(statements, Unknown):
-        return Result(res, Status.UNKNOWN, f"the policy is not known statically: {statements.reason}",
-                      attribute=subject.attribute, related=related)
-    undecided = False
-    for st in statements:
-        if is_unknown(st.effect):
-            undecided = True
-            continue
-        if not st.allows:
-            continue
-        verdict = predicate(st)
-        if verdict:
-            at, attribute = pointer(graph, res, subject.attribute, [], st)
-            text = failure(st) if callable(failure) else failure
-            return Result(res, Status.FAIL, f"{describe(st)} {text}", attribute=attribute, at=at, related=related)
-        if verdict is None:
-            undecided = True
-    if undecided:
-        return Result(res, Status.UNKNOWN, "a statement's effect, actions or resources are not known statically",
-                      attribute=subject.attribute, related=related)
-    return Result(res, Status.PASS, success, attribute=subject.attribute, related=related)

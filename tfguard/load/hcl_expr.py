@@ -187,7 +187,8 @@ def _object(tree: Any) -> Node:
         key_tree, value_tree = _children(elem)
         key_kids = _children(key_tree)
         key = convert(key_kids[0])
-        if key[0] == "trav" and not key[2]:
+        parenthesized = str(getattr(key_kids[0], "children", [""])[0]) == "("  # (k) = v: the value of k
+        if key[0] == "trav" and not key[2] and not parenthesized:
             key = ("lit", key[1])  # a bare identifier key is its own name
         elif key[0] == "lit" and getattr(key_kids[0], "data", None) == "keyword":
             key = ("lit", str(key_kids[0].children[0]))
@@ -223,7 +224,7 @@ def _binary_op(tree: Any) -> Node:
 def _unary(tree: Any) -> Node:
     op = str(tree.children[0])
     operand = convert(tree.children[1])
-    if op == "-" and operand[0] == "lit" and isinstance(operand[1], (int, float)):
+    if op == "-" and operand[0] == "lit" and type(operand[1]) in (int, float):  # not -true: that fails
         return ("lit", -operand[1])
     return ("unary", op, operand)
 

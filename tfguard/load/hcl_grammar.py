@@ -131,18 +131,17 @@ def parse_tree(text: str) -> Any:
 
 
 def deepest_line(tree: Any) -> int:
-    node, line = tree, 1
-    for _ in range(100_000):
-        kids = [c for c in getattr(node, "children", ()) if hasattr(c, "children") or hasattr(c, "line")]
-        if not kids:
-            break
-        node = kids[-1] if hasattr(kids[-1], "children") else kids[0]
-        if hasattr(node, "line") and not hasattr(node, "children"):
-            return int(node.line)
-        first = next((c for c in getattr(node, "children", ()) if hasattr(c, "line")), None)
-        if first is not None:
-            line = int(first.line)
-    return line
+    """The line of the most deeply nested element: where the nesting is, not the
+    file's last element (the walk is iterative: the tree is too deep to recurse)."""
+    deepest, depth = tree, -1
+    stack = [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            deepest, depth = node, level
+        stack.extend((c, level + 1) for c in node.children if hasattr(c, "children"))
+    token = next((t for t in deepest.scan_values(lambda v: hasattr(v, "line"))), None)
+    return int(token.line) if token is not None else 1
 
 
 def _short_lark_message(exc: Exception) -> str:

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from tfguard.load.hcl_ast import HclSyntaxError, parse_body, parse_expression
+from tfguard.load.hcl_ast import parse_body
+from tfguard.load.hcl_expr import parse_expression
+from tfguard.load.hcl_grammar import HclSyntaxError
 
 
 @pytest.mark.parametrize(("text", "message", "line"), [

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard.load.hcl_expr import Node
-from tfguard.load.values import MAX_DEPTH, has_unknown, rebuilt, to_string, unknown_from
+from tfguard.load.values import MAX_DEPTH, has_unknown, rebuilt, tf_bool, to_string, unknown_from
 from tfguard.model import EvalError, Origin, Unknown, is_unknown
 
 # Traversal roots that are not resources.
@@ -139,6 +139,8 @@ def _tmpl(node: Node, scope: Scope, depth: int) -> Any:
         value = Unknown("template directive not evaluated") if part[0] == "directive" else evaluate(part, scope, depth)
         if isinstance(value, (dict, list)):
             value = EvalError("a template cannot interpolate a collection")
+        elif value is None:
+            value = EvalError("a template cannot interpolate null")
         if has_unknown(value):
             unknowns.append(value)
             out.append(_partial_text(value))
@@ -187,7 +189,10 @@ def _cond(node: Node, scope: Scope, depth: int) -> Any:
         if not has_unknown(a) and a == b:
             return a
         return unknown_from([cond, a, b], _reason(cond, "condition not known statically"))
-    return evaluate(node[2] if cond else node[3], scope, depth)
+    try:
+        return evaluate(node[2] if tf_bool(cond) else node[3], scope, depth)
+    except TypeError:
+        return EvalError("a condition must be a bool")
 
 
 def _reason(value: Any, default: str) -> str:

@@ -11,7 +11,7 @@ from tfguard.load.functions import FUNCTIONS, LAZY
 from tfguard.load.hcl_expr import Node
 from tfguard.load.instances import shape_of
 from tfguard.load.providers import partition_values
-from tfguard.load.values import has_error, has_unknown, json_value, to_string, unknown_from
+from tfguard.load.values import has_error, has_unknown, json_value, tf_bool, to_string, unknown_from
 from tfguard.model import EvalError, NotStatic, TfSet, Unknown, WrongType, is_unknown
 
 MAX_FOR_ITEMS = 10_000
@@ -154,14 +154,24 @@ def _splat(node: Node, scope: Scope, depth: int) -> Any:
 
 
 def _modulo(a: Any, b: Any) -> Any:
-    """Terraform's remainder takes the sign of the dividend (-7 % 3 is -1), unlike Python's."""
+    """Terraform's remainder takes the sign of the dividend (-7 % 3 is -1), unlike Python's,
+    and a remainder by zero is the dividend."""
+    if b == 0:
+        return a
     result = math.fmod(a, b)
     return int(result) if isinstance(a, int) and isinstance(b, int) else result
 
 
+def _divide(a: Any, b: Any) -> Any:
+    """Terraform divides by zero into infinity (1 / 0 is +Inf); only 0 / 0 fails."""
+    if b == 0 and a != 0:
+        return math.copysign(math.inf, a)
+    return a / b
+
+
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b, "%": _modulo,
+    "/": _divide, "%": _modulo,
     "<": lambda a, b: a < b, ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
 }
@@ -173,10 +183,8 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
     right = evaluate(node[3], scope, depth)
     if has_error(left) or has_error(right):  # Terraform evaluates both operands: `false && x` fails when x does
         return unknown_from([left, right])
-    if op == "&&" and (left is False or right is False):
-        return False
-    if op == "||" and (left is True or right is True):
-        return True
+    if op in ("&&", "||"):
+        return _logic(op, left, right)
     if op in ("==", "!="):
         equal = equals(left, right)
         if equal is None:
@@ -185,13 +193,25 @@ def _op(node: Node, scope: Scope, depth: int) -> Any:
     if has_unknown(left) or has_unknown(right):
         return unknown_from([left, right])
     try:
-        if op == "&&":
-            return bool(left) and bool(right)
-        if op == "||":
-            return bool(left) or bool(right)
         return _ARITH[op](_num(left), _num(right))
     except (TypeError, ValueError, ZeroDivisionError, KeyError):
         return EvalError(f"cannot evaluate {op} on these operands")
+
+
+def _logic(op: str, left: Any, right: Any) -> Any:
+    """&& and ||: both operands bools (or "true"/"false"); one operand decides even when
+    the other is unknown (false && x is false)."""
+    try:
+        a, b = (None if is_unknown(v) else tf_bool(v) for v in (left, right))
+    except TypeError:
+        return EvalError(f"{op} needs bool operands")
+    decisive = op == "||"  # true decides ||, false decides &&
+    if a is decisive or b is decisive:
+        return decisive
+    if a is None or b is None:
+        return unknown_from([left, right])
+    return a and b if op == "&&" else a or b
+
 
 
 def equals(left: Any, right: Any) -> bool | None:
@@ -234,23 +254,19 @@ def _norm(value: Any) -> Any:
 
 
 def _num(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError("not a number")
-    if isinstance(value, str):
-        return float(value) if "." in value else int(value)
-    return value
+    from tfguard.load.functions.types import number
+
+    return number(value)  # numbers, and strings that spell one
 
 
 def _unary(node: Node, scope: Scope, depth: int) -> Any:
     value = evaluate(node[2], scope, depth)
     if has_unknown(value):
         return unknown_from([value])
-    if node[1] == "!":
-        return not value
     try:
-        return -_num(value)
-    except TypeError:
-        return EvalError("cannot negate this value")
+        return not tf_bool(value) if node[1] == "!" else -_num(value)
+    except (TypeError, ValueError):
+        return EvalError(f"{node[1]} cannot apply to this value")
 
 
 # Functions whose unknown result Terraform does not refine as "not null" (they can return null).
@@ -334,8 +350,8 @@ def _for(node: Node, scope: Scope, depth: int) -> Any:
         pairs = [(v, v) for v in coll]  # a set's key is the element itself
     elif isinstance(coll, list):
         pairs = list(enumerate(coll))
-    else:
-        return Unknown("for expression over a value that is not a collection")
+    else:  # Terraform iterates only over collections (not null, not a string)
+        return EvalError("a for expression needs a collection")
     if len(pairs) > MAX_FOR_ITEMS:
         return Unknown(f"for expression over more than {MAX_FOR_ITEMS} items")
     out_list: list[Any] = []
@@ -349,8 +365,11 @@ def _for(node: Node, scope: Scope, depth: int) -> Any:
             ok = evaluate(cond, inner, depth)
             if is_unknown(ok):
                 return unknown_from([ok])
-            if not ok:
-                continue
+            try:
+                if not tf_bool(ok):
+                    continue
+            except TypeError:
+                return EvalError("a for expression's if clause must be a bool")
         value = evaluate(value_expr, inner, depth)
         if key_expr is None:
             out_list.append(value)

@@ -7,6 +7,7 @@ instances): none of them evaluates an expression, so they sit below all that do.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -78,7 +79,18 @@ def to_string(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float) and value in (math.inf, -math.inf):  # 1 / 0
+        return "+Inf" if value > 0 else "-Inf"
     return str(value)
+
+
+def tf_bool(value: Any) -> bool:
+    """A bool operand or condition: Terraform converts only the strings "true" and "false"."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise TypeError("a bool is required")
 
 
 def json_value(value: Any) -> Any:

@@ -12,7 +12,7 @@ from tfguard.load.values import has_unknown, to_string
 from tfguard.model import NotStatic, TfSet, WrongType, is_unknown
 
 _PRIMITIVES = (str, int, float, bool)
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
 
 
 def number(value: Any) -> int | float:

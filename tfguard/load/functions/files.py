@@ -16,13 +16,15 @@ from tfguard.load.eval_core import Scope, evaluate
 from tfguard.load.hcl_expr import Node, parse_expression
 from tfguard.load.hcl_grammar import HclSyntaxError
 from tfguard.load.hcl_template import TemplateError, parse_template
-from tfguard.load.values import has_error, unknown_from
+from tfguard.load.values import has_error, has_unknown, unknown_from
 from tfguard.model import EvalError, Unknown, is_unknown
 
 
 def _try(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     # Terraform falls back only when an argument fails, never because it is
     # (partly) unknown: that value is the result, with its unknown parts.
+    if not args:
+        return EvalError("try() needs at least one argument")
     errors: list[Any] = []
     for arg in args:
         value = evaluate(arg, scope, depth)
@@ -71,37 +73,44 @@ def _scan_file(scope: Scope, value: Any) -> Path | Unknown:
 
 
 def _read(path: Path) -> str | Unknown:
+    data = _bytes(path)
+    if isinstance(data, Unknown):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:  # Terraform refuses it too (filebase64() reads it)
+        return EvalError(f"the contents of {path.name} are not valid UTF-8")
+
+
+def _bytes(path: Path) -> bytes | Unknown:
     try:
         if path.stat().st_size > MAX_READ_BYTES:
             return Unknown(f"{path.name} is larger than {MAX_READ_BYTES} bytes")
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
         return Unknown(f"cannot read {path.name}: {exc}")
 
 
 def _file(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 1:
-        return Unknown("file() takes one argument")
+        return EvalError("file() takes one argument")
     path = _scan_file(scope, evaluate(args[0], scope, depth))
     return path if isinstance(path, Unknown) else _read(path)
 
 
 def _fileexists(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 1:
-        return Unknown("fileexists() takes one argument")
+        return EvalError("fileexists() takes one argument")
     value = evaluate(args[0], scope, depth)
     path = _scan_file(scope, value)
     if not isinstance(path, Unknown):
         return True
-    if isinstance(value, str) and scope.root is not None and _inside_root(scope, value):
-        return False  # a path inside the scanned directory that is not there
+    if isinstance(value, str) and scope.root is not None:
+        base = scope.shown_root or scope.root
+        resolved = (Path(value) if Path(value).is_absolute() else base / value).resolve()
+        if resolved.is_relative_to(scope.root):  # inside the scanned directory
+            return EvalError(f"{value!r} is a directory, not a file") if resolved.is_dir() else False
     return Unknown(path.reason)
-
-
-def _inside_root(scope: Scope, value: str) -> bool:
-    base = scope.shown_root or scope.root
-    assert scope.root is not None and base is not None
-    return (Path(value) if Path(value).is_absolute() else base / value).resolve().is_relative_to(scope.root)
 
 
 def _parsed_template(text: str, what: str) -> Node | EvalError:
@@ -113,13 +122,14 @@ def _parsed_template(text: str, what: str) -> Node | EvalError:
 
 def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 2:
-        return Unknown("templatefile() takes two arguments")
+        return EvalError("templatefile() takes two arguments")
     path = _scan_file(scope, evaluate(args[0], scope, depth))
     names = evaluate(args[1], scope, depth)
     if isinstance(path, Unknown):
         return path
     if not isinstance(names, dict):
-        return unknown_from([names], "templatefile() variables are not known statically")
+        return unknown_from([names], "templatefile() variables are not known statically") if is_unknown(names) \
+            else EvalError("templatefile() variables must be a map")
     text = _read(path)
     if isinstance(text, Unknown):
         return text
@@ -131,14 +141,7 @@ def _templatefile(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
 
 def _bytes_of(scope: Scope, arg: Node, depth: int) -> bytes | Unknown:
     path = _scan_file(scope, evaluate(arg, scope, depth))
-    if isinstance(path, Unknown):
-        return path
-    try:
-        if path.stat().st_size > MAX_READ_BYTES:
-            return Unknown(f"{path.name} is larger than {MAX_READ_BYTES} bytes")
-        return path.read_bytes()
-    except OSError as exc:
-        return Unknown(f"cannot read {path.name}: {exc}")
+    return path if isinstance(path, Unknown) else _bytes(path)
 
 
 def _file_digest(kind: str) -> Callable[[tuple[Node, ...], Scope, int], Any]:
@@ -187,8 +190,10 @@ def _templatestring(args: tuple[Node, ...], scope: Scope, depth: int) -> Any:
     if len(args) != 2:
         return EvalError("templatestring() takes two arguments")
     text, names = (evaluate(a, scope, depth) for a in args)
-    if not isinstance(text, str) or not isinstance(names, dict):
+    if has_unknown(text) or has_unknown(names):
         return unknown_from([text, names], "templatestring() arguments are not known statically")
+    if not isinstance(text, str) or not isinstance(names, dict):
+        return EvalError("templatestring() takes a string and a map")
     inner = Scope(iteration=dict(names), root=scope.root, directory=scope.directory, shown_root=scope.shown_root)
     node = _parsed_template(text, "templatestring()")
     return node if isinstance(node, EvalError) else evaluate(node, inner, depth)

@@ -93,6 +93,9 @@ def _scope(**kw: Any) -> Scope:
     ("var.u ? 1 : 1", 1),  # both branches equal: the value is known
     ("var.list[1]", "b"), ('var.m["k"]', "v"), ("var.m.k", "v"), ("var.t ? var.list : []", ["a", "b"]),
     ("var.n == null", True), ("[for v in var.list : upper(v)]", ["A", "B"]),
+    # a known difference decides even beside unknown elements; a collection is never a number
+    ("[1, var.u] == [2, var.u]", False), ("[var.u] == [1, 2]", False), ("{a = var.u} == {b = 1}", False),
+    ("[var.u] == 1", False), ("[var.u] != null", True), ('coalesce("x", var.u)', "x"),
     ('terraform.workspace', "default"), ("path.module", "."), ("path.root", "."),
     ('"${var.list[0]}-${var.m.k}"', "a-v"),
 ])
@@ -119,6 +122,9 @@ def test_value_in_scope(expr: str, expected: Any) -> None:
     ("{for v in var.list : var.u => v}", "aws_kms_key.k.arn is known only after apply"),
     ("{(var.u) = 1}", "an object key is not known statically"),
     ("var.u[*].id", "aws_kms_key.k.arn is known only after apply"),
+    ("aws_s3_bucket.b[var.u].arn", "aws_s3_bucket.b.arn is known only after apply"),
+    ("[1, var.u] == [1, 2]", "aws_kms_key.k.arn is known only after apply"),
+    ('coalesce(var.u, "x")', "aws_kms_key.k.arn is known only after apply"),
     ("[for v in range(10001) : v]", "for expression over more than 10000 items"),
 ])
 def test_unknown_in_scope(expr: str, reason: str) -> None:
@@ -144,3 +150,8 @@ def test_expressions_nested_deeper_than_the_limit_are_unknown() -> None:
     while isinstance(inner, list):
         inner = inner[0]
     assert type(inner) is Unknown and inner.reason == "expression nested too deeply"
+
+
+def test_an_expression_kind_the_evaluator_does_not_know_is_unknown() -> None:
+    assert evaluate(("unsupported", "x"), Scope()).reason == "unsupported expression (x)"
+    assert evaluate(("nosuchkind",), Scope()).reason == "unsupported expression (nosuchkind)"

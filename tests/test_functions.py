@@ -144,3 +144,40 @@ def test_a_function_error_terraform_raises_is_an_evaluation_error_that_try_catch
     assert isinstance(evaluate(parse_expression(expr), Scope()), EvalError), expr
     assert evaluate(parse_expression(f'try({expr}, "fallback")'), Scope()) == "fallback"
     assert evaluate(parse_expression(f"can({expr})"), Scope()) is False
+
+
+# More values, each as `terraform console` gives it (provider::aws:: with hashicorp/aws 5.100).
+MORE_CASES: list[tuple[str, Any]] = [
+    ('parseint("-ff", 16)', -255), ('parseint("+101", 2)', 5), ('parseint("zz", 36)', 1295),
+    ('parseint("Zz", 62)', 3817),
+    ('chunklist(["a", "b", "c"], 2)', [["a", "b"], ["c"]]), ('chunklist(["a"], 0)', [["a"]]),
+    ('format("%q", 1)', '"1"'),
+    ('format("%5.1f|%-4d|%x|%o|%e|%b", 3.14159, 7, 255, 8, 1500, 5)', "  3.1|7   |ff|10|1.500000e+03|101"),
+    ('regex("(?i)A", "a")', "a"), ('regex("[]a]", "]")', "]"), ('regex("(?P<n>a)", "a")', {"n": "a"}),
+    ('provider::aws::arn_build("aws", "s3", "", "", "b")', "arn:aws:s3:::b"),
+    ('provider::aws::trim_iam_role_path("arn:aws:iam::1:role/a/b/r")', "arn:aws:iam::1:role/r"),
+    ('provider::aws::arn_parse("arn:aws:iam::1:role/x")',
+     {"account_id": "1", "partition": "aws", "region": "", "resource": "role/x", "service": "iam"}),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), MORE_CASES, ids=[c[0] for c in MORE_CASES])
+def test_more_functions(expr: str, expected: Any) -> None:
+    assert evaluate(parse_expression(expr), Scope()) == expected
+
+
+# Each fails in Terraform ("Call to function ... failed" or "Invalid function argument").
+FAILING_CALLS = [
+    'parseint("ff", 63)', 'parseint("-", 10)', "min()", "range()", 'chunklist(["a"], -1)',
+    'setproduct(["a"])', "setunion()", "length(null)", 'format("%d", [1])', 'format("%t", 1)',
+    'format("%y", 1)', "tonumber(true)", "coalescelist()", 'regex("[", "a")', 'regex("(?P<x>a)(b)", "ab")',
+    'provider::aws::arn_parse("x:aws:s3")', 'provider::aws::arn_parse("arn:aws:s3")',
+    'provider::aws::trim_iam_role_path("arn:aws:s3:::b")',
+]
+
+
+@pytest.mark.parametrize("expr", FAILING_CALLS)
+def test_a_refused_call_is_an_error_naming_the_function(expr: str) -> None:
+    value = evaluate(parse_expression(expr), Scope())
+    name = expr.split("(", 1)[0]
+    assert isinstance(value, EvalError) and value.reason.startswith(f"{name}(): ")

@@ -10,7 +10,7 @@ import pytest
 
 from tfguard.load.evaluate import Scope, evaluate
 from tfguard.load.functions import files as file_functions
-from tfguard.load.hcl_ast import parse_expression
+from tfguard.load.hcl_expr import parse_expression
 from tfguard.model import EvalError, TfSet, Unknown
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tfguard.graph import ResourceGraph, arn_key, bucket_arn_name
+from tfguard.graph import ResourceGraph, arn_key, arn_names, bucket_arn_name, partition_of
 from tfguard.load.loader import load_directory
 from tfguard.model import Resource
 
@@ -51,6 +51,21 @@ data "aws_kms_key" "china" {
   key_id = "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
+resource "aws_db_instance" "primary" {
+  identifier     = "acme-primary"
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "acme-orders"
+  hash_key = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
 module "store" {
   source = "./store"
 }
@@ -77,6 +92,7 @@ output "id" {
 BUCKETS = ("aws_s3_bucket",)
 KEYS = ("aws_kms_key", "aws_kms_alias")
 LOGGING, REPLICATION, VOLUME = "aws_s3_bucket_logging", "aws_s3_bucket_replication_configuration", "aws_ebs_volume"
+DB, DBS = "aws_db_instance", ("aws_db_instance",)
 
 # (holder type, argument path, value as written, types asked for, managed only, addresses named)
 ROWS: list[tuple[str, str, str, tuple[str, ...], bool, list[str]]] = [
@@ -123,6 +139,22 @@ ROWS: list[tuple[str, str, str, tuple[str, ...], bool, list[str]]] = [
      '1234abcd-12ab-34cd-56ef-1234567890ab"', KEYS, False, ["data.aws_kms_key.china"]),
     (VOLUME, "kms_key_id", '"arn:aws-cn:kms:cn-north-1:111122223333:key/ffffffff-12ab-34cd-56ef-1234567890ab"',
      KEYS, False, []),
+]
+
+
+ROWS += [
+    # other ARNs by their shape: service, kind and the name argument, in any partition
+    (DB, "replicate_source_db", '"acme-primary"', DBS, False, ["aws_db_instance.primary"]),
+    (DB, "replicate_source_db", "aws_db_instance.primary.arn", DBS, False, ["aws_db_instance.primary"]),
+    (DB, "replicate_source_db", '"arn:aws:rds:us-east-1:111122223333:db:acme-primary"', DBS, False,
+     ["aws_db_instance.primary"]),
+    (DB, "replicate_source_db", '"arn:aws-cn:rds:cn-north-1:111122223333:db:acme-primary"', DBS, True,
+     ["aws_db_instance.primary"]),
+    (DB, "replicate_source_db", '"arn:aws-us-gov:rds:us-gov-west-1:111122223333:db:acme-primary"', DBS, False,
+     ["aws_db_instance.primary"]),
+    (DB, "replicate_source_db", '"arn:aws:rds:us-east-1:111122223333:cluster:acme-primary"', DBS, False, []),
+    (DB, "replicate_source_db", '"arn:aws:rds:us-east-1:111122223333:db:acme-other"', DBS, False, []),
+    (DB, "replicate_source_db", '"arn:aws:dynamodb:us-east-1:111122223333:table/acme-orders"', DBS, False, []),
 ]
 
 
@@ -227,3 +259,31 @@ def test_bucket_arn_name(text: str | None, name: str | None) -> None:
 ])
 def test_arn_key(text: str, key: str) -> None:
     assert arn_key(text) == key
+
+
+@pytest.mark.parametrize(("arn", "rtype", "values", "region", "names"), [
+    ("arn:aws:rds:us-east-1:111122223333:db:main", "aws_db_instance", {"identifier": "main"}, "us-east-1", True),
+    ("arn:aws-cn:rds:cn-north-1:111122223333:db:main", "aws_db_instance", {"identifier": "main"}, "cn-north-1", True),
+    ("arn:aws:rds:us-east-1:111122223333:db:main", "aws_db_instance", {"identifier": "main"}, None, True),
+    ("arn:aws:rds:us-west-2:111122223333:db:main", "aws_db_instance", {"identifier": "main"}, "us-east-1", False),
+    ("arn:aws:rds:us-east-1:111122223333:db:main", "aws_db_instance", {"identifier": "other"}, "us-east-1", False),
+    ("arn:aws:rds:us-east-1:111122223333:db:main", "aws_db_instance", {}, "us-east-1", None),
+    ("arn:aws:rds:us-east-1:111122223333:cluster:main", "aws_docdb_cluster", {"cluster_identifier": "main"}, None, True),
+    ("arn:aws:rds:us-east-1:111122223333:snapshot:s1", "aws_db_snapshot_copy",
+     {"target_db_snapshot_identifier": "s1"}, None, True),
+    ("arn:aws-us-gov:dynamodb:us-gov-west-1:111122223333:table/t", "aws_dynamodb_table", {"name": "t"}, None, True),
+    ("arn:aws:ec2:us-east-1:111122223333:volume/vol-1", "aws_ebs_volume", {}, None, None),
+    ("arn:aws:s3:::main", "aws_db_instance", {"identifier": "main"}, None, False),
+    ("arn:aws:rds:us-east-1:111122223333:db:main", "aws_s3_bucket", {"bucket": "main"}, None, False),
+    ("arn:gcp:rds:us-east-1:111122223333:db:main", "aws_db_instance", {"identifier": "main"}, None, False),
+])
+def test_arn_names(arn: str, rtype: str, values: dict[str, str], region: str | None, names: bool | None) -> None:
+    assert arn_names(arn, Resource(f"{rtype}.x", rtype, "x", values=dict(values)), region) is names
+
+
+@pytest.mark.parametrize(("region", "partition"), [
+    ("us-east-1", "aws"), ("eu-west-1", "aws"), ("cn-north-1", "aws-cn"), ("cn-northwest-1", "aws-cn"),
+    ("us-gov-west-1", "aws-us-gov"), ("us-iso-east-1", "aws-iso"), ("us-isob-east-1", "aws-iso-b"), (None, None),
+])
+def test_partition_of(region: str | None, partition: str | None) -> None:
+    assert partition_of(region) == partition

@@ -76,6 +76,50 @@ def arn_key(text: str) -> str:
     return f"arn:aws:{text[m.end():]}" if m else text
 
 
+# How a resource's ARN carries its identity: type -> (service, resource part before the
+# name, the argument that holds the name; None when the name is an id assigned on create).
+ARN_SHAPES: dict[str, tuple[str, str, str | None]] = {
+    "aws_db_instance": ("rds", "db:", "identifier"),
+    "aws_rds_cluster": ("rds", "cluster:", "cluster_identifier"),
+    "aws_docdb_cluster": ("rds", "cluster:", "cluster_identifier"),
+    "aws_neptune_cluster": ("rds", "cluster:", "cluster_identifier"),
+    "aws_db_snapshot": ("rds", "snapshot:", "db_snapshot_identifier"),
+    "aws_db_snapshot_copy": ("rds", "snapshot:", "target_db_snapshot_identifier"),
+    "aws_db_cluster_snapshot": ("rds", "cluster-snapshot:", "db_cluster_snapshot_identifier"),
+    "aws_rds_cluster_snapshot_copy": ("rds", "cluster-snapshot:", "target_db_cluster_snapshot_identifier"),
+    "aws_dynamodb_table": ("dynamodb", "table/", "name"),
+    "aws_ebs_volume": ("ec2", "volume/", None),
+    "aws_efs_file_system": ("elasticfilesystem", "file-system/", None),
+}
+# Region prefix -> partition (every other region is in `aws`).
+_REGION_PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-iso-", "aws-iso"), ("us-isob-", "aws-iso-b"),
+                      ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"), ("eusc-", "aws-eusc"))
+
+
+def partition_of(region: str | None) -> str | None:
+    """The partition of a region (`cn-north-1` -> `aws-cn`); None when the region is not known."""
+    if region is None:
+        return None
+    return next((p for prefix, p in _REGION_PARTITIONS if region.startswith(prefix)), "aws")
+
+
+def arn_names(arn: str, res: Resource, region: Any) -> bool | None:
+    """Does a literal ARN (no wildcards) name `res` by its shape (ARN_SHAPES): the service
+    and kind of its type, in its region when both are known, and its name? Any partition.
+    None when the name is not known statically; False for a type with no shape."""
+    shape = ARN_SHAPES.get(res.type)
+    parts = arn.split(":", 5)
+    if shape is None or len(parts) < 6 or not _ARN_PARTITION.match(arn) or parts[2] != shape[0] \
+            or not parts[5].startswith(shape[1]):
+        return False
+    if isinstance(region, str) and region and parts[3] and parts[3] != region:
+        return False  # a resource of another region
+    name = res.values.get(shape[2]) if shape[2] else None
+    if not isinstance(name, str):
+        return None
+    return parts[5][len(shape[1]):] == name
+
+
 def identities(res: Resource) -> list[str]:
     """The texts that name `res` (arn_key form): its identity arguments, and a bucket's ARN.
     An identity known only after apply has a text when symbolic_text gives it one."""
@@ -218,8 +262,11 @@ class ResourceGraph:
         - by identity: its text equals one of the target's identities (IDENTITY_ATTRS or,
           for a bucket, its ARN), an ARN in any partition;
         - a value computed from references that are not targets (a module output, a local)
-          names the edge's only target, when it has one.
-        `managed` leaves data sources out (before the last rule).
+          names the edge's only target, when it has one;
+        - else a literal ARN names the resources of `types` its shape names (arn_names), in
+          the configuration: `arn:aws-cn:rds:cn-north-1:111122223333:db:main` names the
+          aws_db_instance whose identifier is `main`.
+        `managed` leaves data sources out (the last rule only looks at managed resources).
         """
         candidates = [t for t in self.targets(holder, via=via, types=types) if not managed or t.mode == "managed"]
         refs = value.refs if isinstance(value, Unknown) else ()
@@ -228,6 +275,8 @@ class ResourceGraph:
         found = [t for t in candidates if _referenced(refs, t) or (key is not None and key in identities(t))]
         if not found and refs and len(candidates) == 1:
             return candidates
+        if not found and isinstance(value, str) and value.startswith("arn:"):
+            found = [r for r in self.of_type(*types) if r is not holder and arn_names(value, r, self.region(r)) is True]
         return found
 
     def edges(self) -> list[tuple[str, str, str, dict[str, str]]]:

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from tfguard.aws.kms import cmk_verdict
 from tfguard.aws.s3 import encryption
 from tfguard.aws.s3_log_delivery import receives_lb_logs
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import FAIL, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.model import Status
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -39,7 +40,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
             continue
         verdict = cmk_verdict(ctx.graph, enc.holder, key_attr, enc.key)
         related = enc.related + ((verdict.key,) if verdict.key else ())
-        status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
+        status = Status.of(verdict.cmk)
         yield Result(bucket, status, f"{algorithm} encryption: {verdict.reason}",
                      attribute=key_attr if enc.key is not None else enc.attr, at=at, related=related)
 

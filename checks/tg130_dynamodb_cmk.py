@@ -20,7 +20,7 @@ from tfguard.aws.kms import cmk_verdict
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, Status, is_unknown
 from tfguard.truth import setting
 
 REPLICA_TYPE = "aws_dynamodb_table_replica"
@@ -39,7 +39,7 @@ def _replicas(ctx: Context, table: Resource) -> Iterator[Result]:
         key = block.get("kms_key_arn")
         verdict = item_key_verdict(ctx.graph, table, "replica.kms_key_arn", key)
         if verdict.cmk is not True:
-            status = FAIL if verdict.cmk is False else UNKNOWN
+            status = Status.of(verdict.cmk)
             # Locations are recorded per path, not per block instance: a replica
             # without a key points at a replica block, not at another replica's key.
             attr = "replica" if key is None or key == "" else "replica.kms_key_arn"
@@ -48,7 +48,7 @@ def _replicas(ctx: Context, table: Resource) -> Iterator[Result]:
     for replica in ctx.graph.referrers(table, types=(REPLICA_TYPE,), via="global_table_arn"):
         verdict = cmk_verdict(ctx.graph, replica, "kms_key_arn", replica.values.get("kms_key_arn"))
         if verdict.cmk is not True:
-            status = FAIL if verdict.cmk is False else UNKNOWN
+            status = Status.of(verdict.cmk)
             yield Result(table, status, f"{replica.address}: {verdict.reason}", attribute="kms_key_arn", at=replica,
                          related=(verdict.key,) if verdict.key else ())
 

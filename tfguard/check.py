@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from tfguard.graph import ResourceGraph
 from tfguard.model import ACCOUNT as ACCOUNT  # re-exported: a check declares it
 from tfguard.model import ANY_RESOURCE as ANY_RESOURCE
-from tfguard.model import SEVERITIES, Location, Resource, Status
+from tfguard.model import SEVERITIES, Location, Resource, Status, Verdict
 
 if TYPE_CHECKING:
     from tfguard.aws.classification import Classification
@@ -34,6 +34,12 @@ class Result:
     attribute: str = ""  # the argument that decides, for the location and the fingerprint
     at: Resource | None = None  # where to point when it is not the subject (a linked resource)
     related: tuple[Resource, ...] = ()
+
+    @classmethod
+    def of(cls, subject: Resource, verdict: Verdict) -> Result:
+        """The result a verdict gives its subject (`at` the subject itself points at the subject)."""
+        at = verdict.at if verdict.at is not subject else None
+        return cls(subject, verdict.status, verdict.message, verdict.attribute, at, verdict.related)
 
 
 def subject_type(res: Resource) -> str:

@@ -23,7 +23,7 @@ from tfguard.aws.iam import Statement, describe
 from tfguard.aws.iam_policies import PolicySubject, pointer
 from tfguard.aws.kms import cmk_verdict
 from tfguard.aws.stores import all_flags, flag
-from tfguard.check import FAIL, PASS, UNKNOWN, Context, Evaluate, Result
+from tfguard.check import Context, Evaluate, Result
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Unknown, is_unknown
 
@@ -65,7 +65,7 @@ def customer_managed_key(attr: str, *, unset: str = "", protects: str = "") -> E
 def _key_result(ctx: Context, res: Resource, attr: str, unset: str, protects: str) -> Result:
     value = res.values.get(attr)
     verdict = cmk_verdict(ctx.graph, res, attr, value)
-    status = PASS if verdict.cmk else FAIL if verdict.cmk is False else UNKNOWN
+    status = Status.of(verdict.cmk)
     message = f"no {attr}: {unset}" if unset and (value is None or value == "") else verdict.reason
     if protects:
         message = f"{protects}: {message}"

@@ -108,6 +108,13 @@ class Status(str, enum.Enum):
     FAIL = "fail"
     UNKNOWN = "unknown"
 
+    @classmethod
+    def of(cls, holds: bool | None) -> Status:
+        """The three-valued reading of a yes/no answer: None is "not known statically"."""
+        if holds is None:
+            return cls.UNKNOWN
+        return cls.PASS if holds else cls.FAIL
+
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
@@ -270,6 +277,17 @@ def _as_list(value: Any) -> Iterator[Any]:
     if isinstance(value, list):
         return iter([v for v in value if v is not None])
     return iter([value])
+
+
+class Verdict(NamedTuple):
+    """The answer of the AWS knowledge (tfguard.aws) to a question about a subject, in the
+    terms of the check API's Result (`Result.of(subject, verdict)` makes one of it)."""
+
+    status: Status
+    message: str
+    attribute: str = ""  # the deciding argument (dotted path), in `at`
+    at: Resource | None = None  # the resource that holds it when it is not the subject
+    related: tuple[Resource, ...] = ()  # the resources that explain the verdict
 
 
 @dataclass(frozen=True)

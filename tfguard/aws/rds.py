@@ -26,7 +26,7 @@ from typing import Any
 from tfguard.aws.kms import cmk_verdict, key_set
 from tfguard.aws.verdict import FAIL, PASS, UNKNOWN, Verdict, innermost
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, Status, is_unknown
 from tfguard.truth import setting
 
 RDS_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
@@ -169,7 +169,7 @@ def rds_cmk(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozens
             return Verdict(up.status, f"read replica uses the key of its source ({cause})",
                            up.attribute, up.holder, (source, *up.related), cause)
     kv = cmk_verdict(graph, res, attr, value)
-    status = PASS if kv.cmk else FAIL if kv.cmk is False else UNKNOWN
+    status = Status.of(kv.cmk)
     reason = kv.reason if value not in (None, "") else f"no {attr}: the AWS-managed aws/rds key is used"
     return Verdict(status, reason, attr, res, (kv.key,) if kv.key is not None else ())
 

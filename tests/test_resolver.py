@@ -287,3 +287,53 @@ def test_arn_names(arn: str, rtype: str, values: dict[str, str], region: str | N
 ])
 def test_partition_of(region: str | None, partition: str | None) -> None:
     assert partition_of(region) == partition
+
+
+def _graph(tmp_path: Path, text: str) -> tuple[ResourceGraph, dict[str, Resource]]:
+    (tmp_path / "main.tf").write_text(text, encoding="utf-8")
+    resources, diagnostics = load_directory(tmp_path, tmp_path)
+    assert not diagnostics, diagnostics
+    return ResourceGraph(resources), {r.address: r for r in resources}
+
+
+@pytest.mark.parametrize(("target", "to_self"), [
+    ('"acme-self"', True),
+    ('"arn:aws-us-gov:s3:::acme-self"', True),
+    ('"arn:aws-cn:s3:::acme-self"', True),
+    ('"arn:aws:s3:::acme-self/logs"', False),
+    ('"acme-other"', False),
+])
+def test_a_bucket_logging_to_itself_by_name_or_arn(tmp_path: Path, target: str, to_self: bool) -> None:
+    from tfguard.aws.s3 import access_logging
+
+    graph, res = _graph(tmp_path, f"""
+resource "aws_s3_bucket" "b" {{
+  bucket = "acme-self"
+  logging {{
+    target_bucket = {target}
+  }}
+}}
+""")
+    assert [c.to_self for c in access_logging(graph, res["aws_s3_bucket.b"])] == [to_self]
+
+
+@pytest.mark.parametrize(("source", "found"), [
+    ('"acme-primary"', "aws_db_instance.primary"),
+    ('"arn:aws-cn:rds:cn-north-1:111122223333:db:acme-primary"', "aws_db_instance.primary"),
+    ('"arn:aws-us-gov:rds:us-gov-west-1:111122223333:db:acme-primary"', "aws_db_instance.primary"),
+    ('"arn:aws-cn:rds:cn-north-1:111122223333:cluster:acme-primary"', None),
+    ('"arn:aws-cn:rds:cn-north-1:111122223333:db:acme-other"', None),
+])
+def test_a_replica_names_its_source_by_identifier_or_arn(tmp_path: Path, source: str, found: str | None) -> None:
+    from tfguard.aws.rds import source_of
+
+    graph, res = _graph(tmp_path, f"""
+resource "aws_db_instance" "primary" {{
+  identifier = "acme-primary"
+}}
+resource "aws_db_instance" "replica" {{
+  replicate_source_db = {source}
+}}
+""")
+    value, src = source_of(graph, res["aws_db_instance.replica"])
+    assert (src.address if src else None) == found

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from tfguard.model import EvalError, Ref, Resource, Unknown, nested, parse_address
+from tfguard.model import EvalError, Ref, Resource, Unknown, nested, parse_address, region_partition
 
 # Arguments that name another resource by its identity (name, id or ARN).
 LINK_ATTRS = (
@@ -91,16 +91,11 @@ ARN_SHAPES: dict[str, tuple[str, str, str | None]] = {
     "aws_ebs_volume": ("ec2", "volume/", None),
     "aws_efs_file_system": ("elasticfilesystem", "file-system/", None),
 }
-# Region prefix -> partition (every other region is in `aws`).
-_REGION_PARTITIONS = (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-iso-", "aws-iso"), ("us-isob-", "aws-iso-b"),
-                      ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f"), ("eusc-", "aws-eusc"))
-
-
 def partition_of(region: str | None) -> str | None:
     """The partition of a region (`cn-north-1` -> `aws-cn`); None when the region is not known."""
     if region is None:
         return None
-    return next((p for prefix, p in _REGION_PARTITIONS if region.startswith(prefix)), "aws")
+    return region_partition(region)[0]
 
 
 def arn_names(arn: str, res: Resource, region: Any) -> bool | None:

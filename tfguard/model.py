@@ -143,6 +143,24 @@ class Origin:
     default: bool = False
 
 
+# -- partitions --------------------------------------------------------------------
+# Region prefix -> (partition, DNS suffix), as the AWS provider reads them from its
+# region table (checked against real plans); every other region is in `aws`.
+_PARTITIONS = (
+    ("cn-", "aws-cn", "amazonaws.com.cn"),
+    ("us-gov-", "aws-us-gov", "amazonaws.com"),
+    ("us-isob-", "aws-iso-b", "sc2s.sgov.gov"),
+    ("us-isof-", "aws-iso-f", "csp.hci.ic.gov"),
+    ("us-iso-", "aws-iso", "c2s.ic.gov"),
+    ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"),
+)
+
+
+def region_partition(region: str) -> tuple[str, str]:
+    """(partition, DNS suffix) of a region: `cn-north-1` -> (`aws-cn`, `amazonaws.com.cn`)."""
+    return next(((p, s) for prefix, p, s in _PARTITIONS if region.startswith(prefix)), ("aws", "amazonaws.com"))
+
+
 # -- addresses ---------------------------------------------------------------------
 # One reading of a Terraform address (`module.a["x"].aws_s3_bucket.b[0]`): an instance
 # key is a number or a quoted string, after a module call or a resource.

@@ -25,19 +25,14 @@ import re
 from typing import Any
 
 from tfguard.aws.iam import wildcard_match
-from tfguard.graph import ResourceGraph
+from tfguard.graph import ARN_SHAPES, ResourceGraph, arn_names, partition_of
 from tfguard.model import Resource, Unknown, is_unknown, nested
 
 Verdict = bool | None
 
-# Resource type -> (ARN service, resource part before the name), for ARN patterns.
-ARN_SHAPES = {
-    "aws_db_instance": ("rds", "db:"),
-    "aws_rds_cluster": ("rds", "cluster:"),
-    "aws_dynamodb_table": ("dynamodb", "table/"),
-    "aws_ebs_volume": ("ec2", "volume/"),
-    "aws_efs_file_system": ("elasticfilesystem", "file-system/"),
-}
+# The types whose ARN a selection's `resources` is compared with (how each ARN is built:
+# graph.ARN_SHAPES); any other type may or may not be named by an ARN pattern.
+BY_ARN = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")
 
 _TAG_KEY = re.compile(r"^aws:ResourceTag/(.+)$")
 
@@ -81,51 +76,33 @@ def _item_names(item: Any, res: Resource) -> Verdict:
     return _pattern(item, res) if "*" in item else _literal(item, res)
 
 
-# The argument that holds each type's name, the last part of its ARN.
-_NAME_ATTRS = {"aws_db_instance": "identifier", "aws_rds_cluster": "cluster_identifier", "aws_dynamodb_table": "name"}
-
-
 def _literal(arn: str, res: Resource) -> Verdict:
     """A literal ARN. A selection only assigns resources of its plan's own account
     and region, so an ARN of the resource's kind whose name is the resource's own
-    names it; another name does not; a name known only after apply may."""
-    shape = ARN_SHAPES.get(res.type)
-    parts = arn.split(":", 5)
-    if shape is None or len(parts) < 6 or parts[2] != shape[0] or not parts[5].startswith(shape[1]):
-        return False
-    if isinstance(res.region, str) and parts[3] != res.region:
-        return False  # a resource of another region
-    name = res.values.get(_NAME_ATTRS.get(res.type, ""))
-    if not isinstance(name, str):
-        return None
-    return parts[5][len(shape[1]):] == name
+    names it (graph.arn_names, any partition); another name does not; a name known
+    only after apply may."""
+    return arn_names(arn, res, res.region) if res.type in BY_ARN else False
 
 
 def _pattern(pattern: str, res: Resource) -> Verdict:
     """An ARN pattern (`*` wildcards) against the resource's ARN, parts of which
     (its account, an id assigned on create) are known only after apply."""
-    shape = ARN_SHAPES.get(res.type)
     parts = pattern.split(":", 5)
-    if shape is None or len(parts) < 6 or parts[0] != "arn":
+    if res.type not in BY_ARN or len(parts) < 6 or parts[0] != "arn":
         return None
-    service, prefix = shape
+    service, prefix, name_attr = ARN_SHAPES[res.type]
     if not wildcard_match(parts[2], service):
         return False
     region = res.region if isinstance(res.region, str) else None
-    return _all([_part(parts[1], _partition(region)), _part(parts[3], region), _part(parts[4], None),
-                 _resource_part(parts[5], prefix, res.values.get(_NAME_ATTRS.get(res.type, "")))])
+    name = res.values.get(name_attr) if name_attr else None
+    return _all([_part(parts[1], partition_of(region)), _part(parts[3], region), _part(parts[4], None),
+                 _resource_part(parts[5], prefix, name)])
 
 
 def _part(pattern: str, actual: str | None) -> Verdict:
     if pattern == "*":
         return True
     return None if actual is None else wildcard_match(pattern, actual)
-
-
-def _partition(region: str | None) -> str | None:
-    if region is None:
-        return None
-    return "aws-cn" if region.startswith("cn-") else "aws-us-gov" if region.startswith("us-gov-") else "aws"
 
 
 def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:

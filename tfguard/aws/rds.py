@@ -20,7 +20,6 @@ resource of the configuration (`source_of`). Verdicts are
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tfguard.aws.kms import cmk_verdict, key_set
@@ -37,21 +36,17 @@ SNAPSHOT_COPY_TYPES = ("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
 
 BACKUP_COPY_TYPES = (*SNAPSHOT_COPY_TYPES, "aws_db_instance_automated_backups_replication")
 
-# copy/snapshot type -> (attribute naming its source, source types, ARN resource kind, identity attributes)
-_SOURCES: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {
-    "aws_db_instance": ("replicate_source_db", ("aws_db_instance",), "db", ("identifier",)),
-    "aws_db_snapshot": ("db_instance_identifier", ("aws_db_instance",), "db", ("identifier",)),
-    "aws_db_cluster_snapshot": ("db_cluster_identifier", CLUSTER_TYPES, "cluster", ("cluster_identifier",)),
-    "aws_db_snapshot_copy": ("source_db_snapshot_identifier", ("aws_db_snapshot", "aws_db_snapshot_copy"),
-                             "snapshot", ("db_snapshot_identifier", "target_db_snapshot_identifier")),
+# copy/snapshot type -> (attribute naming its source, source types); the value names the
+# source by reference, identifier or ARN (ResourceGraph.resolve, graph.ARN_SHAPES).
+_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "aws_db_instance": ("replicate_source_db", ("aws_db_instance",)),
+    "aws_db_snapshot": ("db_instance_identifier", ("aws_db_instance",)),
+    "aws_db_cluster_snapshot": ("db_cluster_identifier", CLUSTER_TYPES),
+    "aws_db_snapshot_copy": ("source_db_snapshot_identifier", ("aws_db_snapshot", "aws_db_snapshot_copy")),
     "aws_rds_cluster_snapshot_copy": ("source_db_cluster_snapshot_identifier",
-                                      ("aws_db_cluster_snapshot", "aws_rds_cluster_snapshot_copy"), "cluster-snapshot",
-                                      ("db_cluster_snapshot_identifier", "target_db_cluster_snapshot_identifier")),
-    "aws_db_instance_automated_backups_replication": ("source_db_instance_arn", ("aws_db_instance",), "db",
-                                                      ("identifier",)),
+                                      ("aws_db_cluster_snapshot", "aws_rds_cluster_snapshot_copy")),
+    "aws_db_instance_automated_backups_replication": ("source_db_instance_arn", ("aws_db_instance",)),
 }
-
-_RDS_ARN = re.compile(r"^arn:aws[a-z-]*:rds:([^:]*):(\d*):([a-z-]+):(.+)$")
 
 
 def key_attr(res: Resource) -> str:
@@ -75,23 +70,15 @@ def source_of(graph: ResourceGraph, res: Resource) -> tuple[Any, Resource | None
     """
     if res.type not in _SOURCES:
         return None, None
-    attr, types, kind, identities = _SOURCES[res.type]
+    attr, types = _SOURCES[res.type]
     value = res.values.get(attr)
     if value is None or value == "":
         return None, None
-    found = graph.targets(res, via=attr, types=types)
+    found = graph.targets(res, via=attr, types=types)  # one value: every target is named by it
+    if not found:  # a literal ARN (`arn:aws:rds:us-east-1:111122223333:db:main`) by its shape
+        found = graph.resolve(res, attr, value, types)
     if found:  # a resource of the configuration before an existing one read by a data source
         return value, sorted(found, key=lambda r: r.mode != "managed")[0]
-    if isinstance(value, str):
-        m = _RDS_ARN.match(value)
-        if m and m.group(3) == kind:
-            region, name = m.group(1), m.group(4)
-            for cand in graph.of_type(*types):
-                cand_region = graph.region(cand)
-                if region and isinstance(cand_region, str) and cand_region != region:
-                    continue
-                if any(cand.values.get(i) == name for i in identities):
-                    return value, cand
     return value, None
 
 

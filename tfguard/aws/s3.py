@@ -3,8 +3,8 @@
 A bucket's settings may live inline or in linked `aws_s3_bucket_*` resources
 (whose `bucket` names it by reference or literal name); `linked` finds them,
 so the linking rule exists once. This module knows:
-- the bucket's ARN: `tfguard.graph.bucket_arn`, the one rule, which the graph
-  compares in every partition (`arn_key`);
+- the bucket's ARN: `tfguard.graph.bucket_arn` / `bucket_arn_name`, the one rule,
+  which the graph compares in every partition (`arn_key`);
 - default encryption (`encryption`, TG101) and whether it uses a
   customer-managed KMS key (`uses_cmk`, TG102);
 - the public access block, per bucket or account-wide (`public_access_block`,
@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from tfguard.aws.kms import KeyVerdict, cmk_verdict
-from tfguard.graph import ResourceGraph, bucket_arn
+from tfguard.graph import ResourceGraph, bucket_arn_name
 from tfguard.model import Resource, Status, is_unknown
 from tfguard.truth import is_on, setting
 
@@ -204,7 +204,7 @@ def _logs_to_self(graph: ResourceGraph, bucket: Resource, holder: Resource, attr
     name = bucket.values.get("bucket")
     if isinstance(target, str):
         if isinstance(name, str):
-            return target in (name, bucket_arn(name))
+            return name in (target, bucket_arn_name(target))  # its name, or its ARN in any partition
         return None if is_unknown(name) else False  # unset: a generated name no literal can equal
     return None
 

@@ -8,7 +8,7 @@ from typing import Any
 from tfguard.load.eval_core import Scope, evaluate
 from tfguard.load.hcl_ast import Block
 from tfguard.load.hcl_expr import Node
-from tfguard.model import Unknown
+from tfguard.model import Unknown, region_partition
 
 
 @dataclass(frozen=True)
@@ -105,22 +105,9 @@ def data_region(blocks: list[tuple[str, Block]], name: str, scope: Scope,
     return None
 
 
-# Region prefix -> (partition, DNS suffix), as the AWS provider reads them from its
-# region table when it plans `data "aws_partition"` (no API call, so known at plan).
-_PARTITIONS = (
-    ("cn-", "aws-cn", "amazonaws.com.cn"),
-    ("us-gov-", "aws-us-gov", "amazonaws.com"),
-    ("us-isob-", "aws-iso-b", "sc2s.sgov.gov"),
-    ("us-isof-", "aws-iso-f", "csp.hci.ic.gov"),
-    ("us-iso-", "aws-iso", "c2s.ic.gov"),
-    ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"),
-)
-
-
 def partition_values(region: str) -> dict[str, str]:
     """`data "aws_partition"` attributes for a provider region (checked against real plans)."""
-    partition, suffix = next(((p, s) for prefix, p, s in _PARTITIONS if region.startswith(prefix)),
-                             ("aws", "amazonaws.com"))
+    partition, suffix = region_partition(region)
     reverse = ".".join(reversed(suffix.split(".")))
     return {"partition": partition, "id": partition, "dns_suffix": suffix, "reverse_dns_prefix": reverse}
 

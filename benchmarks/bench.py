@@ -95,27 +95,39 @@ def cli_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argpars
 
 
 def checkov_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace,
-                      counts: dict[str, Any]) -> list[CliResult]:
-    """The same inputs through checkov, each after proof that both tools scan the same resources."""
+                      counts: dict[str, Any]) -> tuple[list[CliResult], dict[str, float]]:
+    """The same inputs through checkov, each after proof that both tools scan the same resources.
+
+    tfguard is timed again in the same rounds as checkov (one run of each in
+    turn), so that each ratio compares runs made under the same load.
+    """
     exe = compare.find_checkov(args.checkov)
     if exe is None:
         print("bench: checkov not found (install it apart and give --checkov PATH, see benchmarks/README.md); "
               "the checkov comparison is SKIPPED", file=sys.stderr)
-        return []
-    cases = [("checkov: check 1 file", inputs["small"]), ("checkov: tree 1x", base / "tree1"),
-             ("checkov: plan 1x", inputs["plans"]["1x"]),
-             (f"checkov: corpus plan x{args.corpus_copies}", inputs["corpus"])]
-    out = []
-    for label, target in cases:
+        return [], {}
+    hcl = ("cold cache", "--no-cache"), ("warm cache", None)
+    cases = [("check 1 file", inputs["small"], hcl), ("tree 1x", base / "tree1", hcl),
+             ("plan 1x", inputs["plans"]["1x"], (("no cache", None),)),
+             (f"corpus plan x{args.corpus_copies}", inputs["corpus"], (("no cache", None),))]
+    out: list[CliResult] = []
+    ratio: dict[str, float] = {}
+    ckv_env = compare.checkov_env(run)
+    for label, target, states in cases:
         cmd = compare.checkov_cmd(exe, target)
         theirs, version = compare.checkov_resources(run, cmd)  # untimed; also its warm-up
-        ours = compare.tfguard_resources(run, target)
+        ours = compare.tfguard_resources(run, target)  # untimed; fills tfguard's parse cache
         compare.same_resources(label, ours, theirs, inputs["expected"].get(target))
         counts[label] = {"tfguard": ours, "checkov": theirs, "checkov_version": version}
+        ckv_name = f"checkov: {label} ({theirs} resources, --framework {compare.framework(target)})"
+        ours_cases = [(f"  tfguard, same rounds: {label}, {state}", check(target, *([flag] if flag else [])), None, True)
+                      for state, flag in states]
         # checkov exits 1 when it finds something; its exit codes are not ours to judge.
-        out.append(run.cli(f"{label} ({theirs} resources, --framework {compare.framework(target)})",
-                           cmd, repeat=args.checkov_repeat, check_rc=False, env=compare.checkov_env(run)))
-    return out
+        results = run.interleaved([*ours_cases, (ckv_name, cmd, ckv_env, False)], args.checkov_repeat)
+        out += results
+        for mine, (state, _) in zip(results[:-1], states):
+            ratio[f"checkov / tfguard: {label}, {state}"] = results[-1].median_s / mine.median_s
+    return out, ratio
 
 
 def parser_scenarios(run: Runner, base: Path, inputs: dict[str, Any], args: argparse.Namespace) -> list[ParseResult]:
@@ -139,14 +151,8 @@ def key(name: str) -> str:
     return head + (", " + name.rsplit(", ", 1)[1] if name.endswith(" cache") and "," not in head else "")
 
 
-# checkov scenario -> the tfguard scenarios it is compared with (each cache state tfguard has for it).
-PEERS = {"checkov: check 1 file": ("check 1 file, cold cache", "check 1 file, warm cache"),
-         "checkov: tree 1x": ("tree 1x, cold cache", "tree 1x, warm cache"),
-         "checkov: plan 1x": ("plan 1x",), "checkov: corpus plan": ("corpus plan",)}
-
-
 def ratios(cli: list[CliResult]) -> dict[str, float]:
-    """8x / 1x time for trees and plans, 2x / 1x for module calls; checkov / tfguard."""
+    """8x / 1x time for trees and plans, 2x / 1x for module calls."""
     by = {key(r.name): r for r in cli}
     out: dict[str, float] = {}
     for big, small in (("tree 8x, cold cache", "tree 1x, cold cache"), ("tree 8x, warm cache", "tree 1x, warm cache"),
@@ -156,11 +162,6 @@ def ratios(cli: list[CliResult]) -> dict[str, float]:
     calls = [r for r in cli if r.name.startswith("module called")]
     if len(calls) == 2:
         out["module called 2n / n times"] = calls[1].median_s / calls[0].median_s
-    for name, ours in PEERS.items():
-        theirs = next((r for r in cli if r.name.startswith(name)), None)
-        for mine in ours:
-            if theirs and mine in by:
-                out[f"{name} / tfguard {mine}"] = theirs.median_s / by[mine].median_s
     return out
 
 
@@ -175,7 +176,7 @@ def print_report(info: dict[str, Any], sizes: dict[str, Any], cli: list[CliResul
         print(f"{r.name:<72} {r.runs:>4} {r.median_s:>9.3f} {r.min_s:>8.3f} {r.peak_rss_mib:>9.1f} {target:>9}")
     print()
     for name, c in counts.items():
-        print(f"{name}: both tools scanned {c['tfguard']} managed resources (checkov {c['checkov_version']})")
+        print(f"checkov: {name}: both tools scanned {c['tfguard']} managed resources (checkov {c['checkov_version']})")
     if counts:
         print()
     for name, value in ratio.items():
@@ -210,7 +211,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--big-plan-mb", type=float, default=0, help="also scan a plan of about this many MB (off)")
     ap.add_argument("--compare", choices=["checkov"], help="also run checkov on the same inputs")
     ap.add_argument("--checkov", metavar="PATH", help="the checkov executable (default: checkov on PATH)")
-    ap.add_argument("--checkov-repeat", type=int, default=5, help="timed runs per checkov scenario (5)")
+    ap.add_argument("--checkov-repeat", type=int, default=5,
+                    help="timed rounds per checkov scenario: one checkov and one tfguard run each (5)")
     ap.add_argument("--json", metavar="FILE", type=Path, help="also write the numbers as JSON to FILE")
     args = ap.parse_args(argv)
     if min(args.units, args.repeat, args.parse_repeat, args.instances, args.plan_resources, args.checkov_repeat,
@@ -231,16 +233,18 @@ def main(argv: list[str] | None = None) -> int:
                  "corpus plan": f"{args.corpus_plan} x {args.corpus_copies}"}
         run = Runner(base, args.repeat)
         counts: dict[str, Any] = {}
+        peer_ratio: dict[str, float] = {}
         try:
             run.once(check(inputs["small"]))  # untimed: bytecode and tfguard's grammar cache
             cli = cli_scenarios(run, base, inputs, args)
             if args.compare:
-                cli += checkov_scenarios(run, base, inputs, args, counts)
+                peer, peer_ratio = checkov_scenarios(run, base, inputs, args, counts)
+                cli += peer
             parsers = [] if args.no_parsers else parser_scenarios(run, base, inputs, args)
         except BenchError as exc:
             print(f"bench: {exc}", file=sys.stderr)
             return 1
-    ratio = ratios(cli)
+    ratio = {**ratios(cli), **peer_ratio}
     print_report(info, sizes, cli, parsers, ratio, counts)
     if args.json:
         payload = {"machine": info, "inputs": sizes, "cli": [asdict(r) for r in cli], "resources_scanned": counts,

@@ -118,6 +118,20 @@ class Runner:
         walls = [r["wall"] for r in runs]
         return CliResult(name, n, statistics.median(walls), min(walls), max(rss_mib(r["maxrss"]) for r in runs))
 
+    def interleaved(self, cases: list[tuple[str, list[str], dict[str, str] | None, bool]],
+                    repeat: int) -> list[CliResult]:
+        """`repeat` rounds of one run per case (name, command, env, check_rc), in turn.
+
+        On a shared machine the load changes from minute to minute: cases timed
+        in the same rounds are compared under the same load.
+        """
+        samples: dict[str, list[dict[str, Any]]] = {name: [] for name, *_ in cases}
+        for _ in range(repeat):
+            for name, cmd, env, check_rc in cases:
+                samples[name].append(self.once(cmd, check_rc, env))
+        return [CliResult(name, len(runs), statistics.median(r["wall"] for r in runs), min(r["wall"] for r in runs),
+                          max(rss_mib(r["maxrss"]) for r in runs)) for name, runs in samples.items()]
+
     def parser(self, name: str, worker: str, python: str, listing: Path, total_bytes: int,
                repeat: int) -> ParseResult:
         proc = subprocess.run([python, "-c", _PARSE_WORKER, worker, str(listing), str(repeat)],

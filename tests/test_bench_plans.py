@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -84,3 +85,25 @@ def test_replicated_plan_checked_end_to_end(tmp_path: Path, capsys: Any) -> None
         assert ("TG301", f'module.m[{i}].aws_kms_key.data["confidential"]', "fail") in found
         assert ("TG403", f'module.m[{i}].aws_s3_bucket.data["internal"]', "fail") in found
     assert ("TG301", 'module.m[1].aws_kms_key.data["restricted"]', "fail") not in found
+
+
+def test_comparison_stops_when_the_tools_scanned_different_resources(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    spec = importlib.util.spec_from_file_location("bench_compare", BENCH / "compare.py")
+    assert spec is not None and spec.loader is not None
+    compare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare)
+    compare.same_resources("plan 1x", 1250, 1250, 1250)  # agrees: no error
+    for ours, theirs, expected in ((1250, 0, 1250), (1100, 1100, 1250), (0, 0, None)):
+        try:
+            compare.same_resources("plan 1x", ours, theirs, expected)
+        except compare.BenchError as exc:
+            assert str(exc).startswith(f"plan 1x: tfguard scanned {ours} managed resources, checkov {theirs}")
+        else:
+            raise AssertionError(f"{ours} / {theirs} / {expected} accepted")
+    plan = tmp_path / "plan.json"
+    plan.write_text("{}", encoding="utf-8")
+    assert compare.checkov_cmd("checkov", plan)[:5] == ["checkov", "-f", str(plan), "--framework", "terraform_plan"]
+    assert compare.checkov_cmd("checkov", tmp_path)[:5] == ["checkov", "-d", str(tmp_path), "--framework", "terraform"]
+    assert "--skip-download" in compare.checkov_cmd("checkov", tmp_path)
+    monkeypatch.delitem(sys.modules, "measure", raising=False)

@@ -18,7 +18,7 @@ from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         enc = encryption(ctx.graph, bucket)
         at = enc.holder if enc.holder is not bucket else None
         if enc.status is PASS:

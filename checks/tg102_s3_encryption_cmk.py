@@ -23,7 +23,7 @@ from tfguard.model import Status
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         enc = encryption(ctx.graph, bucket)
         if enc.status is FAIL or receives_lb_logs(ctx.graph, bucket):
             continue

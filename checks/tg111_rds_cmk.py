@@ -19,7 +19,7 @@ from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for res in ctx.graph.of_type(*RDS_TYPES):
+    for res in ctx.subjects():
         enc = rds_encrypted(ctx.graph, res)
         if enc.status is FAIL:
             continue

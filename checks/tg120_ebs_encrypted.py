@@ -25,7 +25,7 @@ from tfguard.compliance import controls
 def evaluate(ctx: Context) -> Iterator[Result]:
     default = ebs_default(ctx.graph)
     account = (default.holder,) if default.holder is not None else ()
-    for res in ctx.graph.of_type(*EBS_TYPES):
+    for res in ctx.subjects():
         own = volumes_encrypted(res)
         if default.status is PASS:
             yield Result(res, PASS, default.reason, related=account)

@@ -21,7 +21,7 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     flows = flow_edges(ctx.graph)
-    for res in ctx.graph.of_type("aws_ebs_snapshot_copy"):
+    for res in ctx.subjects():
         sources = tuple(f.source for f in flows if f.destination is res)
         encrypted = truth(res.values.get("encrypted"))
         key_status = key_set(ctx.graph, res)

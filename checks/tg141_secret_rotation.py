@@ -19,7 +19,7 @@ from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for secret in ctx.graph.of_type("aws_secretsmanager_secret"):
+    for secret in ctx.subjects():
         rot = secret_rotation(ctx.graph, secret)
         yield Result(secret, rot.status, rot.reason, attribute=rot.attr, at=rot.holder, related=rot.related)
 

@@ -39,7 +39,7 @@ def _matches(res: Resource) -> tuple[bool | None, str]:
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for param in ctx.graph.of_type("aws_ssm_parameter"):
+    for param in ctx.subjects():
         matched, attr = _matches(param)
         if matched is False:
             continue

@@ -62,7 +62,7 @@ def _secondary(ctx: Context, group: Resource) -> Result:
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for group in ctx.graph.of_type(GROUP):
+    for group in ctx.subjects():
         if group.values.get("global_replication_group_id") is not None:
             yield _secondary(ctx, group)
             continue

@@ -36,7 +36,7 @@ def _redirects_to_https(listener_actions: list[object]) -> bool | None:
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for listener in ctx.graph.of_type(*LISTENER_TYPES):
+    for listener in ctx.subjects():
         app = is_application(ctx.graph, listener)
         lb = load_balancer(ctx.graph, listener)
         related = (lb,) if lb else ()

@@ -20,7 +20,7 @@ GOOD = re.compile(r"^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)")
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for listener in ctx.graph.of_type(*LISTENER_TYPES):
+    for listener in ctx.subjects():
         proto = listener.values.get("protocol")
         policy = listener.values.get("ssl_policy")
         lb = load_balancer(ctx.graph, listener)

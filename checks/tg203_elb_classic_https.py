@@ -20,7 +20,7 @@ ATTR = "listener.lb_protocol"
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for elb in ctx.graph.of_type("aws_elb"):
+    for elb in ctx.subjects():
         plain: list[str] = []
         unknown = False
         listeners = elb.blocks("listener")

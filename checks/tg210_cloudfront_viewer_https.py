@@ -19,7 +19,7 @@ from tfguard.examples import cloudfront_distribution
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for dist in ctx.graph.of_type("aws_cloudfront_distribution"):
+    for dist in ctx.subjects():
         http, behavior = allows_http(dist)
         if http and behavior:
             yield Result(dist, FAIL, f"{behavior.label} has viewer_protocol_policy = \"allow-all\": viewers may use "

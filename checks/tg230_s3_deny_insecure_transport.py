@@ -27,7 +27,7 @@ from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         v = deny_insecure_transport(ctx.graph, bucket)
         yield Result(bucket, v.status, v.message, attribute=v.attribute, at=v.at, related=v.related)
 

@@ -18,7 +18,7 @@ from tfguard.model import is_unknown
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for conn in ctx.graph.of_type("aws_dx_connection"):
+    for conn in ctx.subjects():
         mode = conn.values.get("encryption_mode")
         if is_unknown(mode):
             yield Result(conn, UNKNOWN, "encryption_mode is not known statically", attribute="encryption_mode")

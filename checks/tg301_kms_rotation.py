@@ -25,7 +25,7 @@ SYMMETRIC = {"customer_master_key_spec": "SYMMETRIC_DEFAULT", "key_spec": "SYMME
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for key in ctx.graph.of_type("aws_kms_key"):
+    for key in ctx.subjects():
         kind = {a: key.values.get(a) for a in SPEC_ATTRS + ("key_usage",)}
         if any(v not in (None, SYMMETRIC[a]) and not is_unknown(v) for a, v in kind.items()):
             continue  # asymmetric or HMAC: AWS cannot rotate it automatically

@@ -19,7 +19,7 @@ DEFAULT = 30
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for key in ctx.graph.of_type("aws_kms_key"):
+    for key in ctx.subjects():
         days = key.values.get("deletion_window_in_days")
         if days is None:
             yield Result(key, PASS, f"deletion_window_in_days is unset: AWS waits the default {DEFAULT} days")

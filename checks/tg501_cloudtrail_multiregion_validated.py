@@ -23,7 +23,7 @@ SETTINGS = (
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for trail in ctx.graph.of_type("aws_cloudtrail"):
+    for trail in ctx.subjects():
         values = {attr: setting(trail.values.get(attr)) for attr, _ in SETTINGS}
         off = [(attr, why) for attr, why in SETTINGS if values[attr] is not True and not is_unknown(values[attr])]
         unknown = [attr for attr, _ in SETTINGS if is_unknown(values[attr])]

@@ -24,7 +24,7 @@ from tfguard.model import is_unknown
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for trail in ctx.graph.of_type("aws_cloudtrail"):
+    for trail in ctx.subjects():
         buckets = trail_buckets(ctx.graph, trail)
         if not buckets:
             name = trail.values.get("s3_bucket_name")

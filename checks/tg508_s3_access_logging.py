@@ -25,7 +25,7 @@ from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         if is_access_log_bucket(ctx.graph, bucket):
             continue
         configs = access_logging(ctx.graph, bucket)

@@ -22,7 +22,7 @@ _MESSAGES = {
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     # The verdict is shared with TG602 (replication destinations), so the two agree.
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         v = versioning(ctx.graph, bucket)
         at = v.holder if v.holder is not bucket else None
         if v.status is FAIL:

@@ -70,7 +70,7 @@ def _judge(ctx: Context, bucket: Resource) -> Result:
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.graph.of_type("aws_s3_bucket"):
+    for bucket in ctx.subjects():
         if is_replication_destination(ctx.graph, bucket):
             continue
         if ctx.sensitive(bucket):

@@ -85,7 +85,7 @@ def _judge(ctx: Context, res: Resource) -> Result:
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for res in ctx.graph.of_type(*TYPES):
+    for res in ctx.subjects():
         if is_read_replica(res):
             continue
         if ctx.sensitive(res):

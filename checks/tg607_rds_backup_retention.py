@@ -21,7 +21,7 @@ ATTR = "backup_retention_period"
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for db in ctx.graph.of_type("aws_db_instance", "aws_rds_cluster"):
+    for db in ctx.subjects():
         if is_read_replica(db):
             continue
         days = number(db.values.get(ATTR))

@@ -18,7 +18,7 @@ ATTR = "point_in_time_recovery.enabled"
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
-    for table in ctx.graph.of_type("aws_dynamodb_table"):
+    for table in ctx.subjects():
         enabled = pitr(table)
         has_block = bool(table.blocks("point_in_time_recovery"))
         if is_unknown(enabled):

@@ -34,7 +34,8 @@ KNOWN: list[tuple[str, Any]] = [
     ("true ? 1 : element([], 0)", 1),
     # templates
     ('"${1 + 1}x"', "2x"), ('"${5.0}"', 5), ('"${1.5}"', 1.5), ('"a${true}b"', "atrueb"),
-    ('"${null}" == null', True), ('"x${1 / 0}"', "x+Inf"),
+    ('"${null}" == null', True), ('"x${1 / 0}"', "x+Inf"), ('"a${false}"', "afalse"), ('"x${5.0}"', "x5"),
+    ("{for v in [1.0] : v => v}", {"1": 1}), ('{for v in ["a"] : v => 1 if v == null}', {}),
     # for expressions: maps in key order, sets in their order, grouping with ...
     ('[for i, v in ["a", "b"] : "${i}${v}"]', ["0a", "1b"]),
     ("{for k, v in {b = 1, a = 2} : v => k}", {"1": "b", "2": "a"}),
@@ -67,6 +68,7 @@ FAILING = [
     "0 / 0",  # can't divide zero by zero
     "1 ? 1 : 2", "null ? 1 : 2",  # the condition must be a bool, not null
     '"x${null}"',  # Cannot include a null value in a string template
+    "{(null) = 1}", "{for v in [null] : v => 1}",  # a key must not be null
     '"x${[1]}"',  # Cannot include the given value in a string template: string required
     '[for x in "abc" : x]', "[for x in null : x]",  # Iteration over non-iterable / null value
     "[for x in [1, 2] : x if 1]", "{for k, v in {a = 1} : k => v if null}",  # 'if' clause: bool required

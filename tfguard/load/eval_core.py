@@ -177,6 +177,8 @@ def _object(node: Node, scope: Scope, depth: int) -> Any:
         value = evaluate(value_node, scope, depth)
         if is_unknown(key):
             return unknown_from([key, value], "an object key is not known statically")
+        if key is None:
+            return EvalError("an object key cannot be null")
         result[to_string(key)] = value
     return result
 

@@ -377,6 +377,8 @@ def _for(node: Node, scope: Scope, depth: int) -> Any:
         key = evaluate(key_expr, inner, depth)
         if is_unknown(key):
             return unknown_from([key])
+        if key is None:
+            return EvalError("a for expression's key cannot be null")
         if grouping:
             out_map.setdefault(to_string(key), []).append(value)
         else:

@@ -337,3 +337,27 @@ resource "aws_db_instance" "replica" {{
 """)
     value, src = source_of(graph, res["aws_db_instance.replica"])
     assert (src.address if src else None) == found
+
+
+def test_a_copy_named_by_a_literal_arn_is_a_data_flow(tmp_path: Path) -> None:
+    """The graph links a literal ARN by its shape, so the flows that follow graph edges see the copy."""
+    from tfguard.aws.flows import upstream
+
+    graph, res = _graph(tmp_path, """
+resource "aws_db_instance" "primary" {
+  identifier = "acme-primary"
+}
+resource "aws_db_instance_automated_backups_replication" "copy" {
+  source_db_instance_arn = "arn:aws-us-gov:rds:us-gov-west-1:111122223333:db:acme-primary"
+}
+resource "aws_dynamodb_table" "orders" {
+  name = "acme-orders"
+}
+resource "aws_dynamodb_table_replica" "orders" {
+  global_table_arn = "arn:aws-cn:dynamodb:cn-north-1:111122223333:table/acme-orders"
+}
+""")
+    flows = [(f.source.address, f.kind) for name in ("aws_db_instance_automated_backups_replication.copy",
+                                                      "aws_dynamodb_table_replica.orders")
+             for f in upstream(graph, res[name])]
+    assert flows == [("aws_db_instance.primary", "backup replication"), ("aws_dynamodb_table.orders", "table replica")]

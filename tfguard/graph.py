@@ -91,6 +91,9 @@ ARN_SHAPES: dict[str, tuple[str, str, str | None]] = {
     "aws_ebs_volume": ("ec2", "volume/", None),
     "aws_efs_file_system": ("elasticfilesystem", "file-system/", None),
 }
+_SHAPE_SERVICES = frozenset(service for service, _, _ in ARN_SHAPES.values())
+
+
 def partition_of(region: str | None) -> str | None:
     """The partition of a region (`cn-north-1` -> `aws-cn`); None when the region is not known."""
     if region is None:
@@ -211,6 +214,7 @@ class ResourceGraph:
         for res in self.resources:
             for name in identities(res):
                 named[name].append(res)
+        shaped = [r for r in self.resources if r.type in ARN_SHAPES and r.mode == "managed"]
         for res in self.resources:
             pairs = [(attr, res.values[attr]) for attr in _present(res.values, LINK_ATTRS)]
             pairs += [(path, v) for path, parts in _NESTED_PARTS if parts[0] in res.values
@@ -219,9 +223,17 @@ class ResourceGraph:
                 text = symbolic_text(value)
                 if text is None or (attr == "bucket" and res.type == "aws_s3_bucket"):
                     continue
-                for target in named.get(arn_key(text), ()):
+                for target in named.get(arn_key(text), ()) or self._by_arn_shape(text, shaped):
                     if target is not res:
                         self._add(res.address, target.address, attr, "value")
+
+    def _by_arn_shape(self, text: str, shaped: list[Resource]) -> list[Resource]:
+        """The resources a literal ARN names by its shape (arn_names), for an ARN that names
+        no resource by identity (an RDS or DynamoDB ARN: its resource's `arn` is computed)."""
+        parts = text.split(":", 3)
+        if len(parts) < 4 or parts[0] != "arn" or parts[2] not in _SHAPE_SERVICES:
+            return []
+        return [r for r in shaped if arn_names(text, r, self.region(r)) is True]
 
     # -- queries --------------------------------------------------------------
 
@@ -256,22 +268,20 @@ class ResourceGraph:
           configuration block when module instance keys differ);
         - by identity: its text equals one of the target's identities (IDENTITY_ATTRS or,
           for a bucket, its ARN), an ARN in any partition;
+        - by the shape of a literal ARN (arn_names): `arn:aws-cn:rds:cn-north-1:111122223333:db:main`
+          names the aws_db_instance whose identifier is `main`;
         - a value computed from references that are not targets (a module output, a local)
-          names the edge's only target, when it has one;
-        - else a literal ARN names the resources of `types` its shape names (arn_names), in
-          the configuration: `arn:aws-cn:rds:cn-north-1:111122223333:db:main` names the
-          aws_db_instance whose identifier is `main`.
-        `managed` leaves data sources out (the last rule only looks at managed resources).
+          names the edge's only target, when it has one.
+        `managed` leaves data sources out.
         """
         candidates = [t for t in self.targets(holder, via=via, types=types) if not managed or t.mode == "managed"]
         refs = value.refs if isinstance(value, Unknown) else ()
         text = symbolic_text(value)
         key = arn_key(text) if text else None
-        found = [t for t in candidates if _referenced(refs, t) or (key is not None and key in identities(t))]
+        found = [t for t in candidates if _referenced(refs, t) or (key is not None and key in identities(t))
+                 or (isinstance(value, str) and arn_names(value, t, self.region(t)) is True)]
         if not found and refs and len(candidates) == 1:
             return candidates
-        if not found and isinstance(value, str) and value.startswith("arn:"):
-            found = [r for r in self.of_type(*types) if r is not holder and arn_names(value, r, self.region(r)) is True]
         return found
 
     def edges(self) -> list[tuple[str, str, str, dict[str, str]]]:

@@ -37,7 +37,7 @@ SNAPSHOT_COPY_TYPES = ("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
 BACKUP_COPY_TYPES = (*SNAPSHOT_COPY_TYPES, "aws_db_instance_automated_backups_replication")
 
 # copy/snapshot type -> (attribute naming its source, source types); the value names the
-# source by reference, identifier or ARN (ResourceGraph.resolve, graph.ARN_SHAPES).
+# source by reference, identifier or ARN (graph edges, graph.ARN_SHAPES).
 _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "aws_db_instance": ("replicate_source_db", ("aws_db_instance",)),
     "aws_db_snapshot": ("db_instance_identifier", ("aws_db_instance",)),
@@ -74,9 +74,9 @@ def source_of(graph: ResourceGraph, res: Resource) -> tuple[Any, Resource | None
     value = res.values.get(attr)
     if value is None or value == "":
         return None, None
-    found = graph.targets(res, via=attr, types=types)  # one value: every target is named by it
-    if not found:  # a literal ARN (`arn:aws:rds:us-east-1:111122223333:db:main`) by its shape
-        found = graph.resolve(res, attr, value, types)
+    # One value, so every target of the edge is named by it (by reference, identifier, or a
+    # literal ARN such as `arn:aws:rds:us-east-1:111122223333:db:main`: graph.ARN_SHAPES).
+    found = graph.targets(res, via=attr, types=types)
     if found:  # a resource of the configuration before an existing one read by a data source
         return value, sorted(found, key=lambda r: r.mode != "managed")[0]
     return value, None

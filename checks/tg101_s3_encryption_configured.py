@@ -13,22 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.s3 import encryption
-from tfguard.check import FAIL, PASS, Check, Context, Result
+from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.subjects():
-        enc = encryption(ctx.graph, bucket)
-        at = enc.holder if enc.holder is not bucket else None
-        if enc.status is PASS:
-            msg = f"default encryption {enc.algorithm} is configured"
-        elif enc.status is FAIL:
-            msg = ("the linked encryption configuration has no rule with an sse_algorithm"
-                   if at else "no default encryption is configured for the bucket")
-        else:
-            msg = "the bucket's encryption algorithm is not known statically"
-        yield Result(bucket, enc.status, msg, attribute=enc.attr, at=at, related=enc.related)
+        yield Result.of(bucket, encryption(ctx.graph, bucket).verdict)
 
 
 CHECK = Check(

@@ -24,25 +24,25 @@ from tfguard.model import Status
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.subjects():
-        enc = encryption(ctx.graph, bucket)
+        encrypted = encryption(ctx.graph, bucket)
+        enc = encrypted.verdict
         if enc.status is FAIL or receives_lb_logs(ctx.graph, bucket):
             continue
-        at = enc.holder if enc.holder is not bucket else None
         if enc.status is UNKNOWN:
-            yield Result(bucket, UNKNOWN, "the bucket's encryption is not known statically",
-                         attribute=enc.attr, at=at, related=enc.related)
+            yield Result.of(bucket, enc._replace(message="the bucket's encryption is not known statically"))
             continue
-        algorithm = str(enc.algorithm)
-        key_attr = f"{enc.attr}.kms_master_key_id"
+        algorithm = str(encrypted.algorithm)
+        key_attr = f"{enc.attribute}.kms_master_key_id"
         if algorithm.lower() not in ("aws:kms", "aws:kms:dsse"):
-            yield Result(bucket, FAIL, f"default encryption is {algorithm}, not a customer-managed KMS key",
-                         attribute=f"{enc.attr}.sse_algorithm", at=at, related=enc.related)
+            yield Result.of(bucket, enc._replace(status=FAIL, attribute=f"{enc.attribute}.sse_algorithm",
+                                                 message=f"default encryption is {algorithm}, not a customer-managed KMS key"))
             continue
-        verdict = cmk_verdict(ctx.graph, enc.holder, key_attr, enc.key)
+        verdict = cmk_verdict(ctx.graph, enc.at or bucket, key_attr, encrypted.key)
         related = enc.related + ((verdict.key,) if verdict.key else ())
         status = Status.of(verdict.cmk)
         yield Result(bucket, status, f"{algorithm} encryption: {verdict.reason}",
-                     attribute=key_attr if enc.key is not None else enc.attr, at=at, related=related)
+                     attribute=key_attr if encrypted.key is not None else enc.attribute,
+                     at=enc.at if enc.at is not bucket else None, related=related)
 
 
 CHECK = Check(

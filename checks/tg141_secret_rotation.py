@@ -20,8 +20,7 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for secret in ctx.subjects():
-        rot = secret_rotation(ctx.graph, secret)
-        yield Result(secret, rot.status, rot.reason, attribute=rot.attr, at=rot.holder, related=rot.related)
+        yield Result.of(secret, secret_rotation(ctx.graph, secret))
 
 
 CHECK = Check(

@@ -57,8 +57,8 @@ def _secondary(ctx: Context, group: Resource) -> Result:
                       attribute="global_replication_group_id", related=(datastore,))
     setting = all_flags(primary, FLAGS)
     return Result(group, setting.status, f"the Global Datastore {datastore.address} takes its encryption from its "
-                  f"primary {primary.address}: {setting.reason}", attribute=setting.attr,
-                  at=primary if setting.attr else None, related=(datastore, primary))
+                  f"primary {primary.address}: {setting.message}", attribute=setting.attribute,
+                  at=primary if setting.attribute else None, related=(datastore, primary))
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -66,8 +66,7 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         if group.values.get("global_replication_group_id") is not None:
             yield _secondary(ctx, group)
             continue
-        setting = all_flags(group, FLAGS)
-        yield Result(group, setting.status, setting.reason, attribute=setting.attr)
+        yield Result.of(group, all_flags(group, FLAGS))
 
 
 CHECK = Check(

@@ -28,8 +28,7 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for bucket in ctx.subjects():
-        v = deny_insecure_transport(ctx.graph, bucket)
-        yield Result(bucket, v.status, v.message, attribute=v.attribute, at=v.at, related=v.related)
+        yield Result.of(bucket, deny_insecure_transport(ctx.graph, bucket))
 
 
 CHECK = Check(

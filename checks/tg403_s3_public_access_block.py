@@ -19,9 +19,7 @@ from tfguard.compliance import controls
 def evaluate(ctx: Context) -> Iterator[Result]:
     # One verdict function serves TG403 and TG503 (a trail's bucket), so they cannot drift apart.
     for bucket in ctx.subjects():
-        v = public_access_block(ctx.graph, bucket)
-        yield Result(bucket, v.status, v.message, attribute=v.attr, at=v.holder,
-                     related=tuple(r for r in v.related if r is not v.holder))
+        yield Result.of(bucket, public_access_block(ctx.graph, bucket))
 
 
 CHECK = Check(

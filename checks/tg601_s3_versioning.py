@@ -11,27 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.s3 import versioning
-from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
+from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
-
-_MESSAGES = {
-    PASS: "versioning is enabled",
-    UNKNOWN: "the versioning status is not known statically",
-}
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     # The verdict is shared with TG602 (replication destinations), so the two agree.
     for bucket in ctx.subjects():
-        v = versioning(ctx.graph, bucket)
-        at = v.holder if v.holder is not bucket else None
-        if v.status is FAIL:
-            message = ("the linked versioning configuration does not enable versioning" if at
-                       else "versioning is not enabled for the bucket")
-        else:
-            message = _MESSAGES[v.status]
-        related = tuple(r for r in v.related if r is not v.holder)
-        yield Result(bucket, v.status, message, attribute=v.attr, at=at, related=related)
+        yield Result.of(bucket, versioning(ctx.graph, bucket))
 
 
 CHECK = Check(

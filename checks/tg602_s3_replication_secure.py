@@ -42,7 +42,7 @@ def _judge(ctx: Context, rule: Rule, fails: list[Finding], unknown: list[Finding
         unknown.append((rule.dest_attr, holder, f"{shown} {why}: its encryption and versioning cannot be checked"))
     for dst in rule.destinations:
         related.append(dst)
-        enc, ver = encryption(ctx.graph, dst), versioning(ctx.graph, dst)
+        enc, ver = encryption(ctx.graph, dst).verdict, versioning(ctx.graph, dst)
         if enc.status is FAIL:
             fails.append((rule.dest_attr, holder, f"destination {dst.address} has no default encryption"))
         elif enc.status is UNKNOWN:

@@ -38,8 +38,7 @@ def flags_on(*paths: str) -> Evaluate:
 
     def evaluate(ctx: Context) -> Iterator[Result]:
         for res in ctx.subjects():
-            setting = flag(res, paths[0]) if len(paths) == 1 else all_flags(res, paths)
-            yield Result(res, setting.status, setting.reason, attribute=setting.attr)
+            yield Result.of(res, flag(res, paths[0]) if len(paths) == 1 else all_flags(res, paths))
 
     return evaluate
 

@@ -138,9 +138,11 @@ class DestinationKey(NamedTuple):
 def destination_key(graph: ResourceGraph, res: Resource, depth: int = 0) -> DestinationKey:
     """The CMK verdict for the data a destination holds."""
     if res.type == "aws_s3_bucket":
-        enc = encryption(graph, res)
-        attr = f"{enc.attr}.kms_master_key_id" if enc.status is Status.PASS and enc.key is not None else enc.attr
-        return DestinationKey(uses_cmk(graph, res), enc.holder, attr)
+        encrypted = encryption(graph, res)
+        enc = encrypted.verdict
+        attr = f"{enc.attribute}.kms_master_key_id" if enc.status is Status.PASS and encrypted.key is not None \
+            else enc.attribute
+        return DestinationKey(uses_cmk(graph, res), enc.at or res, attr)
     inherits = res.type in INHERITS or (is_read_replica(res) and res.values.get("kms_key_id") is None)
     if inherits and depth < 10:
         sources = [f.source for f in upstream(graph, res) if f.source.mode == "managed"]

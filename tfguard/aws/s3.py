@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from tfguard.aws.kms import KeyVerdict, cmk_verdict
 from tfguard.graph import ResourceGraph, bucket_arn_name
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.truth import is_on, setting
 
 _SSE = "apply_server_side_encryption_by_default"
@@ -41,12 +41,21 @@ def linked(graph: ResourceGraph, bucket: Resource, rtype: str) -> list[Resource]
 
 
 class Encryption(NamedTuple):
-    status: Status  # TG101's verdict
+    verdict: Verdict  # TG101's: `at` holds the rule (or is to edit when missing), `attribute` its default block
     algorithm: Any
     key: Any  # kms_master_key_id value
-    holder: Resource  # the resource holding the rule (or to edit when missing)
-    attr: str  # path of the rule's default block in holder
-    related: tuple[Resource, ...]
+
+
+def _encryption(status: Status, holder: Resource, attr: str, related: tuple[Resource, ...],
+                bucket: Resource, algorithm: Any = None, key: Any = None) -> Encryption:
+    if status is Status.PASS:
+        message = f"default encryption {algorithm} is configured"
+    elif status is Status.FAIL:
+        message = ("no default encryption is configured for the bucket" if holder is bucket
+                   else "the linked encryption configuration has no rule with an sse_algorithm")
+    else:
+        message = "the bucket's encryption algorithm is not known statically"
+    return Encryption(Verdict(status, message, attr, holder, related), algorithm, key)
 
 
 def encryption(graph: ResourceGraph, bucket: Resource) -> Encryption:
@@ -64,29 +73,29 @@ def encryption(graph: ResourceGraph, bucket: Resource) -> Encryption:
             continue
         algorithm = default.get("sse_algorithm")
         if algorithm:
-            return Encryption(Status.PASS, algorithm, default.get("kms_master_key_id"), holder, attr, related)
+            return _encryption(Status.PASS, holder, attr, related, bucket, algorithm, default.get("kms_master_key_id"))
     for cfg in configs:  # unknown whole rule blocks (dynamic over an unknown list)
         if any(is_unknown(r) for r in cfg.blocks("rule")):
             unknown = unknown or (cfg, "rule")
     if unknown is not None:
-        return Encryption(Status.UNKNOWN, None, None, unknown[0], f"{unknown[1]}.sse_algorithm", related)
+        return _encryption(Status.UNKNOWN, unknown[0], f"{unknown[1]}.sse_algorithm", related, bucket)
     if configs:
-        return Encryption(Status.FAIL, None, None, configs[0], "rule", related)
-    return Encryption(Status.FAIL, None, None, bucket, "", related)
+        return _encryption(Status.FAIL, configs[0], "rule", related, bucket)
+    return _encryption(Status.FAIL, bucket, "", related, bucket)
 
 
 def uses_cmk(graph: ResourceGraph, bucket: Resource) -> KeyVerdict:
     """Is the bucket's default encryption a customer-managed KMS key? (TG102's reading)"""
     enc = encryption(graph, bucket)
-    if enc.status is Status.UNKNOWN:
+    if enc.verdict.status is Status.UNKNOWN:
         return KeyVerdict(None, None, f"the encryption of {bucket.address} is not known statically")
-    if enc.status is Status.FAIL:
+    if enc.verdict.status is Status.FAIL:
         return KeyVerdict(False, None, f"{bucket.address} has no default encryption")
     if is_unknown(enc.algorithm):
         return KeyVerdict(None, None, f"the encryption algorithm of {bucket.address} is not known statically")
     if str(enc.algorithm).lower() not in KMS_ALGORITHMS:
         return KeyVerdict(False, None, f"{bucket.address} is encrypted with {enc.algorithm}")
-    return cmk_verdict(graph, enc.holder, f"{enc.attr}.kms_master_key_id", enc.key)
+    return cmk_verdict(graph, enc.verdict.at or bucket, f"{enc.verdict.attribute}.kms_master_key_id", enc.key)
 
 
 # -- public access block -----------------------------------------------------------
@@ -101,14 +110,6 @@ def all_true(res: Resource, flags: tuple[str, ...]) -> Status:
     return Status.UNKNOWN
 
 
-class Verdict(NamedTuple):
-    status: Status
-    message: str
-    holder: Resource | None  # the resource to edit (None: the subject itself)
-    attr: str
-    related: tuple[Resource, ...]
-
-
 def public_access_block(graph: ResourceGraph, bucket: Resource) -> Verdict:
     """TG403's verdict for one bucket: a linked `aws_s3_bucket_public_access_block` or an
     `aws_s3_account_public_access_block` with all four flags true."""
@@ -118,25 +119,26 @@ def public_access_block(graph: ResourceGraph, bucket: Resource) -> Verdict:
     verdicts = [(b, all_true(b, PAB_FLAGS)) for b in blocks]
     passing = [b for b, v in verdicts + account_verdicts if v is Status.PASS]
     if passing:
-        return Verdict(Status.PASS, f"public access is blocked by {passing[0].address}", None, "", (passing[0],))
+        return Verdict(Status.PASS, f"public access is blocked by {passing[0].address}", related=(passing[0],))
     unknown = [b for b, v in verdicts + account_verdicts if v is Status.UNKNOWN]
     if unknown:
         # The first flag not known to be true: the engine names its cause (the variable).
         flag = next(f for f in PAB_FLAGS if unknown[0].values.get(f) is not True)
         return Verdict(Status.UNKNOWN, f"the public access block flag {flag} is not known statically",
-                       unknown[0], flag, tuple(blocks))
+                       flag, unknown[0], tuple(blocks))
     if blocks:
         off = [f for f in PAB_FLAGS if not is_on(blocks[0].values.get(f))]
         return Verdict(Status.FAIL, f"the public access block leaves {', '.join(off)} off",
-                       blocks[0], off[0], tuple(blocks))
-    return Verdict(Status.FAIL, "no public access block with all four flags covers the bucket", None, "", ())
+                       off[0], blocks[0], tuple(blocks))
+    return Verdict(Status.FAIL, "no public access block with all four flags covers the bucket")
 
 
 def bucket_protection(graph: ResourceGraph, bucket: Resource) -> Verdict:
     """TG101 and TG403 together: FAIL when either fails, UNKNOWN when either is not
-    known and neither fails. `holder`/`attr` name what to edit; `related` the bucket and
+    known and neither fails. `at`/`attribute` name what to edit; `related` the bucket and
     the linked resources that explain the verdict."""
-    enc = encryption(graph, bucket)
+    encrypted = encryption(graph, bucket)
+    enc = encrypted.verdict
     pab = public_access_block(graph, bucket)
     related = (bucket, *enc.related, *pab.related)
     related = tuple(dict.fromkeys(related))
@@ -146,29 +148,32 @@ def bucket_protection(graph: ResourceGraph, bucket: Resource) -> Verdict:
     if pab.status is Status.FAIL:
         problems.append(f"is not blocked from public access: {pab.message} (TG403)")
     if problems:
-        holder, attr = (enc.holder, enc.attr) if enc.status is Status.FAIL else (pab.holder or bucket, pab.attr)
-        return Verdict(Status.FAIL, f"{bucket.address} " + " and ".join(problems), holder, attr, related)
+        holder, attr = (enc.at, enc.attribute) if enc.status is Status.FAIL else (pab.at or bucket, pab.attribute)
+        return Verdict(Status.FAIL, f"{bucket.address} " + " and ".join(problems), attr, holder, related)
     if Status.UNKNOWN in (enc.status, pab.status):
         what = "default encryption" if enc.status is Status.UNKNOWN else "public access block"
         return Verdict(Status.UNKNOWN, f"{bucket.address} has a {what} that is not known statically",
-                       enc.holder if enc.status is Status.UNKNOWN else pab.holder or bucket, "", related)
-    return Verdict(Status.PASS, f"{bucket.address} is encrypted ({enc.algorithm}) and {pab.message}",
-                   None, "", related)
+                       "", enc.at if enc.status is Status.UNKNOWN else pab.at or bucket, related)
+    return Verdict(Status.PASS, f"{bucket.address} is encrypted ({encrypted.algorithm}) and {pab.message}",
+                   related=related)
 
 
 # -- versioning --------------------------------------------------------------------
 
 
-class Versioning(NamedTuple):
-    status: Status
-    holder: Resource  # where the setting lives (or the bucket when it is missing)
-    attr: str
-    related: tuple[Resource, ...]
+def _versioning(status: Status, holder: Resource, attr: str, related: tuple[Resource, ...], bucket: Resource) -> Verdict:
+    if status is Status.FAIL:
+        message = ("versioning is not enabled for the bucket" if holder is bucket
+                   else "the linked versioning configuration does not enable versioning")
+    else:
+        message = "versioning is enabled" if status is Status.PASS else "the versioning status is not known statically"
+    return Verdict(status, message, attr, holder, related)
 
 
-def versioning(graph: ResourceGraph, bucket: Resource) -> Versioning:
+def versioning(graph: ResourceGraph, bucket: Resource) -> Verdict:
     """TG601's verdict: inline `versioning { enabled = true }` or a linked
-    `aws_s3_bucket_versioning` with `versioning_configuration.status = "Enabled"`."""
+    `aws_s3_bucket_versioning` with `versioning_configuration.status = "Enabled"`.
+    `at` is where the setting lives (the bucket when it is missing)."""
     configs = linked(graph, bucket, "aws_s3_bucket_versioning")
     states: list[tuple[Resource, str, Any]] = [
         (c, "versioning_configuration.status", s.get("status") if isinstance(s, dict) else s)
@@ -178,13 +183,13 @@ def versioning(graph: ResourceGraph, bucket: Resource) -> Versioning:
                for v in bucket.blocks("versioning")]
     related = tuple(configs)
     if any(is_on(v) or v == "Enabled" for _, _, v in states):
-        return Versioning(Status.PASS, bucket, "", related)
+        return _versioning(Status.PASS, bucket, "", related, bucket)
     for holder, attr, value in states:
         if is_unknown(value):
-            return Versioning(Status.UNKNOWN, holder, attr, related)
+            return _versioning(Status.UNKNOWN, holder, attr, related, bucket)
     if configs:
-        return Versioning(Status.FAIL, configs[0], "versioning_configuration.status", related)
-    return Versioning(Status.FAIL, bucket, "versioning.enabled" if states else "", related)
+        return _versioning(Status.FAIL, configs[0], "versioning_configuration.status", related, bucket)
+    return _versioning(Status.FAIL, bucket, "versioning.enabled" if states else "", related, bucket)
 
 
 # -- server access logging ---------------------------------------------------------

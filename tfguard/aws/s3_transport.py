@@ -18,7 +18,7 @@ from tfguard.aws.iam import Statement, grants, wildcard_match
 from tfguard.aws.iam_documents import statements_of
 from tfguard.aws.s3 import linked
 from tfguard.graph import ResourceGraph, arn_key, bucket_arn
-from tfguard.model import Resource, Status, Unknown, is_unknown, parse_address
+from tfguard.model import Resource, Status, Unknown, Verdict, is_unknown, parse_address
 from tfguard.unknowns import cause
 
 _BUCKET, _OBJECTS = "the bucket ARN", "its objects (<arn>/*)"
@@ -28,14 +28,6 @@ _NAME = "\x00bucket-name\x00"  # stands for a bucket name that is not known stat
 _SHAPE_SOURCES = ("data.aws_partition.", "data.aws_caller_identity.", "data.aws_region.")
 
 _AFTER_APPLY = " is known only after apply"
-
-
-class TransportVerdict(NamedTuple):
-    status: Status
-    message: str
-    at: Resource | None  # the policy holder or document to edit; None for the bucket itself
-    attribute: str
-    related: tuple[Resource, ...]
 
 
 class _Bucket(NamedTuple):
@@ -190,7 +182,7 @@ def _bucket(res: Resource) -> _Bucket:
     return _Bucket(res, _NAME, False, why)
 
 
-def deny_insecure_transport(graph: ResourceGraph, bucket: Resource) -> TransportVerdict:
+def deny_insecure_transport(graph: ResourceGraph, bucket: Resource) -> Verdict:
     """TG230: a Deny on aws:SecureTransport = false (Bool) covering the bucket ARN and `<arn>/*`."""
     holders = ([bucket] if bucket.values.get("policy") is not None else []) + linked(graph, bucket, "aws_s3_bucket_policy")
     subject = _bucket(bucket)
@@ -230,15 +222,14 @@ def deny_insecure_transport(graph: ResourceGraph, bucket: Resource) -> Transport
                 near_miss = near_miss or f"the Deny statement on aws:SecureTransport does not cover {part}"
     rel = tuple(related)
     if covered == {_BUCKET, _OBJECTS}:
-        return TransportVerdict(Status.PASS, f"the bucket's {' and '.join(by)} denies requests without TLS "
-                                "(aws:SecureTransport = false) to the bucket and its objects", None, "", rel)
+        return Verdict(Status.PASS, f"the bucket's {' and '.join(by)} denies requests without TLS "
+                       "(aws:SecureTransport = false) to the bucket and its objects", related=rel)
     if unknown is not None:
         where, attr, reason = unknown
-        return TransportVerdict(Status.UNKNOWN, reason, where if where is not bucket else None, attr, rel)
+        return Verdict(Status.UNKNOWN, reason, attr, where, rel)
     if first is None:
-        return TransportVerdict(Status.FAIL, "no bucket policy denies requests without TLS (aws:SecureTransport = false)",
-                                None, "", rel)
+        return Verdict(Status.FAIL, "no bucket policy denies requests without TLS (aws:SecureTransport = false)",
+                       related=rel)
     where, attr = first
     message = near_miss or "the bucket policy has no Deny statement on aws:SecureTransport = false"
-    return TransportVerdict(Status.FAIL, f"{message}; requests without TLS are not denied", where if where is not bucket else None,
-                            attr, rel)
+    return Verdict(Status.FAIL, f"{message}; requests without TLS are not denied", attr, where, rel)

@@ -19,7 +19,6 @@ from tfguard.aws.s3 import encryption
 from tfguard.aws.s3_log_delivery import receives_lb_logs
 from tfguard.check import FAIL, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Status
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -37,12 +36,10 @@ def evaluate(ctx: Context) -> Iterator[Result]:
             yield Result.of(bucket, enc._replace(status=FAIL, attribute=f"{enc.attribute}.sse_algorithm",
                                                  message=f"default encryption is {algorithm}, not a customer-managed KMS key"))
             continue
-        verdict = cmk_verdict(ctx.graph, enc.at or bucket, key_attr, encrypted.key)
-        related = enc.related + ((verdict.key,) if verdict.key else ())
-        status = Status.of(verdict.cmk)
-        yield Result(bucket, status, f"{algorithm} encryption: {verdict.reason}",
-                     attribute=key_attr if encrypted.key is not None else enc.attribute,
-                     at=enc.at if enc.at is not bucket else None, related=related)
+        key = cmk_verdict(ctx.graph, enc.at or bucket, key_attr, encrypted.key).verdict
+        yield Result.of(bucket, key._replace(message=f"{algorithm} encryption: {key.message}",
+                                             attribute=key_attr if encrypted.key is not None else enc.attribute,
+                                             related=enc.related + key.related))
 
 
 CHECK = Check(

@@ -22,9 +22,7 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for res in ctx.subjects():
-        v = rds_encrypted(ctx.graph, res)
-        at = v.holder if v.holder is not None and v.holder is not res else None
-        yield Result(res, v.status, v.reason, attribute=v.attribute, at=at, related=v.related)
+        yield Result.of(res, rds_encrypted(ctx.graph, res))
 
 
 CHECK = Check(

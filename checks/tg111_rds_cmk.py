@@ -24,13 +24,9 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         if enc.status is FAIL:
             continue
         if enc.status is UNKNOWN:
-            at = enc.holder if enc.holder is not None and enc.holder is not res else None
-            yield Result(res, UNKNOWN, f"whether the storage is encrypted is not known: {enc.reason}",
-                         attribute=enc.attribute, at=at, related=enc.related)
+            yield Result.of(res, enc._replace(message=f"whether the storage is encrypted is not known: {enc.message}"))
             continue
-        v = rds_cmk(ctx.graph, res)
-        at = v.holder if v.holder is not None and v.holder is not res else None
-        yield Result(res, v.status, v.reason, attribute=v.attribute, at=at, related=v.related)
+        yield Result.of(res, rds_cmk(ctx.graph, res))
 
 
 CHECK = Check(

@@ -23,8 +23,7 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     for res in ctx.subjects():
-        v = backup_copy(ctx.graph, res)
-        yield Result(res, v.status, v.reason, attribute=v.attribute, related=v.related)
+        yield Result.of(res, backup_copy(ctx.graph, res))
 
 
 CHECK = Check(

@@ -24,20 +24,20 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     default = ebs_default(ctx.graph)
-    account = (default.holder,) if default.holder is not None else ()
+    account = (default.at,) if default.at is not None else ()
     for res in ctx.subjects():
         own = volumes_encrypted(res)
         if default.status is PASS:
-            yield Result(res, PASS, default.reason, related=account)
+            yield Result(res, PASS, default.message, related=account)
         elif own.status is PASS:
-            yield Result(res, PASS, own.reason, attribute=own.attribute)
+            yield Result.of(res, own)
         elif default.status is UNKNOWN:
-            yield Result(res, UNKNOWN, f"{own.reason}, and {default.reason}", attribute=own.attribute,
-                         related=account)
+            yield Result.of(res, own._replace(status=UNKNOWN, message=f"{own.message}, and {default.message}",
+                                              related=account))
         elif own.status is FAIL:
-            yield Result(res, FAIL, own.reason, attribute=own.attribute, related=account)
+            yield Result.of(res, own._replace(related=account))
         else:
-            yield Result(res, UNKNOWN, own.reason, attribute=own.attribute)
+            yield Result.of(res, own)
 
 
 CHECK = Check(

@@ -11,7 +11,6 @@ file by name that parsed).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from tfguard.aws.ebs import ebs_default
@@ -21,10 +20,8 @@ from tfguard.compliance import controls
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     v = ebs_default(ctx.graph)
-    subject = ctx.account(v.holder)
-    if v.holder is not None:  # point at the `enabled` argument of the resource itself
-        subject = dataclasses.replace(subject, attr_locations=dict(v.holder.attr_locations))
-    yield Result(subject, v.status, v.reason, attribute=v.attribute)
+    # The account, pointing at the `enabled` argument of the resource that decides.
+    yield Result.of(ctx.account_subject(v.at), v._replace(at=None))
 
 
 CHECK = Check(

@@ -14,16 +14,16 @@ from collections.abc import Iterator
 
 from tfguard.aws.flows import flow_edges
 from tfguard.aws.kms import key_set
-from tfguard.aws.verdict import truth
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.truth import status_on
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
     flows = flow_edges(ctx.graph)
     for res in ctx.subjects():
         sources = tuple(f.source for f in flows if f.destination is res)
-        encrypted = truth(res.values.get("encrypted"))
+        encrypted = status_on(res.values.get("encrypted"))
         key_status = key_set(ctx.graph, res)
         if encrypted is FAIL:
             yield Result(res, FAIL, "encrypted is not set to true", attribute="encrypted", related=sources)

@@ -20,7 +20,7 @@ from tfguard.aws.kms import cmk_verdict
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.declare import each
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, is_unknown
 from tfguard.truth import setting
 
 REPLICA_TYPE = "aws_dynamodb_table_replica"
@@ -37,20 +37,16 @@ def _replicas(ctx: Context, table: Resource) -> Iterator[Result]:
         region = block.get("region_name")
         name = f"replica {region}" if isinstance(region, str) else f"replica #{i + 1}"
         key = block.get("kms_key_arn")
-        verdict = item_key_verdict(ctx.graph, table, "replica.kms_key_arn", key)
-        if verdict.cmk is not True:
-            status = Status.of(verdict.cmk)
+        verdict = item_key_verdict(ctx.graph, table, "replica.kms_key_arn", key).verdict
+        if verdict.status is not PASS:
             # Locations are recorded per path, not per block instance: a replica
             # without a key points at a replica block, not at another replica's key.
             attr = "replica" if key is None or key == "" else "replica.kms_key_arn"
-            yield Result(table, status, f"{name}: {verdict.reason}", attribute=attr,
-                         related=(verdict.key,) if verdict.key else ())
+            yield Result.of(table, verdict._replace(message=f"{name}: {verdict.message}", attribute=attr))
     for replica in ctx.graph.referrers(table, types=(REPLICA_TYPE,), via="global_table_arn"):
-        verdict = cmk_verdict(ctx.graph, replica, "kms_key_arn", replica.values.get("kms_key_arn"))
-        if verdict.cmk is not True:
-            status = Status.of(verdict.cmk)
-            yield Result(table, status, f"{replica.address}: {verdict.reason}", attribute="kms_key_arn", at=replica,
-                         related=(verdict.key,) if verdict.key else ())
+        verdict = cmk_verdict(ctx.graph, replica, "kms_key_arn", replica.values.get("kms_key_arn")).verdict
+        if verdict.status is not PASS:
+            yield Result.of(table, verdict._replace(message=f"{replica.address}: {verdict.message}"))
 
 
 def _table_key(ctx: Context, table: Resource) -> Result:
@@ -70,15 +66,14 @@ def _table_key(ctx: Context, table: Resource) -> Result:
         return Result(table, FAIL, "server_side_encryption is not enabled: the table is encrypted with an AWS-owned key",
                       attribute="server_side_encryption.enabled")
     key = sse.get("kms_key_arn")
-    verdict = cmk_verdict(ctx.graph, table, "server_side_encryption.kms_key_arn", key)
-    related = (verdict.key,) if verdict.key else ()
+    verdict = cmk_verdict(ctx.graph, table, "server_side_encryption.kms_key_arn", key).verdict
     attr = "server_side_encryption.kms_key_arn" if key is not None else "server_side_encryption"
-    if verdict.cmk is False:
-        return Result(table, FAIL, f"server-side encryption: {verdict.reason} (AWS-managed aws/dynamodb key)",
-                      attribute=attr, related=related)
-    if verdict.cmk is None:
-        return Result(table, UNKNOWN, f"server-side encryption: {verdict.reason}", attribute=attr, related=related)
-    return Result(table, PASS, verdict.reason, attribute=attr, related=related)
+    message = verdict.message
+    if verdict.status is FAIL:
+        message = f"server-side encryption: {message} (AWS-managed aws/dynamodb key)"
+    elif verdict.status is UNKNOWN:
+        message = f"server-side encryption: {message}"
+    return Result.of(table, verdict._replace(message=message, attribute=attr))
 
 
 def judge(ctx: Context, table: Resource) -> Result:

@@ -25,7 +25,6 @@ content not known statically gives UNKNOWN unless another SCP passes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from tfguard.aws.iam import Statement, every_resource, grants
 from tfguard.aws.iam_policies import judged_policy
@@ -64,11 +63,6 @@ def denies_trail_tampering(ctx: Context, policy: Resource) -> bool | None:
     return True if any(found) else (None if None in found else False)
 
 
-def _subject(ctx: Context, holder: Resource) -> Resource:
-    """The account, located at the resource to edit (with its argument locations)."""
-    return replace(ctx.account(holder), attr_locations=dict(holder.attr_locations))
-
-
 def evaluate(ctx: Context) -> Iterator[Result]:
     orgs = ctx.graph.of_type("aws_organizations_organization")
     if not orgs:
@@ -99,15 +93,15 @@ def evaluate(ctx: Context) -> Iterator[Result]:
     for wanted in (PASS, UNKNOWN):
         for status, holder, attr, message, related in verdicts:
             if status is wanted:
-                yield Result(_subject(ctx, holder), status, message, attribute=attr, related=(org, *related))
+                yield Result(ctx.account_subject(holder), status, message, attribute=attr, related=(org, *related))
                 return
     fails = [v for v in verdicts if v[0] is FAIL]
     fails.sort(key=lambda v: v[2] != "content")  # an attached policy to extend first
     if fails:
         _, holder, attr, message, related = fails[0]
-        yield Result(_subject(ctx, holder), FAIL, message, attribute=attr, related=(org, *related))
+        yield Result(ctx.account_subject(holder), FAIL, message, attribute=attr, related=(org, *related))
         return
-    yield Result(_subject(ctx, org), FAIL, "no attached service control policy denies cloudtrail:StopLogging "
+    yield Result(ctx.account_subject(org), FAIL, "no attached service control policy denies cloudtrail:StopLogging "
                  "or cloudtrail:DeleteTrail")
 
 

@@ -63,14 +63,14 @@ def _judge(ctx: Context, rule: Rule, fails: list[Finding], unknown: list[Finding
         unknown.append(("bucket", holder, "the source bucket is not in the configuration: whether it uses a "
                         "customer-managed key is not known"))
     else:
-        verdict = uses_cmk(ctx.graph, rule.source)
-        if verdict.cmk:
+        verdict = uses_cmk(ctx.graph, rule.source).verdict
+        if verdict.status is PASS:
             related.append(rule.source)
             fails.append((rule.path, holder, f"the source bucket {rule.source.address} uses a customer-managed key but "
                           "the rule does not replicate KMS-encrypted objects (source_selection_criteria)"))
-        elif verdict.cmk is None:
+        elif verdict.status is UNKNOWN:
             unknown.append((rule.path, holder, f"whether the source bucket uses a customer-managed key is not known: "
-                            f"{verdict.reason}"))
+                            f"{verdict.message}"))
 
 
 def _result(ctx: Context, subject: Resource, holder: Resource) -> Result:

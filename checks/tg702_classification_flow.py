@@ -59,13 +59,14 @@ def _judge(ctx: Context, dst: Resource) -> Result:
             fails.append(("tags" if isinstance(dst.values.get("tags"), dict) else "", None, f"the destination {label}"))
     if cls.sensitive:
         key = destination_key(ctx.graph, dst)
-        related += [r for r in (key.verdict.key, key.holder) if r is not None and r is not dst]
-        at = key.holder if key.holder is not dst else None
-        if key.verdict.cmk is False:
-            fails.append((key.attr, at, f"it is not encrypted with a customer-managed key ({key.verdict.reason})"))
-        elif key.verdict.cmk is None:
-            unknown.append((key.attr, at, f"whether it is encrypted with a customer-managed key is not known "
-                            f"({key.verdict.reason})"))
+        v = key.verdict
+        related += [r for r in (key.key, v.at) if r is not None and r is not dst]
+        at = v.at if v.at is not dst else None
+        if v.status is FAIL:
+            fails.append((v.attribute, at, f"it is not encrypted with a customer-managed key ({v.message})"))
+        elif v.status is UNKNOWN:
+            unknown.append((v.attribute, at, f"whether it is encrypted with a customer-managed key is not known "
+                            f"({v.message})"))
     related_t = tuple(dict.fromkeys(r for r in related if r is not dst))
     if fails or unknown:
         status = FAIL if fails else UNKNOWN

@@ -82,21 +82,17 @@ class Context:
     def baseline_active(self) -> bool:
         return self.profile == "baseline" or bool(self.anchors())
 
-    def account(self, anchor: Resource | None = None) -> Resource:
-        """The subject of an account-level result: logical location `account`, pointing
-        at the anchor resource, else at the root module's main.tf (or its first file by
-        name that parsed)."""
-        anchor = anchor or next(iter(self.anchors()), None)
-        location = anchor.location if anchor is not None else self.root_location
-        return Resource(address=ACCOUNT, type=ACCOUNT, name=ACCOUNT, location=location)
-
     def account_subject(self, anchor: Resource | None = None) -> Resource:
-        """`account(anchor)` that also knows the anchor's argument locations, so an
-        attribute path points at the offending argument."""
-        subject = self.account(anchor)
+        """The subject of an account-level result (the one way to make it): logical
+        location `account`, pointing at `anchor` with its argument locations (so an
+        attribute path points at the offending argument), else at the first anchor
+        resource, else at the root module's main.tf (or its first file by name that parsed)."""
         if anchor is not None:
-            subject = replace(subject, attr_locations=dict(anchor.attr_locations))
-        return subject
+            return Resource(address=ACCOUNT, type=ACCOUNT, name=ACCOUNT, location=anchor.location,
+                            attr_locations=dict(anchor.attr_locations))
+        first = next(iter(self.anchors()), None)
+        location = first.location if first is not None else self.root_location
+        return Resource(address=ACCOUNT, type=ACCOUNT, name=ACCOUNT, location=location)
 
     def classification(self, res: Resource) -> Classification:
         """Effective classification: own tags and every flow into the resource."""

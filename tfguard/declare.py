@@ -63,12 +63,11 @@ def customer_managed_key(attr: str, *, unset: str = "", protects: str = "") -> E
 
 def _key_result(ctx: Context, res: Resource, attr: str, unset: str, protects: str) -> Result:
     value = res.values.get(attr)
-    verdict = cmk_verdict(ctx.graph, res, attr, value)
-    status = Status.of(verdict.cmk)
-    message = f"no {attr}: {unset}" if unset and (value is None or value == "") else verdict.reason
+    verdict = cmk_verdict(ctx.graph, res, attr, value).verdict
+    message = f"no {attr}: {unset}" if unset and (value is None or value == "") else verdict.message
     if protects:
         message = f"{protects}: {message}"
-    return Result(res, status, message, attribute=attr, related=(verdict.key,) if verdict.key else ())
+    return Result.of(res, verdict._replace(message=message))
 
 
 Judge = Callable[[Context, Resource], Result]

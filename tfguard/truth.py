@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from tfguard.model import Unknown, is_unknown
+from tfguard.model import Status, Unknown, is_unknown
 
 Reading: TypeAlias = "bool | None | Unknown"
 
@@ -46,3 +46,11 @@ def is_on(value: object) -> bool:
 def is_off(value: object) -> bool:
     """The setting is known to be off (null counts as off only where the caller says so)."""
     return setting(value) is False
+
+
+def status_on(value: object) -> Status:
+    """The setting must be on: PASS when it is, UNKNOWN when not known statically, else FAIL
+    (unset included)."""
+    if is_on(value):
+        return Status.PASS
+    return Status.UNKNOWN if is_unknown(value) else Status.FAIL

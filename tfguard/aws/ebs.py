@@ -6,18 +6,16 @@
 - Account default encryption is an `aws_ebs_encryption_by_default` whose
   `enabled` is true or unset, the provider's default (`ebs_default`, TG120, TG121).
 
-Snapshot copies are data flows (`tfguard.aws.flows`); verdicts are
-`tfguard.aws.verdict.Verdict`s.
+Snapshot copies are data flows (`tfguard.aws.flows`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tfguard.aws.verdict import FAIL, PASS, UNKNOWN, Verdict, truth
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, is_unknown, nested
-from tfguard.truth import setting
+from tfguard.model import Resource, Status, Verdict, is_unknown, nested
+from tfguard.truth import setting, status_on
 from tfguard.unknowns import cause
 
 EBS_TYPES = ("aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration")
@@ -30,16 +28,16 @@ def ebs_default(graph: ResourceGraph) -> Verdict:
     for res in resources:
         enabled = setting(res.values.get("enabled"))
         if enabled is True or enabled is None:
-            return Verdict(PASS, f"account default EBS encryption is enabled by {res.address}", "enabled", res)
+            return Verdict(Status.PASS, f"account default EBS encryption is enabled by {res.address}", "enabled", res)
         if is_unknown(enabled):
             unknown = unknown or res
     if unknown is not None:
         why = cause(unknown.values.get("enabled"))
-        return Verdict(UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically"
+        return Verdict(Status.UNKNOWN, f"whether {unknown.address} enables default EBS encryption is not known statically"
                        + (f" ({why})" if why else ""), "enabled", unknown)
     if resources:
-        return Verdict(FAIL, f"{resources[0].address} sets enabled = false", "enabled", resources[0])
-    return Verdict(FAIL, "the configuration has no aws_ebs_encryption_by_default")
+        return Verdict(Status.FAIL, f"{resources[0].address} sets enabled = false", "enabled", resources[0])
+    return Verdict(Status.FAIL, "the configuration has no aws_ebs_encryption_by_default")
 
 
 def ebs_volumes(res: Resource) -> list[tuple[str, Any]]:
@@ -76,11 +74,11 @@ def volumes_encrypted(res: Resource) -> Verdict:
     """The resource's own volumes (without account default encryption)."""
     volumes = ebs_volumes(res)
     if not volumes:
-        return Verdict(PASS, "it declares no EBS volume", "", res)
+        return Verdict(Status.PASS, "it declares no EBS volume", "", res)
     unknown: str | None = None
     for attr, value in volumes:
-        status = truth(value)
-        if status is FAIL:
+        status = status_on(value)
+        if status is Status.FAIL:
             if attr == "root_block_device":
                 reason = "it has no root_block_device block, so its root volume is not encrypted"
             else:
@@ -90,11 +88,11 @@ def volumes_encrypted(res: Resource) -> Verdict:
                 else:
                     shown = str(value).lower() if isinstance(value, bool) else repr(value)
                     reason = f"{where} sets encrypted = {shown}"
-            return Verdict(FAIL, reason, attr, res)
-        if status is UNKNOWN and unknown is None:
+            return Verdict(Status.FAIL, reason, attr, res)
+        if status is Status.UNKNOWN and unknown is None:
             unknown = attr
     if unknown is not None:
-        return Verdict(UNKNOWN, f"{unknown} is not known statically", unknown, res)
+        return Verdict(Status.UNKNOWN, f"{unknown} is not known statically", unknown, res)
     count = len(volumes)
-    return Verdict(PASS, "its EBS volume is encrypted" if count == 1 else f"all {count} of its EBS volumes are encrypted",
+    return Verdict(Status.PASS, "its EBS volume is encrypted" if count == 1 else f"all {count} of its EBS volumes are encrypted",
                    volumes[0][0], res)

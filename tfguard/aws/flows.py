@@ -21,7 +21,7 @@ import weakref
 from typing import NamedTuple
 
 from tfguard.aws.backup import BACKUP_TYPES, backup_selections
-from tfguard.aws.kms import KeyVerdict, cmk_verdict
+from tfguard.aws.kms import KeyVerdict, cmk_verdict, key_verdict
 from tfguard.aws.rds import is_read_replica
 from tfguard.aws.s3 import encryption, uses_cmk
 from tfguard.graph import ResourceGraph
@@ -129,31 +129,29 @@ INHERITS = ("aws_db_snapshot", "aws_db_cluster_snapshot", "aws_ebs_snapshot")
 UNTAGGABLE = ("aws_db_instance_automated_backups_replication",)
 
 
-class DestinationKey(NamedTuple):
-    verdict: KeyVerdict
-    holder: Resource  # where the key argument lives
-    attr: str
+def _placed(kv: KeyVerdict, at: Resource, attribute: str, message: str = "") -> KeyVerdict:
+    """The key verdict pointing at the argument `attribute` of `at`."""
+    return kv._replace(verdict=kv.verdict._replace(at=at, attribute=attribute, message=message or kv.verdict.message))
 
 
-def destination_key(graph: ResourceGraph, res: Resource, depth: int = 0) -> DestinationKey:
-    """The CMK verdict for the data a destination holds."""
+def destination_key(graph: ResourceGraph, res: Resource, depth: int = 0) -> KeyVerdict:
+    """The CMK verdict for the data a destination holds; `at` and `attribute` are where its key is set."""
     if res.type == "aws_s3_bucket":
         encrypted = encryption(graph, res)
         enc = encrypted.verdict
         attr = f"{enc.attribute}.kms_master_key_id" if enc.status is Status.PASS and encrypted.key is not None \
             else enc.attribute
-        return DestinationKey(uses_cmk(graph, res), enc.at or res, attr)
+        return _placed(uses_cmk(graph, res), enc.at or res, attr)
     inherits = res.type in INHERITS or (is_read_replica(res) and res.values.get("kms_key_id") is None)
     if inherits and depth < 10:
         sources = [f.source for f in upstream(graph, res) if f.source.mode == "managed"]
         if sources:
             inherited = destination_key(graph, sources[0], depth + 1)
-            verdict = inherited.verdict
-            reason = f"inherits the key of {sources[0].address}: {verdict.reason}"
+            reason = f"inherits the key of {sources[0].address}: {inherited.verdict.message}"
             if res.type in INHERITS:  # the key can only be set on the source
-                return DestinationKey(KeyVerdict(verdict.cmk, verdict.key, reason), inherited.holder, inherited.attr)
-            return DestinationKey(KeyVerdict(verdict.cmk, verdict.key, reason), res, "kms_key_id")
+                return _placed(inherited, inherited.verdict.at or sources[0], inherited.verdict.attribute, reason)
+            return _placed(inherited, res, "kms_key_id", reason)
         if res.type in INHERITS:
-            return DestinationKey(KeyVerdict(None, None, f"the source of {res.address} is not in the configuration"), res, "")
+            return key_verdict(None, None, f"the source of {res.address} is not in the configuration", res)
     attr = KEY_ARGS.get(res.type, "kms_key_id")
-    return DestinationKey(cmk_verdict(graph, res, attr, res.values.get(attr)), res, attr)
+    return cmk_verdict(graph, res, attr, res.values.get(attr))

@@ -19,7 +19,7 @@ import re
 from typing import Any, NamedTuple
 
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.unknowns import cause
 
 KEY_TYPES = ("aws_kms_key", "aws_kms_replica_key", "aws_kms_alias", "aws_kms_external_key")
@@ -31,9 +31,17 @@ _KEY_LITERAL = re.compile(
 
 
 class KeyVerdict(NamedTuple):
-    cmk: bool | None  # None: not known statically
-    key: Resource | None  # the key (or data source) it resolves to, for related locations
-    reason: str
+    """Is a key argument a customer-managed key: PASS, FAIL, UNKNOWN (not known statically).
+    The verdict is `at` the resource that holds the argument, its `attribute`, and relates
+    the key it resolves to."""
+
+    verdict: Verdict
+    key: Resource | None  # the key (or data source) it resolves to
+
+
+def key_verdict(cmk: bool | None, key: Resource | None, reason: str, at: Resource | None = None,
+                attribute: str = "") -> KeyVerdict:
+    return KeyVerdict(Verdict(Status.of(cmk), reason, attribute, at, (key,) if key is not None else ()), key)
 
 
 def literal_is_cmk(value: str) -> bool:
@@ -41,27 +49,33 @@ def literal_is_cmk(value: str) -> bool:
 
 
 def cmk_verdict(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> KeyVerdict:
+    """The verdict on argument `attr` of `res`, whose value is `value`."""
+    cmk, key, reason = _cmk(graph, res, attr, value)
+    return key_verdict(cmk, key, reason, res, attr)
+
+
+def _cmk(graph: ResourceGraph, res: Resource, attr: str, value: Any) -> tuple[bool | None, Resource | None, str]:
     keys = [k for k in graph.targets(res, via=attr) if k.mode == "managed" and k.type in KEY_TYPES]
     if keys:
-        return KeyVerdict(True, keys[0], f"uses customer-managed key {keys[0].address}")
+        return True, keys[0], f"uses customer-managed key {keys[0].address}"
     for data in graph.targets(res, via=attr, types=("aws_kms_key", "aws_kms_alias")):
         named = data.values.get("key_id") or data.values.get("name")
         if isinstance(named, str):
             if literal_is_cmk(named):
-                return KeyVerdict(True, data, f"uses existing customer-managed key {named}")
-            return KeyVerdict(False, data, f"{named} is an AWS-managed key")
+                return True, data, f"uses existing customer-managed key {named}"
+            return False, data, f"{named} is an AWS-managed key"
     if value is None or value == "":
-        return KeyVerdict(False, None, "no customer-managed key is set")
+        return False, None, "no customer-managed key is set"
     if is_unknown(value):
         why = cause(value)
-        return KeyVerdict(None, None, f"{attr.rsplit('.', 1)[-1]} is not known statically" + (f": {why}" if why else ""))
+        return None, None, f"{attr.rsplit('.', 1)[-1]} is not known statically" + (f": {why}" if why else "")
     if isinstance(value, str):
         if literal_is_cmk(value):
-            return KeyVerdict(True, None, f"uses customer-managed key {value}")
+            return True, None, f"uses customer-managed key {value}"
         if _AWS_ALIAS.match(value):
-            return KeyVerdict(False, None, f"{value} is an AWS-managed key")
-        return KeyVerdict(None, None, f"{value!r} is not recognised as a KMS key")
-    return KeyVerdict(None, None, "key value is not a string")
+            return False, None, f"{value} is an AWS-managed key"
+        return None, None, f"{value!r} is not recognised as a KMS key"
+    return None, None, "key value is not a string"
 
 
 def key_set(graph: ResourceGraph, res: Resource, attr: str = "kms_key_id") -> Status:

@@ -14,8 +14,8 @@
 
 A source is found through the graph (reference or literal identifier), else
 through a literal RDS ARN whose name (and region, when known) matches a
-resource of the configuration (`source_of`). Verdicts are
-`tfguard.aws.verdict.Verdict`s.
+resource of the configuration (`source_of`). A verdict through a chain of sources
+is `tfguard.aws.verdict.Traced` inside this module and a `Verdict` outside it.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from __future__ import annotations
 from typing import Any
 
 from tfguard.aws.kms import cmk_verdict, key_set
-from tfguard.aws.verdict import FAIL, PASS, UNKNOWN, Verdict, innermost
+from tfguard.aws.verdict import Traced, innermost, traced
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.truth import setting
 
 RDS_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
@@ -82,128 +82,143 @@ def source_of(graph: ResourceGraph, res: Resource) -> tuple[Any, Resource | None
     return value, None
 
 
-def _unresolved(res: Resource, value: Any, what: str) -> Verdict:
+def _unresolved(res: Resource, value: Any, what: str) -> Traced:
     attr = source_attr(res)
     if is_unknown(value):
         reason = f"the {what} ({attr}) is not known statically"
         detail = getattr(value, "reason", "")
-        return Verdict(UNKNOWN, f"{reason}: {detail}" if detail else reason, attr, res)
-    return Verdict(UNKNOWN, f"the {what} {value!r} is not in the configuration", attr, res)
+        return traced(Status.UNKNOWN, f"{reason}: {detail}" if detail else reason, attr, res)
+    return traced(Status.UNKNOWN, f"the {what} {value!r} is not in the configuration", attr, res)
 
 
-def _existing(res: Resource, value: Any, attr: str) -> Verdict:
+def _existing(res: Resource, value: Any, attr: str) -> Traced:
     """An existing resource read through a data source: only a value read back decides."""
     if isinstance(value, bool):
-        return Verdict(PASS if value else FAIL, f"the existing {res.type} has {attr} = {str(value).lower()}", attr, res)
-    return Verdict(UNKNOWN, f"whether the existing {res.type} is encrypted is not known statically", attr, res)
+        return traced(Status.of(value), f"the existing {res.type} has {attr} = {str(value).lower()}", attr, res)
+    return traced(Status.UNKNOWN, f"whether the existing {res.type} is encrypted is not known statically", attr, res)
 
 
-def rds_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+def _encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str]) -> Traced:
     """TG110's verdict for an RDS instance or cluster."""
     encrypted = setting(res.values.get("storage_encrypted"))
     if res.mode == "data":
         return _existing(res, encrypted, "storage_encrypted")
     if encrypted is True:
-        return Verdict(PASS, "storage_encrypted is true", "storage_encrypted", res)
+        return traced(Status.PASS, "storage_encrypted is true", "storage_encrypted", res)
     if res.type == "aws_rds_cluster":
         mode = res.values.get("engine_mode")
         if isinstance(mode, str) and mode.lower() == "serverless":
-            return Verdict(PASS, "a serverless cluster's storage is always encrypted", "engine_mode", res)
+            return traced(Status.PASS, "a serverless cluster's storage is always encrypted", "engine_mode", res)
         if is_unknown(mode):
-            return Verdict(UNKNOWN, "engine_mode is not known statically", "engine_mode", res)
+            return traced(Status.UNKNOWN, "engine_mode is not known statically", "engine_mode", res)
     value, source = source_of(graph, res)
     if value is not None:  # a read replica: encrypted like its source
         if source is None:
             return _unresolved(res, value, "replica's source")
         if source.address in _seen:
-            return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
-        up = rds_encrypted(graph, source, _seen | {res.address})
-        related = (source, *up.related)
+            return traced(Status.UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
+        up = _encrypted(graph, source, _seen | {res.address})
+        related = (source, *up.verdict.related)
         cause = innermost(up)
-        if up.status is PASS:
-            return Verdict(PASS, f"read replica of {source.address}, which is encrypted ({cause})",
-                           "replicate_source_db", res, related, cause)
-        if up.status is UNKNOWN or is_unknown(encrypted):
-            return Verdict(UNKNOWN, f"read replica of {source.address}, whose encryption is not known ({cause})",
-                           up.attribute, up.holder, related, cause)
-        return Verdict(FAIL, f"read replica of {source.address}, which is not encrypted ({cause})",
-                       up.attribute, up.holder, related, cause)
+        if up.verdict.status is Status.PASS:
+            return traced(Status.PASS, f"read replica of {source.address}, which is encrypted ({cause})",
+                          "replicate_source_db", res, related, cause)
+        if up.verdict.status is Status.UNKNOWN or is_unknown(encrypted):
+            return traced(Status.UNKNOWN, f"read replica of {source.address}, whose encryption is not known ({cause})",
+                          up.verdict.attribute, up.verdict.at, related, cause)
+        return traced(Status.FAIL, f"read replica of {source.address}, which is not encrypted ({cause})",
+                      up.verdict.attribute, up.verdict.at, related, cause)
     if is_unknown(encrypted):
         detail = getattr(encrypted, "reason", "")
-        return Verdict(UNKNOWN, "storage_encrypted is not known statically" + (f": {detail}" if detail else ""),
-                       "storage_encrypted", res)
+        return traced(Status.UNKNOWN, "storage_encrypted is not known statically" + (f": {detail}" if detail else ""),
+                      "storage_encrypted", res)
     if encrypted is False:
-        return Verdict(FAIL, "storage_encrypted is false", "storage_encrypted", res)
-    return Verdict(FAIL, "storage_encrypted is not set to true", "storage_encrypted", res)
+        return traced(Status.FAIL, "storage_encrypted is false", "storage_encrypted", res)
+    return traced(Status.FAIL, "storage_encrypted is not set to true", "storage_encrypted", res)
 
 
-def rds_cmk(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+def _cmk(graph: ResourceGraph, res: Resource, _seen: frozenset[str]) -> Traced:
     """TG111's key verdict for an encrypted RDS instance or cluster (a replica without its own
     key uses its source's key)."""
     attr = key_attr(res)
     value = res.values.get(attr)
     if res.mode == "data" and not isinstance(value, str):
-        return Verdict(UNKNOWN, f"the key of the existing {res.type} is not known statically", attr, res)
+        return traced(Status.UNKNOWN, f"the key of the existing {res.type} is not known statically", attr, res)
     if value is None or value == "":
         src_value, source = source_of(graph, res)
         if src_value is not None and res.type == "aws_db_instance":
             if source is None:
                 return _unresolved(res, src_value, "replica's source, whose key it uses,")
             if source.address in _seen:
-                return Verdict(UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
-            up = rds_cmk(graph, source, _seen | {res.address})
+                return traced(Status.UNKNOWN, "the replication sources form a loop", "replicate_source_db", res)
+            up = _cmk(graph, source, _seen | {res.address})
             cause = innermost(up)
-            return Verdict(up.status, f"read replica uses the key of its source ({cause})",
-                           up.attribute, up.holder, (source, *up.related), cause)
-    kv = cmk_verdict(graph, res, attr, value)
-    status = Status.of(kv.cmk)
-    reason = kv.reason if value not in (None, "") else f"no {attr}: the AWS-managed aws/rds key is used"
-    return Verdict(status, reason, attr, res, (kv.key,) if kv.key is not None else ())
+            return traced(up.verdict.status, f"read replica uses the key of its source ({cause})",
+                          up.verdict.attribute, up.verdict.at, (source, *up.verdict.related), cause)
+    kv = cmk_verdict(graph, res, attr, value).verdict
+    reason = kv.message if value not in (None, "") else f"no {attr}: the AWS-managed aws/rds key is used"
+    return Traced(kv._replace(message=reason))
 
 
-def copy_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str] = frozenset()) -> Verdict:
+def _copy_encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str]) -> Traced:
     """Is this RDS instance/cluster, snapshot, snapshot copy or backup replication encrypted?"""
     if res.type in RDS_TYPES:
-        return rds_encrypted(graph, res, _seen)
+        return _encrypted(graph, res, _seen)
     if res.mode == "data":
         return _existing(res, res.values.get("encrypted"), "encrypted")
-    own_key = key_set(graph, res) if res.type in BACKUP_COPY_TYPES else FAIL
-    if own_key is PASS:
-        return Verdict(PASS, "kms_key_id is set", "kms_key_id", res)
+    own_key = key_set(graph, res) if res.type in BACKUP_COPY_TYPES else Status.FAIL
+    if own_key is Status.PASS:
+        return traced(Status.PASS, "kms_key_id is set", "kms_key_id", res)
     value, source = source_of(graph, res)
     if value is None:
-        return Verdict(UNKNOWN, f"{res.address} names no source", source_attr(res), res)
+        return traced(Status.UNKNOWN, f"{res.address} names no source", source_attr(res), res)
     if source is None:
         return _unresolved(res, value, "source")
     if source.address in _seen:
-        return Verdict(UNKNOWN, "the snapshot sources form a loop", source_attr(res), res)
-    up = copy_encrypted(graph, source, _seen | {res.address})
-    related = (source, *up.related)
-    if up.status is FAIL and own_key is UNKNOWN:
-        return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
-    return Verdict(up.status, up.reason, up.attribute, up.holder, related, innermost(up))
+        return traced(Status.UNKNOWN, "the snapshot sources form a loop", source_attr(res), res)
+    up = _copy_encrypted(graph, source, _seen | {res.address})
+    related = (source, *up.verdict.related)
+    if up.verdict.status is Status.FAIL and own_key is Status.UNKNOWN:
+        return traced(Status.UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
+    return traced(up.verdict.status, up.verdict.message, up.verdict.attribute, up.verdict.at, related, innermost(up))
+
+
+def _backup_copy(graph: ResourceGraph, res: Resource) -> Traced:
+    """TG112: a copy or replicated backup of an encrypted source must set kms_key_id."""
+    key = key_set(graph, res)
+    if key is Status.PASS:
+        named = cmk_verdict(graph, res, "kms_key_id", res.values.get("kms_key_id")).key
+        return traced(Status.PASS, "kms_key_id is set" + (f" to {named.address}" if named is not None else ""),
+                      "kms_key_id", res, (named,) if named is not None else ())
+    value, source = source_of(graph, res)
+    if source is None:
+        src = _unresolved(res, value, "source")
+        return traced(Status.UNKNOWN, f"{src.verdict.message}, so whether it is encrypted is not known", src.verdict.attribute, res)
+    up = _copy_encrypted(graph, source, frozenset({res.address}))
+    related = (source, *up.verdict.related)
+    if up.verdict.status is Status.FAIL:
+        return traced(Status.PASS, f"the source {source.address} is not encrypted, so the copy needs no kms_key_id "
+                      f"({innermost(up)}; TG110 reports it)", source_attr(res), res, related)
+    if up.verdict.status is Status.UNKNOWN:
+        return traced(Status.UNKNOWN, f"whether the source {source.address} is encrypted is not known ({innermost(up)})",
+                      source_attr(res), res, related)
+    if key is Status.UNKNOWN:
+        return traced(Status.UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
+    return traced(Status.FAIL, f"the source {source.address} is encrypted ({innermost(up)}) but the copy sets no kms_key_id",
+                  "kms_key_id", res, related)
+
+
+def rds_encrypted(graph: ResourceGraph, res: Resource) -> Verdict:
+    """TG110's verdict for an RDS instance or cluster."""
+    return _encrypted(graph, res, frozenset()).verdict
+
+
+def rds_cmk(graph: ResourceGraph, res: Resource) -> Verdict:
+    """TG111's key verdict for an encrypted RDS instance or cluster (a replica without its own
+    key uses its source's key)."""
+    return _cmk(graph, res, frozenset()).verdict
 
 
 def backup_copy(graph: ResourceGraph, res: Resource) -> Verdict:
     """TG112: a copy or replicated backup of an encrypted source must set kms_key_id."""
-    key = key_set(graph, res)
-    if key is PASS:
-        named = cmk_verdict(graph, res, "kms_key_id", res.values.get("kms_key_id")).key
-        return Verdict(PASS, "kms_key_id is set" + (f" to {named.address}" if named is not None else ""),
-                       "kms_key_id", res, (named,) if named is not None else ())
-    value, source = source_of(graph, res)
-    if source is None:
-        src = _unresolved(res, value, "source")
-        return Verdict(UNKNOWN, f"{src.reason}, so whether it is encrypted is not known", src.attribute, res)
-    up = copy_encrypted(graph, source, frozenset({res.address}))
-    related = (source, *up.related)
-    if up.status is FAIL:
-        return Verdict(PASS, f"the source {source.address} is not encrypted, so the copy needs no kms_key_id "
-                       f"({innermost(up)}; TG110 reports it)", source_attr(res), res, related)
-    if up.status is UNKNOWN:
-        return Verdict(UNKNOWN, f"whether the source {source.address} is encrypted is not known ({innermost(up)})",
-                       source_attr(res), res, related)
-    if key is UNKNOWN:
-        return Verdict(UNKNOWN, "kms_key_id is not known statically", "kms_key_id", res, related)
-    return Verdict(FAIL, f"the source {source.address} is encrypted ({innermost(up)}) but the copy sets no kms_key_id",
-                   "kms_key_id", res, related)
+    return _backup_copy(graph, res).verdict

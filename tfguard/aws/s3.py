@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from tfguard.aws.kms import KeyVerdict, cmk_verdict
+from tfguard.aws.kms import KeyVerdict, cmk_verdict, key_verdict
 from tfguard.graph import ResourceGraph, bucket_arn_name
 from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.truth import is_on, setting
@@ -88,13 +88,13 @@ def uses_cmk(graph: ResourceGraph, bucket: Resource) -> KeyVerdict:
     """Is the bucket's default encryption a customer-managed KMS key? (TG102's reading)"""
     enc = encryption(graph, bucket)
     if enc.verdict.status is Status.UNKNOWN:
-        return KeyVerdict(None, None, f"the encryption of {bucket.address} is not known statically")
+        return key_verdict(None, None, f"the encryption of {bucket.address} is not known statically")
     if enc.verdict.status is Status.FAIL:
-        return KeyVerdict(False, None, f"{bucket.address} has no default encryption")
+        return key_verdict(False, None, f"{bucket.address} has no default encryption")
     if is_unknown(enc.algorithm):
-        return KeyVerdict(None, None, f"the encryption algorithm of {bucket.address} is not known statically")
+        return key_verdict(None, None, f"the encryption algorithm of {bucket.address} is not known statically")
     if str(enc.algorithm).lower() not in KMS_ALGORITHMS:
-        return KeyVerdict(False, None, f"{bucket.address} is encrypted with {enc.algorithm}")
+        return key_verdict(False, None, f"{bucket.address} is encrypted with {enc.algorithm}")
     return cmk_verdict(graph, enc.verdict.at or bucket, f"{enc.verdict.attribute}.kms_master_key_id", enc.key)
 
 

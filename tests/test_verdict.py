@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tfguard.check import Result
-from tfguard.model import Resource, Status, Verdict
+from tfguard.check import ACCOUNT, Context, Result
+from tfguard.graph import ResourceGraph
+from tfguard.model import Location, Resource, Status, Unknown, Verdict
+from tfguard.truth import status_on
 
 
 def _res(address: str) -> Resource:
@@ -30,3 +32,25 @@ def test_a_verdict_at_its_own_subject_points_at_the_subject() -> None:
     result = Result.of(bucket, Verdict(Status.PASS, "versioning is enabled", "versioning.enabled", bucket))
     assert result == Result(bucket, Status.PASS, "versioning is enabled", attribute="versioning.enabled")
     assert result.at is None
+
+
+@pytest.mark.parametrize(("value", "status"), [
+    (True, Status.PASS), ("true", Status.PASS), (False, Status.FAIL), (None, Status.FAIL), ("yes", Status.FAIL),
+    (Unknown("var.on has no value"), Status.UNKNOWN),
+])
+def test_a_setting_that_must_be_on(value: object, status: Status) -> None:
+    assert status_on(value) is status
+
+
+def test_the_account_subject_points_at_the_deciding_resource_and_its_arguments() -> None:
+    here, there = Location("main.tf", 1, 3), Location("main.tf", 2, 2)
+    trail = Resource(address="aws_cloudtrail.t", type="aws_cloudtrail", name="t", location=here,
+                     attr_locations={"is_multi_region_trail": there})
+    ctx = Context(ResourceGraph([trail]), root_location=Location("main.tf", 1, 1))
+    given = ctx.account_subject(trail)
+    assert (given.address, given.type, given.location, given.attr_locations) == (
+        ACCOUNT, ACCOUNT, here, {"is_multi_region_trail": there})
+    default = ctx.account_subject()  # the first anchor, without its argument locations
+    assert (default.address, default.location, default.attr_locations) == (ACCOUNT, here, {})
+    alone = Context(ResourceGraph([]), root_location=Location("main.tf", 1, 1)).account_subject()
+    assert (alone.address, alone.location) == (ACCOUNT, Location("main.tf", 1, 1))

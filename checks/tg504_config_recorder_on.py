@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from tfguard.aws.audit import recorder_statuses
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, Verdict, is_unknown
 from tfguard.truth import setting
 
 
@@ -31,28 +31,26 @@ def _all_supported(recorder: Resource) -> object:
     return unknown[0] if unknown else True
 
 
-Verdict = tuple[Status, Resource, str, str]  # status, resource to point at, attribute, message
-
-
 def _judge(recorder: Resource, statuses: list[Resource]) -> Verdict:
     scope = _all_supported(recorder)
     enabled = [setting(s.values.get("is_enabled")) for s in statuses]
     if scope is False:
-        return FAIL, recorder, "recording_group.all_supported", \
-            f"{recorder.address} does not record all supported resource types"
+        return Verdict(FAIL, f"{recorder.address} does not record all supported resource types",
+                       "recording_group.all_supported", recorder)
     if not statuses:
-        return FAIL, recorder, "", f"no aws_config_configuration_recorder_status turns {recorder.address} on"
+        return Verdict(FAIL, f"no aws_config_configuration_recorder_status turns {recorder.address} on", "", recorder)
     if not any(v is True or is_unknown(v) for v in enabled):
-        return FAIL, statuses[0], "is_enabled", f"{statuses[0].address} leaves {recorder.address} off"
+        return Verdict(FAIL, f"{statuses[0].address} leaves {recorder.address} off", "is_enabled", statuses[0])
     if is_unknown(scope):
-        return UNKNOWN, recorder, "recording_group.all_supported", \
-            f"whether {recorder.address} records all supported types is not known statically"
+        return Verdict(UNKNOWN, f"whether {recorder.address} records all supported types is not known statically",
+                       "recording_group.all_supported", recorder)
     if True not in enabled:
         holder, value = next((s, v) for s, v in zip(statuses, enabled) if is_unknown(v))
-        return UNKNOWN, holder, "is_enabled", \
-            f"is_enabled of {holder.address} is not known statically: {getattr(value, 'reason', '')}"
+        return Verdict(UNKNOWN, f"is_enabled of {holder.address} is not known statically: {getattr(value, 'reason', '')}",
+                       "is_enabled", holder)
     on = statuses[enabled.index(True)]
-    return PASS, on, "is_enabled", f"{recorder.address} records all supported resource types and {on.address} enables it"
+    return Verdict(PASS, f"{recorder.address} records all supported resource types and {on.address} enables it",
+                   "is_enabled", on)
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -65,10 +63,10 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         statuses = recorder_statuses(ctx.graph, recorder)
         verdicts.append((_judge(recorder, statuses), (recorder, *statuses)))
     for wanted in (PASS, UNKNOWN, FAIL):
-        for (status, holder, attr, message), related in verdicts:
-            if status is wanted:
-                yield Result(ctx.account_subject(holder), status, message, attribute=attr,
-                             related=tuple(r for r in related if r is not holder))
+        for v, related in verdicts:
+            if v.status is wanted:  # the account, pointing at the argument that decides
+                yield Result.of(ctx.account_subject(v.at), v._replace(at=None, related=tuple(r for r in related
+                                                                                          if r is not v.at)))
                 return
 
 

@@ -22,6 +22,7 @@ from tfguard.aws.s3 import access_logging
 from tfguard.aws.s3_log_delivery import is_access_log_bucket
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.model import Verdict
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -29,23 +30,23 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         if is_access_log_bucket(ctx.graph, bucket):
             continue
         configs = access_logging(ctx.graph, bucket)
-        related = tuple(dict.fromkeys(c.holder for c in configs if c.holder is not bucket))
+        related = tuple(dict.fromkeys(c.at for c in configs if c.at is not bucket))
         good = [c for c in configs if c.to_self is False]
         unknown = [c for c in configs if c.to_self is None]
         if good:
             first = good[0]
-            targets = ctx.graph.targets(first.holder, via=first.attr, types=("aws_s3_bucket",))
+            targets = ctx.graph.targets(first.at, via=first.attribute, types=("aws_s3_bucket",))
             where = targets[0].address if targets else repr(first.target)
-            yield Result(bucket, PASS, f"server access logs go to {where}", attribute=first.attr,
-                         at=first.holder if first.holder is not bucket else None, related=related + tuple(targets))
+            yield Result.of(bucket, Verdict(PASS, f"server access logs go to {where}", first.attribute, first.at,
+                                            related + tuple(targets)))
         elif unknown:
             first = unknown[0]
-            yield Result(bucket, UNKNOWN, "the access log target bucket is not known statically",
-                         attribute=first.attr, at=first.holder if first.holder is not bucket else None, related=related)
+            yield Result.of(bucket, Verdict(UNKNOWN, "the access log target bucket is not known statically",
+                                            first.attribute, first.at, related))
         elif configs:
             first = configs[0]
-            yield Result(bucket, FAIL, "the bucket writes its server access logs to itself", attribute=first.attr,
-                         at=first.holder if first.holder is not bucket else None, related=related)
+            yield Result.of(bucket, Verdict(FAIL, "the bucket writes its server access logs to itself",
+                                            first.attribute, first.at, related))
         else:
             yield Result(bucket, FAIL, "server access logging is not configured for the bucket")
 

@@ -196,8 +196,8 @@ def versioning(graph: ResourceGraph, bucket: Resource) -> Verdict:
 
 
 class Logging(NamedTuple):
-    holder: Resource  # the bucket (inline `logging`) or the linked aws_s3_bucket_logging
-    attr: str  # path of target_bucket in holder
+    at: Resource  # the bucket (inline `logging`) or the linked aws_s3_bucket_logging
+    attribute: str  # path of target_bucket in `at`
     target: Any  # the target_bucket value
     to_self: bool | None  # None: not known statically
 

@@ -28,7 +28,7 @@ from tfguard.aws.iam import wildcard_match
 from tfguard.graph import ARN_SHAPES, ResourceGraph, arn_names, partition_of
 from tfguard.model import Resource, Unknown, is_unknown, nested
 
-Verdict = bool | None
+Match = bool | None  # does a selection match: None when not known statically
 
 # The types whose ARN a selection's `resources` is compared with (how each ARN is built:
 # graph.ARN_SHAPES); any other type may or may not be named by an ARN pattern.
@@ -39,23 +39,23 @@ _TAG_KEY = re.compile(r"^aws:ResourceTag/(.+)$")
 _CONDITIONS = ("string_equals", "string_like", "string_not_equals", "string_not_like")
 
 
-def selects(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+def selects(graph: ResourceGraph, sel: Resource, res: Resource) -> Match:
     return _all([_candidate(graph, sel, res), _conditions(sel, res), _not_excluded(graph, sel, res)])
 
 
-def _all(verdicts: list[Verdict]) -> Verdict:
+def _all(verdicts: list[Match]) -> Match:
     if False in verdicts:
         return False
     return None if None in verdicts else True
 
 
-def _any(verdicts: list[Verdict]) -> Verdict:
+def _any(verdicts: list[Match]) -> Match:
     if True in verdicts:
         return True
     return None if None in verdicts else False
 
 
-def _names(graph: ResourceGraph, sel: Resource, res: Resource, attr: str) -> Verdict:
+def _names(graph: ResourceGraph, sel: Resource, res: Resource, attr: str) -> Match:
     """Whether the list argument `attr` (resources / not_resources) names `res`."""
     if res in graph.targets(sel, via=attr):
         return True
@@ -64,7 +64,7 @@ def _names(graph: ResourceGraph, sel: Resource, res: Resource, attr: str) -> Ver
     return _any([_item_names(item, res) for item in items])
 
 
-def _item_names(item: Any, res: Resource) -> Verdict:
+def _item_names(item: Any, res: Resource) -> Match:
     if isinstance(item, Unknown):
         # A reference to another resource was linked above (or names another one);
         # a value with nothing to trace may name anything.
@@ -76,7 +76,7 @@ def _item_names(item: Any, res: Resource) -> Verdict:
     return _pattern(item, res) if "*" in item else _literal(item, res)
 
 
-def _literal(arn: str, res: Resource) -> Verdict:
+def _literal(arn: str, res: Resource) -> Match:
     """A literal ARN. A selection only assigns resources of its plan's own account
     and region, so an ARN of the resource's kind whose name is the resource's own
     names it (graph.arn_names, any partition); another name does not; a name known
@@ -84,7 +84,7 @@ def _literal(arn: str, res: Resource) -> Verdict:
     return arn_names(arn, res, res.region) if res.type in BY_ARN else False
 
 
-def _pattern(pattern: str, res: Resource) -> Verdict:
+def _pattern(pattern: str, res: Resource) -> Match:
     """An ARN pattern (`*` wildcards) against the resource's ARN, parts of which
     (its account, an id assigned on create) are known only after apply."""
     parts = pattern.split(":", 5)
@@ -99,13 +99,13 @@ def _pattern(pattern: str, res: Resource) -> Verdict:
                  _resource_part(parts[5], prefix, name)])
 
 
-def _part(pattern: str, actual: str | None) -> Verdict:
+def _part(pattern: str, actual: str | None) -> Match:
     if pattern == "*":
         return True
     return None if actual is None else wildcard_match(pattern, actual)
 
 
-def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:
+def _resource_part(pattern: str, prefix: str, name: Any) -> Match:
     """`db:*`, `db:prod-*`, `table/*`, `*` against this kind of resource and its name."""
     if isinstance(name, str):
         return wildcard_match(pattern, prefix + name)
@@ -116,7 +116,7 @@ def _resource_part(pattern: str, prefix: str, name: Any) -> Verdict:
     return None
 
 
-def _candidate(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+def _candidate(graph: ResourceGraph, sel: Resource, res: Resource) -> Match:
     if sel.values.get("resources") in (None, []) and not sel.blocks("selection_tag"):
         # "Otherwise, Backup attempts to select all supported and opted-in storage
         # resources" (API reference): only the conditions and exclusions narrow it.
@@ -127,13 +127,13 @@ def _candidate(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
     return _any([_names(graph, sel, res, "resources"), *by_tag])
 
 
-def _not_excluded(graph: ResourceGraph, sel: Resource, res: Resource) -> Verdict:
+def _not_excluded(graph: ResourceGraph, sel: Resource, res: Resource) -> Match:
     named = _names(graph, sel, res, "not_resources")
     return None if named is None else not named
 
 
-def _conditions(sel: Resource, res: Resource) -> Verdict:
-    verdicts: list[Verdict] = []
+def _conditions(sel: Resource, res: Resource) -> Match:
+    verdicts: list[Match] = []
     for block in sel.blocks("condition"):
         if not isinstance(block, dict):
             verdicts.append(None)
@@ -144,7 +144,7 @@ def _conditions(sel: Resource, res: Resource) -> Verdict:
     return _all(verdicts)
 
 
-def _condition(kind: str, cond: Any, res: Resource) -> Verdict:
+def _condition(kind: str, cond: Any, res: Resource) -> Match:
     if not isinstance(cond, dict):
         return None
     key, value = cond.get("key"), cond.get("value")
@@ -164,7 +164,7 @@ def _condition(kind: str, cond: Any, res: Resource) -> Verdict:
     return hit if kind in ("string_equals", "string_like") else not hit
 
 
-def _tag_equals(res: Resource, key: Any, value: Any) -> Verdict:
+def _tag_equals(res: Resource, key: Any, value: Any) -> Match:
     if not isinstance(key, str) or not isinstance(value, str):
         return None
     tags = _tags(res)

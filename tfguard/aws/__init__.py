@@ -16,7 +16,7 @@ import contract `aws`).
 - iam: policy statements (actions, resources, principals, conditions, public grants);
   iam_documents: policy documents read as statements; iam_policies: which
   policies exist and where each is judged
-- rds (with verdict: a verdict traced through a chain of sources), ebs, dynamodb, stores (the other data stores)
+- rds, ebs, dynamodb, stores (the other data stores)
 - backup: backup selections and retention
 - flows: data flows (replicas, snapshots, copies, backups) and the key of each copy;
   classification: levels and the effective classification over flows

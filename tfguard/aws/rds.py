@@ -15,15 +15,16 @@
 A source is found through the graph (reference or literal identifier), else
 through a literal RDS ARN whose name (and region, when known) matches a
 resource of the configuration (`source_of`). A verdict through a chain of sources
-is `tfguard.aws.verdict.Traced` inside this module and a `Verdict` outside it.
+(a replica of a replica, a copy of a snapshot) is `Traced` inside this module, with
+the reason where the chain was decided (`innermost`), so a message never nests the
+messages of every link; outside it is a `Verdict`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from tfguard.aws.kms import cmk_verdict, key_set
-from tfguard.aws.verdict import Traced, innermost, traced
 from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.truth import setting
@@ -47,6 +48,24 @@ _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
                                       ("aws_db_cluster_snapshot", "aws_rds_cluster_snapshot_copy")),
     "aws_db_instance_automated_backups_replication": ("source_db_instance_arn", ("aws_db_instance",)),
 }
+
+
+class Traced(NamedTuple):
+    verdict: Verdict
+    cause: str = ""  # through a chain of sources: the reason where it was decided
+
+
+def traced(status: Status, message: str, attribute: str = "", at: Resource | None = None,
+           related: tuple[Resource, ...] = (), cause: str = "") -> Traced:
+    return Traced(Verdict(status, message, attribute, at, related), cause)
+
+
+def innermost(t: Traced) -> str:
+    """The innermost reason, named by the resource it was decided on (no nested messages)."""
+    if t.cause:
+        return t.cause
+    v = t.verdict
+    return f"{v.at.address}: {v.message}" if v.at is not None else v.message
 
 
 def key_attr(res: Resource) -> str:

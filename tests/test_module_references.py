@@ -110,3 +110,31 @@ def test_a_file_the_system_refuses_is_diagnosed(tmp_path: Path, monkeypatch: pyt
     resources, diagnostics = load_directory(tmp_path, tmp_path, LoadOptions(cache=False, jobs=1))
     assert resources == []
     assert [(d.file, d.line, d.message) for d in diagnostics] == [("main.tf", 1, "cannot read file: Permission denied")]
+
+
+def test_module_calls_that_cannot_be_followed(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'module "missing" {\n  source = "./nope"\n}\n'
+        'module "many" {\n  source = "./m"\n  count  = 3\n}\n'
+        'resource "terraform_data" "t" {\n  input = module.undeclared.out\n}\n')
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text('output "out" {\n  value = "v"\n}\n')
+    resources, diagnostics = load_directory(tmp_path, tmp_path, LoadOptions(max_instances=2))
+    assert [(d.file, d.line, d.message) for d in diagnostics] == [
+        ("main.tf", 2, "module.missing: source './nope' does not exist"),
+        ("main.tf", 6, "3 instances exceed the limit of 2; only the first 2 are checked")]
+    value = next(r for r in resources if r.address == "terraform_data.t").values["input"]
+    assert type(value) is Unknown and value.reason == "module.undeclared is not declared"
+
+
+def test_a_policy_document_with_instances_not_known_keeps_its_rendering(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "n" {\n  type = number\n}\n'
+        'data "aws_iam_policy_document" "d" {\n  count = var.n\n  statement {\n    actions   = ["s3:GetObject"]\n'
+        '    resources = ["*"]\n  }\n}\n'
+        'resource "aws_s3_bucket_policy" "p" {\n  bucket = "b"\n  policy = data.aws_iam_policy_document.d[0].json\n}\n')
+    resources, _ = load_directory(tmp_path, tmp_path, LoadOptions())
+    policy = next(r for r in resources if r.address == "aws_s3_bucket_policy.p").values["policy"]
+    assert type(policy) is Unknown and policy.refs == ("data.aws_iam_policy_document.d[0]",)
+    assert policy.partial == {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}

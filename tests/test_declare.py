@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tfguard.check import Check, Context, Evaluate
+from tfguard.cli import main
 from tfguard.declare import customer_managed_key, each, flags_on
 from tfguard.engine import load_checks, run_checks
 from tfguard.graph import ResourceGraph
@@ -89,3 +92,27 @@ def test_declared_checks_document_themselves(cid: str) -> None:
     [path] = builtin_checks_dir().glob(f"{cid.lower()}_*.py")
     reading = (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").split("Reading:", 1)[1].strip()
     assert what_it_does(check) == reading[:1].upper() + reading[1:]
+
+
+def test_a_user_check_is_a_declaration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    checks, tf = tmp_path / "checks", tmp_path / "tf"
+    checks.mkdir()
+    tf.mkdir()
+    (tf / "main.tf").write_text('resource "aws_efs_file_system" "on" {\n  encrypted = true\n}\n\n'
+                                'resource "aws_efs_file_system" "off" {\n  creation_token = "off"\n}\n', encoding="utf-8")
+    (checks / "efs.py").write_text(
+        '"""TG950 efs-flag.\n\nReading: the file system states encrypted = true."""\n'
+        "from tfguard.check import Check\n"
+        "from tfguard.declare import flags_on\n"
+        "CHECK = Check(id='TG950', slug='efs-flag', title='EFS flag', severity='low',\n"
+        "              resource_types=('aws_efs_file_system',), rationale='r', remediation='f',\n"
+        "              evaluate=flags_on('encrypted'))\n", encoding="utf-8")
+    argv = ["--checks-dir", str(checks)]
+    assert main(["check", str(tf), *argv, "--checks", "TG950", "--format", "json", "--include-passed"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted((f["id"], f["resource"], f["status"], f["message"]) for f in doc["findings"]) == [
+        ("TG950", "aws_efs_file_system.off", "fail", "encrypted is not set"),
+        ("TG950", "aws_efs_file_system.on", "pass", "encrypted is true"),
+    ]
+    assert main(["explain", "TG950", *argv]) == 0
+    assert "The file system states encrypted = true." in capsys.readouterr().out

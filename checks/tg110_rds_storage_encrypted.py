@@ -13,17 +13,10 @@ unset or false fails (unset means unset). The table's wording is followed for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.rds import RDS_TYPES, rds_encrypted
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for res in ctx.subjects():
-        yield Result.of(res, rds_encrypted(ctx.graph, res))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG110",
@@ -35,7 +28,7 @@ CHECK = Check(
     "readable on disk; encryption can only be turned on by restoring into a new encrypted instance.",
     remediation="Set storage_encrypted = true (with kms_key_id naming a customer-managed key); for a read "
     "replica, encrypt its source.",
-    evaluate=evaluate,
+    evaluate=judged_by(rds_encrypted),
     compliance=controls("TG110"),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",),
     bad_example='resource "aws_db_instance" "patients" {\n  identifier     = "patients"\n  engine         = "postgres"\n'

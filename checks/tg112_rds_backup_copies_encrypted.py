@@ -14,17 +14,10 @@ not known statically is UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.rds import BACKUP_COPY_TYPES, backup_copy
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for res in ctx.subjects():
-        yield Result.of(res, backup_copy(ctx.graph, res))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG112",
@@ -36,7 +29,7 @@ CHECK = Check(
     "key it is not encrypted under a key you chose for its region and account.",
     remediation="Set kms_key_id on the snapshot copy or backup replication to a customer-managed key in the "
     "destination region.",
-    evaluate=evaluate,
+    evaluate=judged_by(backup_copy),
     compliance=controls("TG112"),
     references=("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html",
                 "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html"),

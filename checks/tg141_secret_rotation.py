@@ -11,17 +11,10 @@ an otherwise failing secret UNKNOWN.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.stores import secret_rotation
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for secret in ctx.subjects():
-        yield Result.of(secret, secret_rotation(ctx.graph, secret))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG141",
@@ -33,7 +26,7 @@ CHECK = Check(
     "automatic rotation bounds the lifetime of a leaked secret.",
     remediation="Add an aws_secretsmanager_secret_rotation with secret_id = aws_secretsmanager_secret.x.id, "
     "a rotation_lambda_arn (or managed rotation) and rotation_rules { automatically_after_days = 30 }.",
-    evaluate=evaluate,
+    evaluate=judged_by(secret_rotation),
     compliance=controls("TG141"),
     references=("https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html",),
     bad_example='resource "aws_secretsmanager_secret" "db" {\n  name = "prod/db/password"\n}',

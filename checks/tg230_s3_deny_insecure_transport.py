@@ -19,17 +19,10 @@ finding points at the policy (or its policy document) when one exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.s3_transport import deny_insecure_transport
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    for bucket in ctx.subjects():
-        yield Result.of(bucket, deny_insecure_transport(ctx.graph, bucket))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG230",
@@ -42,7 +35,7 @@ CHECK = Check(
     "misconfigured client or SDK sends objects and signed requests in clear text.",
     remediation="Add a bucket policy statement: Effect Deny, Principal \"*\", Action \"s3:*\", Resource the bucket "
     "ARN and \"<arn>/*\", Condition Bool aws:SecureTransport = \"false\".",
-    evaluate=evaluate,
+    evaluate=judged_by(deny_insecure_transport),
     compliance=controls("TG230"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
                 "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html"),

@@ -9,18 +9,10 @@ finding points at the linked block when one exists and has a flag off.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.s3 import public_access_block
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    # One verdict function serves TG403 and TG503 (a trail's bucket), so they cannot drift apart.
-    for bucket in ctx.subjects():
-        yield Result.of(bucket, public_access_block(ctx.graph, bucket))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG403",
@@ -32,7 +24,8 @@ CHECK = Check(
     "expose the bucket's data to the internet.",
     remediation="Add an aws_s3_bucket_public_access_block for the bucket with block_public_acls, "
     "block_public_policy, ignore_public_acls and restrict_public_buckets set to true.",
-    evaluate=evaluate,
+    # One verdict function serves TG403 and TG503 (a trail's bucket), so they cannot drift apart.
+    evaluate=judged_by(public_access_block),
     compliance=controls("TG403"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",),
     bad_example=(

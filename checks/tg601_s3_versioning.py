@@ -8,18 +8,10 @@ fails; the finding points at the linked resource when it exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tfguard.aws.s3 import versioning
-from tfguard.check import Check, Context, Result
+from tfguard.check import Check
 from tfguard.compliance import controls
-
-
-def evaluate(ctx: Context) -> Iterator[Result]:
-    # The verdict is shared with TG602 (replication destinations), so the two agree.
-    for bucket in ctx.subjects():
-        yield Result.of(bucket, versioning(ctx.graph, bucket))
-
+from tfguard.declare import judged_by
 
 CHECK = Check(
     id="TG601",
@@ -30,7 +22,8 @@ CHECK = Check(
     rationale="Versioning keeps overwritten and deleted objects recoverable, protecting data "
     "integrity against mistakes and ransomware.",
     remediation="Add an aws_s3_bucket_versioning for the bucket with versioning_configuration { status = \"Enabled\" }.",
-    evaluate=evaluate,
+    # The verdict is shared with TG602 (replication destinations), so the two agree.
+    evaluate=judged_by(versioning),
     compliance=controls("TG601"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",),
     bad_example=(

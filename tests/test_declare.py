@@ -10,10 +10,10 @@ import pytest
 
 from tfguard.check import Check, Context, Evaluate
 from tfguard.cli import main
-from tfguard.declare import customer_managed_key, each, flags_on
+from tfguard.declare import customer_managed_key, each, flags_on, judged_by
 from tfguard.engine import load_checks, run_checks
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, Unknown
+from tfguard.model import Resource, Status, Unknown, Verdict
 
 KEY = Resource("aws_kms_key.k", "aws_kms_key", "k", values={"arn": Unknown("aws_kms_key.k.arn")})
 
@@ -78,8 +78,16 @@ def test_each_judges_every_subject_once() -> None:
     assert _results(each(judge), {}) == [("PASS", "", "judged s among 2")]
 
 
-@pytest.mark.parametrize("cid", ["TG130", "TG140", "TG150", "TG152", "TG153", "TG155", "TG211", "TG212", "TG220", "TG222",
-                                 "TG240", "TG241", "TG502", "TG604", "TG605", "TG701"])
+def test_judged_by_gives_each_subject_its_verdict() -> None:
+    def verdict(graph: ResourceGraph, res: Resource) -> Verdict:
+        return Verdict(Status.FAIL, f"{res.name} of {len(graph.resources)}", "kms_key_id", at=KEY, related=(KEY,))
+
+    assert _results(judged_by(verdict), {}) == [("FAIL", "kms_key_id", "s of 2")]
+
+
+@pytest.mark.parametrize("cid", ["TG110", "TG112", "TG130", "TG140", "TG141", "TG150", "TG152", "TG153", "TG155", "TG211",
+                                 "TG212", "TG220", "TG222", "TG230", "TG240", "TG241", "TG403", "TG502", "TG601", "TG604",
+                                 "TG605", "TG701"])
 def test_declared_checks_document_themselves(cid: str) -> None:
     """The documentation of a declared check is its module's reading, not tfguard.declare's docstring."""
     import ast

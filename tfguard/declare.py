@@ -25,7 +25,7 @@ from tfguard.aws.kms import cmk_verdict
 from tfguard.aws.stores import all_flags, flag
 from tfguard.check import Context, Evaluate, Result
 from tfguard.graph import ResourceGraph
-from tfguard.model import Resource, Status, Unknown, is_unknown
+from tfguard.model import Resource, Status, Unknown, Verdict, is_unknown
 
 
 def flags_on(*paths: str) -> Evaluate:
@@ -112,3 +112,14 @@ def judge_identity(graph: ResourceGraph, subject: PolicySubject, predicate: Call
         return Result(res, Status.UNKNOWN, "a statement's effect, actions or resources are not known statically",
                       attribute=subject.attribute, related=related)
     return Result(res, Status.PASS, success, attribute=subject.attribute, related=related)
+
+
+def judged_by(verdict: Callable[[ResourceGraph, Resource], Verdict]) -> Evaluate:
+    """One result for each subject: the verdict the AWS knowledge gives it
+    (`judged_by(rds_encrypted)`), for a check that adds nothing to that answer."""
+
+    def evaluate(ctx: Context) -> Iterator[Result]:
+        for res in ctx.subjects():
+            yield Result.of(res, verdict(ctx.graph, res))
+
+    return evaluate

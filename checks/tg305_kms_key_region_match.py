@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from tfguard.aws.regions import KeyUse, compare, configured_bucket, key_uses
 from tfguard.check import ANY_RESOURCE, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, Status
+from tfguard.model import Resource, Status, Verdict
 
 
 def _key_name(use: KeyUse) -> str:
@@ -74,14 +74,13 @@ def evaluate(ctx: Context) -> Iterator[Result]:
         bucket = configured_bucket(ctx.graph, subject)
         related: list[Resource] = [bucket] if bucket is not None else []
         for _, u in verdicts:
-            for r in ((u.holder,) if u.holder is not subject else ()) + ((u.key,) if u.key else ()) + u.related:
-                if r not in related and r is not use.holder:
+            for r in ((u.at,) if u.at is not subject else ()) + ((u.key,) if u.key else ()) + u.related:
+                if r not in related and r is not use.at:
                     related.append(r)
         message = _message(status, use)
         if status is PASS and len(uses) > 1:
             message = f"all {len(uses)} KMS key arguments use keys of the region where they are used"
-        yield Result(subject, status, message, attribute=use.attribute,
-                     at=use.holder if use.holder is not subject else None, related=tuple(related))
+        yield Result.of(subject, Verdict(status, message, use.attribute, use.at, tuple(related)))
 
 
 CHECK = Check(

@@ -28,75 +28,68 @@ from tfguard.aws.s3 import encryption, uses_cmk, versioning
 from tfguard.aws.s3_replication import Rule, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, Status, is_unknown
-
-Finding = tuple[str, Resource | None, str]  # (attribute, where it lives when not the subject, message)
+from tfguard.model import Resource, Verdict, is_unknown
 
 
-def _judge(ctx: Context, rule: Rule, fails: list[Finding], unknown: list[Finding], related: list[Resource]) -> None:
+def _judge(ctx: Context, rule: Rule, fails: list[Verdict], unknown: list[Verdict], related: list[Resource]) -> None:
     holder = rule.holder
     if not rule.destinations:
         shown = rule.dest_value if isinstance(rule.dest_value, str) else "the destination bucket"
         why = "is not a bucket of this configuration" if not is_unknown(rule.dest_value) or rule.dest_value.refs \
             else "is not known statically"
-        unknown.append((rule.dest_attr, holder, f"{shown} {why}: its encryption and versioning cannot be checked"))
+        unknown.append(Verdict(UNKNOWN, f"{shown} {why}: its encryption and versioning cannot be checked", rule.dest_attr, holder))
     for dst in rule.destinations:
         related.append(dst)
         enc, ver = encryption(ctx.graph, dst).verdict, versioning(ctx.graph, dst)
         if enc.status is FAIL:
-            fails.append((rule.dest_attr, holder, f"destination {dst.address} has no default encryption"))
+            fails.append(Verdict(FAIL, f"destination {dst.address} has no default encryption", rule.dest_attr, holder))
         elif enc.status is UNKNOWN:
-            unknown.append((rule.dest_attr, holder, f"the encryption of destination {dst.address} is not known statically"))
+            unknown.append(Verdict(UNKNOWN, f"the encryption of destination {dst.address} is not known statically", rule.dest_attr, holder))
         if ver.status is FAIL:
-            fails.append((rule.dest_attr, holder, f"destination {dst.address} does not have versioning enabled"))
+            fails.append(Verdict(FAIL, f"destination {dst.address} does not have versioning enabled", rule.dest_attr, holder))
         elif ver.status is UNKNOWN:
-            unknown.append((rule.dest_attr, holder, f"the versioning of destination {dst.address} is not known statically"))
+            unknown.append(Verdict(UNKNOWN, f"the versioning of destination {dst.address} is not known statically", rule.dest_attr, holder))
     kms = rule.replicates_kms()
     if is_unknown(kms):
-        unknown.append((rule.kms_attr, holder, "whether the rule replicates KMS-encrypted objects is not known statically"))
+        unknown.append(Verdict(UNKNOWN, "whether the rule replicates KMS-encrypted objects is not known statically", rule.kms_attr, holder))
     elif kms:
         key = rule.replica_key()
         if key is None or key == "":
-            fails.append((rule.kms_attr, holder, "the rule replicates KMS-encrypted objects but sets no replica_kms_key_id "
-                          "for the destination"))
+            fails.append(Verdict(FAIL, "the rule replicates KMS-encrypted objects but sets no replica_kms_key_id "
+                                 "for the destination", rule.kms_attr, holder))
     elif rule.source is None:
-        unknown.append(("bucket", holder, "the source bucket is not in the configuration: whether it uses a "
-                        "customer-managed key is not known"))
+        unknown.append(Verdict(UNKNOWN, "the source bucket is not in the configuration: whether it uses a "
+                               "customer-managed key is not known", "bucket", holder))
     else:
         verdict = uses_cmk(ctx.graph, rule.source).verdict
         if verdict.status is PASS:
             related.append(rule.source)
-            fails.append((rule.path, holder, f"the source bucket {rule.source.address} uses a customer-managed key but "
-                          "the rule does not replicate KMS-encrypted objects (source_selection_criteria)"))
+            fails.append(Verdict(FAIL, f"the source bucket {rule.source.address} uses a customer-managed key but "
+                                 "the rule does not replicate KMS-encrypted objects (source_selection_criteria)", rule.path, holder))
         elif verdict.status is UNKNOWN:
-            unknown.append((rule.path, holder, f"whether the source bucket uses a customer-managed key is not known: "
-                            f"{verdict.message}"))
+            unknown.append(Verdict(UNKNOWN, f"whether the source bucket uses a customer-managed key is not known: "
+                                   f"{verdict.message}", rule.path, holder))
 
 
 def _result(ctx: Context, subject: Resource, holder: Resource) -> Result:
-    fails: list[Finding] = []
-    unknown: list[Finding] = []
+    fails: list[Verdict] = []
+    unknown: list[Verdict] = []
     related: list[Resource] = []
     for rule in rules_of(ctx.graph, holder):
         if isinstance(rule, Rule):
             _judge(ctx, rule, fails, unknown, related)
         else:
             path = "rule" if holder is not subject else "replication_configuration.rules"
-            unknown.append((path, holder, f"a replication rule is not known statically: {rule.reason}"))
+            unknown.append(Verdict(UNKNOWN, f"a replication rule is not known statically: {rule.reason}", path, holder))
     if holder is not subject:
         related.insert(0, holder)
     related_t = tuple(dict.fromkeys(r for r in related if r is not subject))
-    status: Status
-    if fails:
-        status, chosen = FAIL, fails
-    elif unknown:
-        status, chosen = UNKNOWN, unknown
-    else:
+    chosen = fails or unknown
+    if not chosen:
         return Result(subject, PASS, "every replication rule writes to an encrypted, versioned bucket with the KMS "
                       "settings its source needs", attribute="", at=None, related=related_t)
-    attr, at, _ = chosen[0]
-    message = "; ".join(dict.fromkeys(m for _, _, m in chosen))
-    return Result(subject, status, message, attribute=attr, at=at if at is not subject else None, related=related_t)
+    message = "; ".join(dict.fromkeys(v.message for v in chosen))
+    return Result.of(subject, chosen[0]._replace(message=message, related=related_t))
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:

@@ -26,46 +26,46 @@ from tfguard.aws.regions import other_region, why_unknown
 from tfguard.aws.s3_replication import Rule, is_replication_destination, replication_holders, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, Verdict, is_unknown
 
 
 def _judge(ctx: Context, bucket: Resource) -> Result:
     here = ctx.graph.region(bucket)
     holders = replication_holders(ctx.graph, bucket)
     related = tuple(h for h in holders if h is not bucket)
-    unknown: tuple[str, Resource, str] | None = None
+    unknown: Verdict | None = None
     same: list[Resource] = []
     for holder in holders:
         for rule in rules_of(ctx.graph, holder):
             if not isinstance(rule, Rule):
                 path = "rule" if holder is not bucket else "replication_configuration.rules"
-                unknown = unknown or (path, holder, f"a replication rule is not known statically: {rule.reason}")
+                unknown = unknown or Verdict(UNKNOWN, f"a replication rule is not known statically: {rule.reason}",
+                                             path, holder, related)
                 continue
             if not rule.destinations:
                 shown = rule.dest_value if isinstance(rule.dest_value, str) else "the destination"
                 what = "is not known statically" if is_unknown(rule.dest_value) and not rule.dest_value.refs \
                     else "is not a bucket of this configuration"
-                unknown = unknown or (rule.dest_attr, holder, f"{shown} {what}: its region cannot be resolved")
+                unknown = unknown or Verdict(UNKNOWN, f"{shown} {what}: its region cannot be resolved",
+                                             rule.dest_attr, holder, related)
             for dst in rule.destinations:
                 there = ctx.graph.region(dst)
                 differs = other_region(here, there)
                 if differs:
-                    return Result(bucket, PASS, f"replicates to {dst.address} in {there} (the bucket is in {here})",
-                                  attribute=rule.dest_attr, at=holder if holder is not bucket else None,
-                                  related=related + (dst,))
+                    return Result.of(bucket, Verdict(PASS, f"replicates to {dst.address} in {there} (the bucket is in "
+                                                     f"{here})", rule.dest_attr, holder, related + (dst,)))
                 if differs is None:
-                    unknown = unknown or (rule.dest_attr, holder,
-                                          f"the regions of the bucket and {dst.address} cannot be resolved: {why_unknown(here, there)}")
+                    unknown = unknown or Verdict(UNKNOWN, f"the regions of the bucket and {dst.address} cannot be "
+                                                 f"resolved: {why_unknown(here, there)}", rule.dest_attr, holder, related)
                 else:
                     same.append(dst)
     if unknown is not None:
-        attr, holder, msg = unknown
-        return Result(bucket, UNKNOWN, msg, attribute=attr, at=holder if holder is not bucket else None, related=related)
+        return Result.of(bucket, unknown)
     if same:
         names = ", ".join(d.address for d in same)
-        return Result(bucket, FAIL, f"the sensitive bucket replicates only within its region {here} ({names})",
-                      attribute="rule.destination.bucket" if holders[0] is not bucket else "replication_configuration.rules",
-                      at=holders[0] if holders[0] is not bucket else None, related=related + tuple(same))
+        attr = "rule.destination.bucket" if holders[0] is not bucket else "replication_configuration.rules"
+        return Result.of(bucket, Verdict(FAIL, f"the sensitive bucket replicates only within its region {here} ({names})",
+                                         attr, holders[0], related + tuple(same)))
     return Result(bucket, FAIL, "the sensitive bucket is not replicated to another region", related=related)
 
 

@@ -32,7 +32,7 @@ from tfguard.aws.classification import LEVELS, describe, flow_path, origin_path
 from tfguard.aws.flows import UNTAGGABLE, destination_key, flow_edges, upstream
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, is_unknown
+from tfguard.model import Resource, Verdict, is_unknown
 
 
 def _destinations(ctx: Context) -> list[Resource]:
@@ -49,31 +49,28 @@ def _judge(ctx: Context, dst: Resource) -> Result:
     path = flow_path(ctx.graph, origin_path(ctx.graph, dst, cls.path, ctx.classification_tag))
     shown = describe(path)
     related: list[Resource] = [r for r in path if r is not dst] + [f.source for f in flows]
-    fails: list[tuple[str, Resource | None, str]] = []
-    unknown: list[tuple[str, Resource | None, str]] = []
+    fails: list[Verdict] = []
+    unknown: list[Verdict] = []
     if dst.type not in UNTAGGABLE and cls.level is not None and (cls.own is None or cls.level > cls.own):
         if cls.own is None and (is_unknown(dst.values.get("tags")) or is_unknown(dst.values.get("tags_all"))):
-            unknown.append(("tags", None, "the destination's tags are not known statically"))
+            unknown.append(Verdict(UNKNOWN, "the destination's tags are not known statically", "tags"))
         else:
             label = f"is labelled only {LEVELS[cls.own]}" if cls.own is not None else "has no classification label"
-            fails.append(("tags" if isinstance(dst.values.get("tags"), dict) else "", None, f"the destination {label}"))
+            fails.append(Verdict(FAIL, f"the destination {label}", "tags" if isinstance(dst.values.get("tags"), dict) else ""))
     if cls.sensitive:
         key = destination_key(ctx.graph, dst)
         v = key.verdict
         related += [r for r in (key.key, v.at) if r is not None and r is not dst]
-        at = v.at if v.at is not dst else None
         if v.status is FAIL:
-            fails.append((v.attribute, at, f"it is not encrypted with a customer-managed key ({v.message})"))
+            fails.append(v._replace(message=f"it is not encrypted with a customer-managed key ({v.message})"))
         elif v.status is UNKNOWN:
-            unknown.append((v.attribute, at, f"whether it is encrypted with a customer-managed key is not known "
-                            f"({v.message})"))
+            unknown.append(v._replace(message=f"whether it is encrypted with a customer-managed key is not known "
+                                      f"({v.message})"))
     related_t = tuple(dict.fromkeys(r for r in related if r is not dst))
-    if fails or unknown:
-        status = FAIL if fails else UNKNOWN
-        chosen = fails or unknown
-        attr, at, _ = chosen[0]
-        message = f"{cls.name} data flows in through {shown}: " + "; ".join(m for _, _, m in chosen)
-        return Result(dst, status, message, attribute=attr, at=at, related=related_t)
+    chosen = fails or unknown
+    if chosen:
+        message = f"{cls.name} data flows in through {shown}: " + "; ".join(v.message for v in chosen)
+        return Result.of(dst, chosen[0]._replace(message=message, related=related_t))
     if cls.level is None:
         return Result(dst, PASS, f"no classified data flows in ({shown})", related=related_t)
     encrypted = " and is encrypted with a customer-managed key" if cls.sensitive else ""

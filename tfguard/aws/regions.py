@@ -83,8 +83,8 @@ def _is_key_name(name: str) -> bool:
 
 @dataclass(frozen=True)
 class KeyUse:
-    holder: Resource  # the resource with the key argument
-    attribute: str  # dotted path of the argument in the holder
+    at: Resource  # the resource with the key argument
+    attribute: str  # dotted path of the argument in `at`
     key: Resource | None  # the key (or alias, or data source) it resolves to
     key_region: Any  # str, Unknown, or None when the key is looked up in the using region
     use_region: Any  # str or Unknown: where the key is used

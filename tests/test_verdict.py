@@ -50,6 +50,7 @@ def test_the_account_subject_points_at_the_deciding_resource_and_its_arguments()
     given = ctx.account_subject(trail)
     assert (given.address, given.type, given.location, given.attr_locations) == (
         ACCOUNT, ACCOUNT, here, {"is_multi_region_trail": there})
+    assert vars(ctx.account(trail)) == vars(given)  # the earlier name, the same subject
     default = ctx.account_subject()  # the first anchor, without its argument locations
     assert (default.address, default.location, default.attr_locations) == (ACCOUNT, here, {})
     alone = Context(ResourceGraph([]), root_location=Location("main.tf", 1, 1)).account_subject()

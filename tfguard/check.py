@@ -94,6 +94,10 @@ class Context:
         location = first.location if first is not None else self.root_location
         return Resource(address=ACCOUNT, type=ACCOUNT, name=ACCOUNT, location=location)
 
+    def account(self, anchor: Resource | None = None) -> Resource:
+        """The account subject under its earlier name (user checks call it): `account_subject`."""
+        return self.account_subject(anchor)
+
     def classification(self, res: Resource) -> Classification:
         """Effective classification: own tags and every flow into the resource."""
         from tfguard.aws.classification import effective

@@ -35,7 +35,8 @@ def test_the_pipeline_layers_are_the_designed_order() -> None:
     layers = _contracts()["pipeline"]["layers"]
     assert isinstance(layers, list)
     assert [layer.split(" : ")[0] for layer in layers] == [
-        "tfguard.cli", "tfguard.run", "tfguard.engine", "checks", "tfguard.aws", "tfguard.graph", "tfguard.model"]
+        "tfguard.cli", "tfguard.run", "tfguard.engine", "checks", "tfguard.aws", "tfguard.graph", "tfguard.arns",
+        "tfguard.model"]
     assert "tfguard.check" in layers[4].split(" : ")  # the check API sits with the AWS knowledge it builds on
 
 

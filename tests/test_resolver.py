@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tfguard.graph import ResourceGraph, arn_key, arn_names, bucket_arn_name, partition_of
+from tfguard.arns import arn_key, arn_names, bucket_arn_name, partition_of
+from tfguard.graph import ResourceGraph
 from tfguard.load.loader import load_directory
 from tfguard.model import Resource
 

@@ -13,12 +13,12 @@ something asks for the networkx view.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from tfguard.model import EvalError, Ref, Resource, Unknown, nested, parse_address, region_partition
+from tfguard.arns import ARN_SHAPES, SHAPE_SERVICES, arn_key, arn_names, bucket_arn
+from tfguard.model import EvalError, Ref, Resource, Unknown, nested, parse_address
 
 # Arguments that name another resource by its identity (name, id or ARN).
 LINK_ATTRS = (
@@ -42,80 +42,9 @@ IDENTITY_ATTRS = ("bucket", "id", "arn", "key_id", "name", "identifier", "cluste
                   "db_snapshot_identifier", "target_db_snapshot_identifier", "db_cluster_snapshot_identifier",
                   "target_db_cluster_snapshot_identifier")
 
-# The partition of an ARN: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ...
-_PARTITION = r"aws(?:-[a-z]+)*"
-_ARN_PARTITION = re.compile(rf"^arn:{_PARTITION}:")
-# An S3 bucket ARN (no object key). `{partition}` is a partition not known statically
-# in the text of a partly known value (Unknown.partial).
-_BUCKET_ARN = re.compile(rf"^arn:(?:{_PARTITION}|\{{partition\}}):s3:::([^/]+)$")
-
 
 _NESTED_PARTS = tuple((path, tuple(path.split("."))) for path in NESTED_LINK_ATTRS)
 _ORDER = {attr: i for i, attr in enumerate(dict.fromkeys(LINK_ATTRS + IDENTITY_ATTRS))}
-
-
-def bucket_arn_name(text: Any) -> str | None:
-    """The bucket an S3 bucket ARN names, in any partition (`arn:aws-cn:s3:::logs` -> `logs`);
-    None for any other value (an object ARN `arn:aws:s3:::logs/*` names no bucket)."""
-    m = _BUCKET_ARN.match(text) if isinstance(text, str) else None
-    return m.group(1) if m else None
-
-
-def bucket_arn(name: str) -> str:
-    """The ARN of a bucket as the graph compares ARNs (see arn_key)."""
-    return f"arn:aws:s3:::{name}"
-
-
-def arn_key(text: str) -> str:
-    """The text under which a name or ARN is compared: an ARN's partition is written `aws`,
-    so the same resource matches whether its ARN says `aws`, `aws-cn`, `aws-us-gov` or a
-    partition known only to the provider (symbolic_text writes that one `aws` too).
-    Regions, and so ARNs other than S3's, do not repeat across partitions; a bucket
-    name could, but one configuration's buckets live in one partition."""
-    m = _ARN_PARTITION.match(text)
-    return f"arn:aws:{text[m.end():]}" if m else text
-
-
-# How a resource's ARN carries its identity: type -> (service, resource part before the
-# name, the argument that holds the name; None when the name is an id assigned on create).
-ARN_SHAPES: dict[str, tuple[str, str, str | None]] = {
-    "aws_db_instance": ("rds", "db:", "identifier"),
-    "aws_rds_cluster": ("rds", "cluster:", "cluster_identifier"),
-    "aws_docdb_cluster": ("rds", "cluster:", "cluster_identifier"),
-    "aws_neptune_cluster": ("rds", "cluster:", "cluster_identifier"),
-    "aws_db_snapshot": ("rds", "snapshot:", "db_snapshot_identifier"),
-    "aws_db_snapshot_copy": ("rds", "snapshot:", "target_db_snapshot_identifier"),
-    "aws_db_cluster_snapshot": ("rds", "cluster-snapshot:", "db_cluster_snapshot_identifier"),
-    "aws_rds_cluster_snapshot_copy": ("rds", "cluster-snapshot:", "target_db_cluster_snapshot_identifier"),
-    "aws_dynamodb_table": ("dynamodb", "table/", "name"),
-    "aws_ebs_volume": ("ec2", "volume/", None),
-    "aws_efs_file_system": ("elasticfilesystem", "file-system/", None),
-}
-_SHAPE_SERVICES = frozenset(service for service, _, _ in ARN_SHAPES.values())
-
-
-def partition_of(region: str | None) -> str | None:
-    """The partition of a region (`cn-north-1` -> `aws-cn`); None when the region is not known."""
-    if region is None:
-        return None
-    return region_partition(region)[0]
-
-
-def arn_names(arn: str, res: Resource, region: Any) -> bool | None:
-    """Does a literal ARN (no wildcards) name `res` by its shape (ARN_SHAPES): the service
-    and kind of its type, in its region when both are known, and its name? Any partition.
-    None when the name is not known statically; False for a type with no shape."""
-    shape = ARN_SHAPES.get(res.type)
-    parts = arn.split(":", 5)
-    if shape is None or len(parts) < 6 or not _ARN_PARTITION.match(arn) or parts[2] != shape[0] \
-            or not parts[5].startswith(shape[1]):
-        return False
-    if isinstance(region, str) and region and parts[3] and parts[3] != region:
-        return False  # a resource of another region
-    name = res.values.get(shape[2]) if shape[2] else None
-    if not isinstance(name, str):
-        return None
-    return parts[5][len(shape[1]):] == name
 
 
 def identities(res: Resource) -> list[str]:
@@ -231,7 +160,7 @@ class ResourceGraph:
         """The resources a literal ARN names by its shape (arn_names), for an ARN that names
         no resource by identity (an RDS or DynamoDB ARN: its resource's `arn` is computed)."""
         parts = text.split(":", 3)
-        if len(parts) < 4 or parts[0] != "arn" or parts[2] not in _SHAPE_SERVICES:
+        if len(parts) < 4 or parts[0] != "arn" or parts[2] not in SHAPE_SERVICES:
             return []
         return [r for r in shaped if arn_names(text, r, self.region(r)) is True]
 

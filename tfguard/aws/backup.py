@@ -24,14 +24,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfguard.arns import ARN_SHAPES, arn_names, partition_of
 from tfguard.aws.iam import wildcard_match
-from tfguard.graph import ARN_SHAPES, ResourceGraph, arn_names, partition_of
+from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Unknown, is_unknown, nested
 
 Match = bool | None  # does a selection match: None when not known statically
 
 # The types whose ARN a selection's `resources` is compared with (how each ARN is built:
-# graph.ARN_SHAPES); any other type may or may not be named by an ARN pattern.
+# arns.ARN_SHAPES); any other type may or may not be named by an ARN pattern.
 BY_ARN = ("aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_ebs_volume", "aws_efs_file_system")
 
 _TAG_KEY = re.compile(r"^aws:ResourceTag/(.+)$")
@@ -79,7 +80,7 @@ def _item_names(item: Any, res: Resource) -> Match:
 def _literal(arn: str, res: Resource) -> Match:
     """A literal ARN. A selection only assigns resources of its plan's own account
     and region, so an ARN of the resource's kind whose name is the resource's own
-    names it (graph.arn_names, any partition); another name does not; a name known
+    names it (arns.arn_names, any partition); another name does not; a name known
     only after apply may."""
     return arn_names(arn, res, res.region) if res.type in BY_ARN else False
 

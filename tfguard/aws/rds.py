@@ -38,7 +38,7 @@ SNAPSHOT_COPY_TYPES = ("aws_db_snapshot_copy", "aws_rds_cluster_snapshot_copy")
 BACKUP_COPY_TYPES = (*SNAPSHOT_COPY_TYPES, "aws_db_instance_automated_backups_replication")
 
 # copy/snapshot type -> (attribute naming its source, source types); the value names the
-# source by reference, identifier or ARN (graph edges, graph.ARN_SHAPES).
+# source by reference, identifier or ARN (graph edges, arns.ARN_SHAPES).
 _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "aws_db_instance": ("replicate_source_db", ("aws_db_instance",)),
     "aws_db_snapshot": ("db_instance_identifier", ("aws_db_instance",)),
@@ -94,7 +94,7 @@ def source_of(graph: ResourceGraph, res: Resource) -> tuple[Any, Resource | None
     if value is None or value == "":
         return None, None
     # One value, so every target of the edge is named by it (by reference, identifier, or a
-    # literal ARN such as `arn:aws:rds:us-east-1:111122223333:db:main`: graph.ARN_SHAPES).
+    # literal ARN such as `arn:aws:rds:us-east-1:111122223333:db:main`: arns.ARN_SHAPES).
     found = graph.targets(res, via=attr, types=types)
     if found:  # a resource of the configuration before an existing one read by a data source
         return value, sorted(found, key=lambda r: r.mode != "managed")[0]

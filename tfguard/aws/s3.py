@@ -3,7 +3,7 @@
 A bucket's settings may live inline or in linked `aws_s3_bucket_*` resources
 (whose `bucket` names it by reference or literal name); `linked` finds them,
 so the linking rule exists once. This module knows:
-- the bucket's ARN: `tfguard.graph.bucket_arn` / `bucket_arn_name`, the one rule,
+- the bucket's ARN: `tfguard.arns.bucket_arn` / `bucket_arn_name`, the one rule,
   which the graph compares in every partition (`arn_key`);
 - default encryption (`encryption`, TG101) and whether it uses a
   customer-managed KMS key (`uses_cmk`, TG102);
@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from tfguard.arns import bucket_arn_name
 from tfguard.aws.kms import KeyVerdict, cmk_verdict, key_verdict
-from tfguard.graph import ResourceGraph, bucket_arn_name
+from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Verdict, is_unknown
 from tfguard.truth import is_on, setting
 

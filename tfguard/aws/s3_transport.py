@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from tfguard.arns import arn_key, bucket_arn
 from tfguard.aws.iam import Statement, grants, wildcard_match
 from tfguard.aws.iam_documents import statements_of
 from tfguard.aws.s3 import linked
-from tfguard.graph import ResourceGraph, arn_key, bucket_arn
+from tfguard.graph import ResourceGraph
 from tfguard.model import Resource, Status, Unknown, Verdict, is_unknown, parse_address
 from tfguard.unknowns import cause
 

@@ -55,3 +55,25 @@ def test_the_account_subject_points_at_the_deciding_resource_and_its_arguments()
     assert (default.address, default.location, default.attr_locations) == (ACCOUNT, here, {})
     alone = Context(ResourceGraph([]), root_location=Location("main.tf", 1, 1)).account_subject()
     assert (alone.address, alone.location) == (ACCOUNT, Location("main.tf", 1, 1))
+
+
+def test_the_aws_knowledge_has_no_verdict_type_of_its_own() -> None:
+    """A type of tfguard.aws with a status or a message is a second verdict type: it carries
+    a model.Verdict instead (s3.Encryption, kms.KeyVerdict)."""
+    import dataclasses
+    import importlib
+    import pkgutil
+
+    import tfguard.aws
+
+    own: list[str] = []
+    for info in pkgutil.iter_modules(tfguard.aws.__path__):
+        module = importlib.import_module(f"tfguard.aws.{info.name}")
+        for name, value in vars(module).items():
+            if not isinstance(value, type) or value.__module__ != module.__name__:
+                continue
+            fields = set(getattr(value, "_fields", ())) | (
+                {f.name for f in dataclasses.fields(value)} if dataclasses.is_dataclass(value) else set())
+            if fields & {"status", "message", "reason", "cmk"}:
+                own.append(f"{module.__name__}.{name}")
+    assert own == []

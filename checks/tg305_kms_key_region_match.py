@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from tfguard.aws.regions import KeyUse, compare, configured_bucket, key_uses
 from tfguard.check import ANY_RESOURCE, FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, Status, Verdict
+from tfguard.model import Resource, Status, Verdict, is_unknown
 
 
 def _key_name(use: KeyUse) -> str:
@@ -50,8 +50,8 @@ def _message(status: Status, use: KeyUse) -> str:
                 f"but {use.where} is in {use.use_region}")
     if status is UNKNOWN:
         for value in (use.key_region, use.use_region):
-            reason = getattr(value, "reason", "")
-            if reason:
+            if is_unknown(value) and value.reason:
+                reason = value.reason
                 return f"the region of {use.attribute} cannot be compared: {reason}"
         return f"the region of {use.attribute} cannot be compared"
     if use.key_region is None:

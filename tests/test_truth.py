@@ -15,7 +15,7 @@ from tfguard.engine import load_checks, run_checks
 from tfguard.graph import ResourceGraph
 from tfguard.model import Unknown
 from tfguard.targets import Options, load_target
-from tfguard.truth import is_off, is_on, setting
+from tfguard.truth import is_on, setting
 
 UNKNOWN = Unknown("var.flag")
 
@@ -51,7 +51,6 @@ TABLE: list[tuple[object, object]] = [
 def test_setting(value: object, reading: object) -> None:
     assert setting(value) is reading
     assert is_on(value) is (reading is True)
-    assert is_off(value) is (reading is False)
 
 
 CASE = FIXTURES / "eval" / "bool_strings"

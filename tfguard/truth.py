@@ -43,11 +43,6 @@ def is_on(value: object) -> bool:
     return setting(value) is True
 
 
-def is_off(value: object) -> bool:
-    """The setting is known to be off (null counts as off only where the caller says so)."""
-    return setting(value) is False
-
-
 def status_on(value: object) -> Status:
     """The setting must be on: PASS when it is, UNKNOWN when not known statically, else FAIL
     (unset included)."""

@@ -194,7 +194,7 @@ def non_root_grantee(st: Statement) -> tuple[bool | None, str]:
         if root:
             continue
         if root is None:
-            reason = getattr(ident, "reason", "")
+            reason = ident.reason if is_unknown(ident) else ""
             unknown = "a principal is not known statically" + (f" ({reason})" if reason else "")
         elif ptype == "*" or ident == "*":
             return True, "any principal (\"*\")"

@@ -105,7 +105,7 @@ def _unresolved(res: Resource, value: Any, what: str) -> Traced:
     attr = source_attr(res)
     if is_unknown(value):
         reason = f"the {what} ({attr}) is not known statically"
-        detail = getattr(value, "reason", "")
+        detail = value.reason
         return traced(Status.UNKNOWN, f"{reason}: {detail}" if detail else reason, attr, res)
     return traced(Status.UNKNOWN, f"the {what} {value!r} is not in the configuration", attr, res)
 
@@ -148,7 +148,7 @@ def _encrypted(graph: ResourceGraph, res: Resource, _seen: frozenset[str]) -> Tr
         return traced(Status.FAIL, f"read replica of {source.address}, which is not encrypted ({cause})",
                       up.verdict.attribute, up.verdict.at, related, cause)
     if is_unknown(encrypted):
-        detail = getattr(encrypted, "reason", "")
+        detail = encrypted.reason
         return traced(Status.UNKNOWN, "storage_encrypted is not known statically" + (f": {detail}" if detail else ""),
                       "storage_encrypted", res)
     if encrypted is False:

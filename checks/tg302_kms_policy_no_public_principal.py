@@ -3,8 +3,10 @@
 Reading: a key policy fails when an Allow statement names Principal "*" or
 {"AWS": "*"} (or allows with NotPrincipal) without a condition on
 aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount, aws:SourceArn,
-kms:CallerAccount or kms:ViaService (a condition whose values are only "*"
-restricts nothing). An inline `policy` is judged on the key; a separate
+kms:CallerAccount or kms:ViaService that must match: as for TG404
+(tfguard.aws.iam.public_grant, the one reading of a public grant), a negated
+operator (`StringNotEquals`, ...), `...IfExists`, `Null`, `ForAllValues:` or
+values that are only "*" restrict nothing. An inline `policy` is judged on the key; a separate
 `aws_kms_key_policy` on that resource, and then the key itself gets no result.
 A key with neither has AWS's default policy (the account root only): PASS.
 """
@@ -13,37 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfguard.aws.iam import Statement
+from tfguard.aws.iam import public_grant
 from tfguard.aws.iam_documents import statements_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
-from tfguard.model import Resource, Status, is_unknown
+from tfguard.model import Resource, is_unknown
 
 RESTRICTING = {
     "aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:sourcearn",
     "kms:calleraccount", "kms:viaservice",
 }
-
-
-def public_statement(statements: list[Statement], restricting: set[str]) -> tuple[Status, str]:
-    unknown = ""
-    for st in statements:
-        if is_unknown(st.effect):
-            unknown = "a statement's effect is not known statically"
-            continue
-        if not st.allows:
-            continue
-        public = st.principal_is_public()
-        if public is None:
-            unknown = "a statement's principal is not known statically"
-        elif public and not (st.condition_keys() & restricting) and not st.conditions_known:
-            unknown = "a statement allows any principal (\"*\") with a condition that is not known statically"
-        elif public and not (st.condition_keys() & restricting):
-            name = f"statement {st.sid!r}" if st.sid else "a statement"
-            return FAIL, f"{name} allows any principal (\"*\") without a restricting condition"
-    if unknown:
-        return UNKNOWN, unknown
-    return PASS, "no statement allows a public principal"
 
 
 def judge(ctx: Context, res: Resource) -> Result:
@@ -53,7 +34,7 @@ def judge(ctx: Context, res: Resource) -> Result:
     if is_unknown(statements):
         return Result(res, UNKNOWN, f"the policy is not known statically: {statements.reason}",
                       attribute="policy", related=tuple(docs))
-    status, message = public_statement(statements, RESTRICTING)  # type: ignore[arg-type]
+    status, message, _ = public_grant(statements, RESTRICTING)  # type: ignore[arg-type]
     at = docs[0] if docs and status is FAIL else None
     return Result(res, status, message, attribute="policy" if at is None else "statement",
                   at=at, related=tuple(docs))

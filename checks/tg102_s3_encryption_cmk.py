@@ -6,7 +6,7 @@ customer-managed key (see tfguard.aws.kms); FAIL for `AES256`, for KMS without a
 key (the AWS-managed `aws/s3` key) or with `alias/aws/*`. An algorithm outside
 these values fails: it is not a CMK. A bucket that receives load balancer
 access logs has no result (ELB delivers only to SSE-S3 buckets; see
-tfguard.aws.s3_log_delivery: named by an LB's `access_logs.bucket`, or a policy that
+tfguard.aws.s3.log_delivery: named by an LB's `access_logs.bucket`, or a policy that
 lets the ELB log delivery service or account put objects).
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from tfguard.aws.kms import cmk_verdict
 from tfguard.aws.s3 import encryption
-from tfguard.aws.s3_log_delivery import receives_lb_logs
+from tfguard.aws.s3.log_delivery import receives_lb_logs
 from tfguard.check import FAIL, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 

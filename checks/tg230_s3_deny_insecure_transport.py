@@ -19,7 +19,7 @@ finding points at the policy (or its policy document) when one exists.
 
 from __future__ import annotations
 
-from tfguard.aws.s3_transport import deny_insecure_transport
+from tfguard.aws.s3.transport import deny_insecure_transport
 from tfguard.check import Check
 from tfguard.compliance import controls
 from tfguard.declare import judged_by

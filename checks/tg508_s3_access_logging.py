@@ -8,7 +8,7 @@ itself (`target_bucket` references it or equals its literal name or ARN). A
 target that is not known statically (and not a reference to another bucket)
 gives UNKNOWN. A bucket created with `bucket_prefix` or a provider-generated
 name cannot equal a literal target. A log bucket has no result (see
-tfguard.aws.s3_log_delivery: the target of another bucket's logging, a policy that
+tfguard.aws.s3.log_delivery: the target of another bucket's logging, a policy that
 lets `logging.s3.amazonaws.com` put objects, or the `log-delivery-write`
 ACL): logging it would log the log deliveries. Severity rises to medium for
 sensitive buckets (a CloudTrail bucket is sensitive).
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.s3 import access_logging
-from tfguard.aws.s3_log_delivery import is_access_log_bucket
+from tfguard.aws.s3.log_delivery import is_access_log_bucket
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Verdict

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.s3 import encryption, uses_cmk, versioning
-from tfguard.aws.s3_replication import Rule, rules_of
+from tfguard.aws.s3.replication import Rule, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Verdict, is_unknown

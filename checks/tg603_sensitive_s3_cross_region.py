@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from tfguard.aws.classification import label_unknown
 from tfguard.aws.regions import other_region, why_unknown
-from tfguard.aws.s3_replication import Rule, is_replication_destination, replication_holders, rules_of
+from tfguard.aws.s3.replication import Rule, is_replication_destination, replication_holders, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Verdict, is_unknown

@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfguard.aws.classification import LEVELS, describe, flow_path, origin_path
-from tfguard.aws.flows import UNTAGGABLE, destination_key, flow_edges, upstream
+from tfguard.aws.copies import destination_key
+from tfguard.aws.flows import UNTAGGABLE, flow_edges, upstream
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
 from tfguard.model import Resource, Verdict, is_unknown

@@ -9,7 +9,7 @@ Transfer Family and VPN.
   behavior lets viewers use HTTP, and the viewer TLS version ordering;
 - TLS policy names of API Gateway domains and OpenSearch domains.
 
-An S3 bucket policy that denies requests without TLS is in `tfguard.aws.s3_transport`.
+An S3 bucket policy that denies requests without TLS is in `tfguard.aws.s3.transport`.
 """
 
 from __future__ import annotations

@@ -12,10 +12,10 @@ so the linking rule exists once. This module knows:
 - versioning (`versioning`, TG601);
 - where its server access logs go (`access_logging`, TG508).
 
-The rest of the S3 knowledge sits beside it, one module per question:
-- `tfguard.aws.s3_replication`: replication rules and their destinations;
-- `tfguard.aws.s3_transport`: a bucket policy that denies requests without TLS (TG230);
-- `tfguard.aws.s3_log_delivery`: buckets that AWS services deliver logs into.
+The rest of the S3 knowledge is in this package, one module per question:
+- `tfguard.aws.s3.replication`: replication rules and their destinations;
+- `tfguard.aws.s3.transport`: a bucket policy that denies requests without TLS (TG230);
+- `tfguard.aws.s3.log_delivery`: buckets that AWS services deliver logs into.
 """
 
 from __future__ import annotations

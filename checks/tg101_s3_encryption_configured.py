@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from tfguard.aws.s3 import encryption
 from tfguard.check import Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import CMK_ENCRYPTED_BUCKET
 
 
 def evaluate(ctx: Context) -> Iterator[Result]:
@@ -36,23 +37,5 @@ CHECK = Check(
     compliance=controls("TG101"),
     references=("https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html",),
     bad_example='resource "aws_s3_bucket" "data" {\n  bucket = "patient-records"\n}',
-    good_example=(
-        'resource "aws_kms_key" "data" {\n'
-        '  enable_key_rotation = true\n'
-        '}\n'
-        '\n'
-        'resource "aws_s3_bucket" "data" {\n'
-        '  bucket = "patient-records"\n'
-        '}\n'
-        '\n'
-        'resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
-        '  bucket = aws_s3_bucket.data.id\n'
-        '  rule {\n'
-        '    apply_server_side_encryption_by_default {\n'
-        '      sse_algorithm     = "aws:kms"\n'
-        '      kms_master_key_id = aws_kms_key.data.arn\n'
-        '    }\n'
-        '  }\n'
-        '}'
-    ),
+    good_example=CMK_ENCRYPTED_BUCKET,
 )

@@ -28,6 +28,7 @@ from tfguard.aws.s3 import encryption, uses_cmk, versioning
 from tfguard.aws.s3.replication import Rule, rules_of
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import CMK_ENCRYPTED_BUCKET
 from tfguard.model import Resource, Verdict, is_unknown
 
 
@@ -151,23 +152,7 @@ CHECK = Check(
         '  type = string\n'
         '}\n'
         '\n'
-        'resource "aws_kms_key" "data" {\n'
-        '  enable_key_rotation = true\n'
-        '}\n'
-        '\n'
-        'resource "aws_s3_bucket" "data" {\n'
-        '  bucket = "patient-records"\n'
-        '}\n'
-        '\n'
-        'resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
-        '  bucket = aws_s3_bucket.data.id\n'
-        '  rule {\n'
-        '    apply_server_side_encryption_by_default {\n'
-        '      sse_algorithm     = "aws:kms"\n'
-        '      kms_master_key_id = aws_kms_key.data.arn\n'
-        '    }\n'
-        '  }\n'
-        '}\n'
+        + CMK_ENCRYPTED_BUCKET + '\n'
         '\n'
         'resource "aws_s3_bucket_versioning" "data" {\n'
         '  bucket = aws_s3_bucket.data.id\n'

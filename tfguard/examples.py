@@ -2,7 +2,9 @@
 
 The CloudFront checks (TG210-TG212) document one whole distribution each,
 differing only in the setting the check reads; writing it once keeps the
-examples identical elsewhere, so a reader sees exactly what changes.
+examples identical elsewhere, so a reader sees exactly what changes. The
+S3 checks that need a bucket encrypted with a customer-managed key as their
+good example (TG101, TG102, TG602) share one too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,26 @@ ACM_CERTIFICATE = (
     '    acm_certificate_arn      = var.certificate_arn\n'
     '    ssl_support_method       = "sni-only"\n'
     '    minimum_protocol_version = "TLSv1.2_2021"\n'
+)
+# A bucket encrypted by default with a customer-managed key (TG101, TG102, TG602).
+CMK_ENCRYPTED_BUCKET = (
+    'resource "aws_kms_key" "data" {\n'
+    '  enable_key_rotation = true\n'
+    '}\n'
+    '\n'
+    'resource "aws_s3_bucket" "data" {\n'
+    '  bucket = "patient-records"\n'
+    '}\n'
+    '\n'
+    'resource "aws_s3_bucket_server_side_encryption_configuration" "data" {\n'
+    '  bucket = aws_s3_bucket.data.id\n'
+    '  rule {\n'
+    '    apply_server_side_encryption_by_default {\n'
+    '      sse_algorithm     = "aws:kms"\n'
+    '      kms_master_key_id = aws_kms_key.data.arn\n'
+    '    }\n'
+    '  }\n'
+    '}'
 )
 CERTIFICATE_VARIABLE = 'variable "certificate_arn" {\n  type = string\n}\n\n'
 

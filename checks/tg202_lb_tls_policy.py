@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from tfguard.aws.tls import LISTENER_TYPES, load_balancer
 from tfguard.check import FAIL, PASS, UNKNOWN, Check, Context, Result
 from tfguard.compliance import controls
+from tfguard.examples import https_listener
 from tfguard.model import is_unknown
 
 GOOD = re.compile(r"^ELBSecurityPolicy-(TLS13-|TLS-1-2-|FS-1-2-)")
@@ -57,54 +58,6 @@ CHECK = Check(
     evaluate=evaluate,
     compliance=controls("TG202"),
     references=("https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",),
-    bad_example=(
-        'variable "load_balancer_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'variable "certificate_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'variable "target_group_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'resource "aws_lb_listener" "web" {\n'
-        '  load_balancer_arn = var.load_balancer_arn\n'
-        '  port              = 443\n'
-        '  protocol          = "HTTPS"\n'
-        '  ssl_policy        = "ELBSecurityPolicy-2016-08"\n'
-        '  certificate_arn   = var.certificate_arn\n'
-        '  default_action {\n'
-        '    type             = "forward"\n'
-        '    target_group_arn = var.target_group_arn\n'
-        '  }\n'
-        '}'
-    ),
-    good_example=(
-        'variable "load_balancer_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'variable "certificate_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'variable "target_group_arn" {\n'
-        '  type = string\n'
-        '}\n'
-        '\n'
-        'resource "aws_lb_listener" "web" {\n'
-        '  load_balancer_arn = var.load_balancer_arn\n'
-        '  port              = 443\n'
-        '  protocol          = "HTTPS"\n'
-        '  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"\n'
-        '  certificate_arn   = var.certificate_arn\n'
-        '  default_action {\n'
-        '    type             = "forward"\n'
-        '    target_group_arn = var.target_group_arn\n'
-        '  }\n'
-        '}'
-    ),
+    bad_example=https_listener("ELBSecurityPolicy-2016-08"),
+    good_example=https_listener("ELBSecurityPolicy-TLS13-1-2-2021-06"),
 )

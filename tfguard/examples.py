@@ -4,7 +4,8 @@ The CloudFront checks (TG210-TG212) document one whole distribution each,
 differing only in the setting the check reads; writing it once keeps the
 examples identical elsewhere, so a reader sees exactly what changes. The
 S3 checks that need a bucket encrypted with a customer-managed key as their
-good example (TG101, TG102, TG602) share one too.
+good example (TG101, TG102, TG602) share one too, and TG202's examples are one
+HTTPS listener that differs only in its TLS policy.
 """
 
 from __future__ import annotations
@@ -70,6 +71,28 @@ def cloudfront_distribution(viewer_protocol_policy: str = "redirect-to-https",
         '  }\n'
         '  viewer_certificate {\n'
         f'{certificate}'
+        '  }\n'
+        '}'
+    )
+
+
+def string_variables(*names: str) -> str:
+    """`variable "NAME" { type = string }` blocks, one per name, each followed by a blank line."""
+    return "".join(f'variable "{name}" {{\n  type = string\n}}\n\n' for name in names)
+
+
+def https_listener(ssl_policy: str) -> str:
+    """A complete HTTPS `aws_lb_listener` with its variables (it passes `terraform validate`)."""
+    return string_variables("load_balancer_arn", "certificate_arn", "target_group_arn") + (
+        'resource "aws_lb_listener" "web" {\n'
+        '  load_balancer_arn = var.load_balancer_arn\n'
+        '  port              = 443\n'
+        '  protocol          = "HTTPS"\n'
+        f'  ssl_policy        = "{ssl_policy}"\n'
+        '  certificate_arn   = var.certificate_arn\n'
+        '  default_action {\n'
+        '    type             = "forward"\n'
+        '    target_group_arn = var.target_group_arn\n'
         '  }\n'
         '}'
     )

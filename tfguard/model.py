@@ -356,6 +356,9 @@ class Finding:
     justification: str = ""  # why it is suppressed (inline reason)
     baseline: str = ""  # "", "new" or "unchanged" when a baseline is used (not for passed or suppressed ones)
     root: str = ""  # the root module whose scan produced it: its folder (or plan file) relative to the working directory
+    # "", or against the deployed state (a plan's prior state) or a base revision (--diff-base):
+    # "introduced" (not there before) or "existing" (there before). FAIL and UNKNOWN only, not suppressed.
+    change: str = ""
 
 
 ACCOUNT = "account"  # the logical subject (and declared type) of an account-level result
@@ -421,6 +424,10 @@ class Report:
     checks: Sequence[CheckInfo] = field(default_factory=list)
     resources: int = 0
     fixed: list[Entry] = field(default_factory=list)  # baseline entries no longer found
+    # What the findings were compared with (tfguard.comparison): "" for nothing, "the prior state"
+    # of a plan, or a base revision; and the findings of that base that are gone.
+    compared_with: str = ""
+    resolved: list[Finding] = field(default_factory=list)
     baseline: Path | None = None  # the baseline the findings were compared with, if any
     roots: list[str] = field(default_factory=list)  # the root modules scanned, as findings name them
     files: int = 0  # distinct source files the findings and resources come from

@@ -437,3 +437,6 @@ class Report:
     # The folders that locations' files are relative to (absolute, in order of first use): where
     # reports read source text (SARIF snippets) and find the repository (versionControlProvenance).
     location_roots: list[Path] = field(default_factory=list)
+    # Named files (pre-commit): the findings of their root modules that touch none of them. Not
+    # reported; a comparison with a base revision needs them (a resource moved to another file).
+    untouched: list[Finding] = field(default_factory=list)

@@ -67,6 +67,9 @@ _FLAGS = (
     Flag("no_ignores", ("--no-ignores",), bool, False, "Audit mode: report suppressed findings as if unsuppressed."),
     Flag("baseline", ("--baseline",), Path | None, None, "Only findings not in this baseline file fail.", "FILE"),
     Flag("trust_config", ("--trust-config",), bool, False, "Allow checks-dir from a configuration file."),
+    Flag("diff_base", ("--diff-base",), str, "", "Also scan the git revision REF (e.g. origin/main) with the same "
+         "options: findings it has too are existing, the others introduced, and its findings that are gone "
+         "resolved. Read with git plumbing; nothing in the repository runs.", "REF", show_default=False),
 )
 FLAGS = {f.name: f for f in _FLAGS}
 # What reading the configuration needs: every command that loads Terraform takes these.
@@ -154,5 +157,6 @@ def build(paths: list[Path], given: dict[str, Any]) -> Settings:
                       allow_outside_root=a["allow_outside_root"], max_instances=a["max_instances"], profile=profile,
                       classification_tag=a["classification_tag"], frameworks=ids(a["framework"]),
                       cache=not a["no_cache"], jobs=a["jobs"], ignores=not a["no_ignores"], baseline=a["baseline"],
-                      severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()))
+                      severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()),
+                      diff_base=str(a["diff_base"] or ""))
     return Settings(options, fmt, a["output"], fail_on, bool(a["strict"]), bool(a["include_passed"]))

@@ -28,6 +28,10 @@ def redact(finding: Finding, secrets: set[str]) -> Finding:
 
 
 def run(targets: list[Path], options: Options = Options()) -> Report:
+    if options.diff_base:
+        from tfguard.branch import compared
+
+        return compared(targets, options, run)
     from tfguard.engine import load_checks, resolve, select
 
     available = load_checks(options.checks_dirs)
@@ -111,7 +115,9 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
         from tfguard.changed import touches
 
         keep = loaded.keep
-        findings = [f for f in findings if touches(f, keep, ctx.graph.by_address.get(f.address))]
+        touching = [touches(f, keep, ctx.graph.by_address.get(f.address)) for f in findings]
+        report.untouched.extend(f for f, t in zip(findings, touching) if not t)
+        findings = [f for f, t in zip(findings, touching) if t]
     report.findings.extend(findings)
 
 

@@ -8,6 +8,9 @@ these; changed.py groups named files into the root modules that use them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,12 +41,28 @@ class Options:
     baseline: Path | None = None  # accepted findings: only new ones fail
     severity: tuple[tuple[str, str], ...] = ()  # (check id or slug, severity) overrides from configuration
     exclude: tuple[str, ...] = ()  # glob patterns of paths (relative to the target) not to scan
+    diff_base: str = ""  # a git revision to compare with (tfguard.branch): its findings are existing
+
+
+# The folder a base revision's copy of the working directory is (tfguard.branch): its scan
+# must name files and root modules as the scan of the work tree does, without a chdir.
+_STANDING_IN: ContextVar[Path | None] = ContextVar("tfguard_standing_in", default=None)
+
+
+@contextmanager
+def standing_in(folder: Path) -> Iterator[None]:
+    """Within this block, reports are relative to `folder` as if it were the working directory."""
+    token = _STANDING_IN.set(folder)
+    try:
+        yield
+    finally:
+        _STANDING_IN.reset(token)
 
 
 def shown_root(target: Path) -> Path:
     """Paths in reports are relative to the working directory when the target is inside it
     (what code scanning expects), else relative to the target itself."""
-    cwd = Path(os.getcwd()).resolve()
+    cwd = _STANDING_IN.get() or Path(os.getcwd()).resolve()
     resolved = target.resolve()
     base = resolved if resolved.is_dir() else resolved.parent
     try:

@@ -219,3 +219,12 @@ def test_nothing_the_repository_configures_runs(repo: Path, reports: list[Report
     assert main(["check", "infra", "--diff-base", "main", *CHECKS]) == 1
     assert not ran.exists()
     assert marked(reports[-1]) == EXPECTED
+
+
+def test_the_actions_diff_base_input_reaches_tfguard(repo: Path) -> None:
+    from tests.test_options import _action_scan
+
+    assert _action_scan(repo.parent, {"output": "r.json", "fail-on": "", "format": "", "diff-base": "nope"}) == {
+        "report": "r.json", "exit-code": "2"}
+    assert _action_scan(repo.parent, {"output": "r.json", "fail-on": "", "format": "", "diff-base": "main"}) == {
+        "report": "r.json", "exit-code": "1"}

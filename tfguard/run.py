@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tfguard.check import Check, Context
 from tfguard.errors import InputError, TfguardError, UsageError, internal_error
-from tfguard.model import Diagnostic, Finding, Location, Report
+from tfguard.model import Diagnostic, Finding, Location, Report, Resource
 from tfguard.targets import HCL_FILES, Loaded, Options
 
 if TYPE_CHECKING:
@@ -88,9 +88,6 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
 
 def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: Report,
                  suppressions: dict[Path, Suppressions]) -> None:
-    from tfguard.engine import run_checks
-    from tfguard.graph import ResourceGraph
-
     report.diagnostics.extend(
         d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
         for d in loaded.diagnostics)
@@ -100,17 +97,7 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
     if loaded.resources and loaded.root not in report.roots:
         report.roots.append(loaded.root)
     report.files += len({r.location.file for r in loaded.resources if r.location is not None})
-    ctx = Context(ResourceGraph(loaded.resources), options.classification_tag, options.profile,
-                  loaded.root_location)
-    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, report.diagnostics, loaded.root)]
-    if options.ignores and loaded.shown_root is not None:
-        from tfguard.suppress import Suppressions
-
-        index = suppressions.setdefault(loaded.shown_root, Suppressions([loaded.shown_root]))
-        index.read(loc.file for r in loaded.resources for loc in (r.location, *r.calls) if loc is not None)
-        index.ran.update(name.lower() for c in checks if not c.baseline or ctx.baseline_active for name in (c.id, c.slug))
-        index.report_only(loaded.keep)  # named files (pre-commit): warn only about their suppressions
-        findings = _apply_suppressions(findings, ctx, index)
+    findings, ctx = _findings(loaded.resources, loaded, checks, options, report.diagnostics, suppressions)
     if loaded.keep is not None:
         from tfguard.changed import touches
 
@@ -118,7 +105,55 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
         touching = [touches(f, keep, ctx.graph.by_address.get(f.address)) for f in findings]
         report.untouched.extend(f for f, t in zip(findings, touching) if not t)
         findings = [f for f, t in zip(findings, touching) if t]
+    if loaded.before is not None:
+        findings = _compare(findings, loaded, checks, options, report, suppressions)
     report.findings.extend(findings)
+
+
+def _findings(resources: list[Resource], loaded: Loaded, checks: list[Check], options: Options,
+              diagnostics: list[Diagnostic], suppressions: dict[Path, Suppressions],
+              record: bool = True) -> tuple[list[Finding], Context]:
+    """The findings of the checks on these resources of a root module, suppressions applied
+    (`record=False`: a suppression they use is not counted as used)."""
+    from tfguard.engine import run_checks
+    from tfguard.graph import ResourceGraph
+
+    ctx = Context(ResourceGraph(resources), options.classification_tag, options.profile, loaded.root_location)
+    findings = [redact(f, loaded.sensitive) for f in run_checks(checks, ctx, diagnostics, loaded.root)]
+    if options.ignores and loaded.shown_root is not None:
+        from tfguard.suppress import Suppressions
+
+        index = suppressions.setdefault(loaded.shown_root, Suppressions([loaded.shown_root]))
+        used = set(index.used)
+        index.read(loc.file for r in resources for loc in (r.location, *r.calls) if loc is not None)
+        index.ran.update(name.lower() for c in checks if not c.baseline or ctx.baseline_active for name in (c.id, c.slug))
+        index.report_only(loaded.keep)  # named files (pre-commit): warn only about their suppressions
+        findings = _apply_suppressions(findings, ctx, index)
+        if not record:
+            index.used = used
+    return findings, ctx
+
+
+PRIOR_STATE = "the prior state"
+
+
+def _compare(findings: list[Finding], loaded: Loaded, checks: list[Check], options: Options, report: Report,
+             suppressions: dict[Path, Suppressions]) -> list[Finding]:
+    """`findings` marked introduced or existing against the same checks on the root module
+    before the change; the findings gone since then go to report.resolved."""
+    from tfguard.comparison import mark
+
+    assert loaded.before is not None
+    problems: list[Diagnostic] = []
+    before, _ = _findings(loaded.before, loaded, checks, options, problems, suppressions, record=False)
+    if problems:  # a check failed on the prior state only: its findings would pass as introduced
+        where = loaded.root_location or Location(loaded.root, 1, 1)
+        report.diagnostics.append(Diagnostic(where.file, where.start_line, f"{len(problems)} check(s) failed on "
+                                             f"{PRIOR_STATE}; their findings may be marked introduced", "warning"))
+    marked, resolved = mark(findings, before)
+    report.resolved.extend(resolved)
+    report.compared_with = report.compared_with or PRIOR_STATE
+    return marked
 
 
 def _apply_suppressions(findings: list[Finding], ctx: Context, index: Suppressions) -> list[Finding]:

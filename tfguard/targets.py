@@ -90,6 +90,9 @@ class Loaded:
     shown_root: Path | None = None  # what locations are relative to (for reading suppressions)
     keep: frozenset[str] | None = None  # named files (changed.py): report only the findings that touch them
     root: str = ""  # the root module, as root_name() gives it (a plan: its file, as shown)
+    # The same root module before the change (a plan's prior state), checked too so that each
+    # finding says whether the change introduced it; None when there is nothing to compare with.
+    before: list[Resource] | None = None
 
 
 MAIN_FILES = ("main.tf", "main.tf.json", "main.tofu", "main.tofu.json")
@@ -165,10 +168,12 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
             groups[0].diagnostics.append(Diagnostic(relative(target, root), 1, "no Terraform or OpenTofu "
                                                     "files beside this file; nothing scanned", "warning"))
         return groups
-    from tfguard.load.plan import load_plan_doc, read_plan
+    from tfguard.load.plan import load_plan_doc, load_prior_doc, read_plan
 
     shown = relative(target, root)
-    resources, diagnostics, sensitive = load_plan_doc(read_plan(target, shown), shown)
+    doc = read_plan(target, shown)
+    resources, diagnostics, sensitive = load_plan_doc(doc, shown)
+    before = load_prior_doc(doc, shown)
     source = options.source
     if source is None and has_configuration(target.parent):
         source = target.parent
@@ -177,12 +182,12 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
         from tfguard.load.source_map import SourceMap
 
         smap = SourceMap(source, shown_root(source))
-        for res in resources:
+        for res in (*resources, *before):  # located alike, so that inline suppressions match both
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
         first = account_location(source, shown_root(source), smap.unparsed())
     return [Loaded(resources, diagnostics, sensitive, first or Location(shown, 1, 1),
-                   shown_root(source) if source is not None else None, root=shown)]
+                   shown_root(source) if source is not None else None, root=shown, before=before)]
 
 
 def has_configuration(directory: Path) -> bool:

@@ -5,6 +5,9 @@ Values come from `resource_changes[].change.after`. An attribute that is
 expression (a provider-computed default), and as Unknown that keeps its
 references when it does, so the graph can still trace it (a key created in
 the same plan is a customer-managed key).
+
+`load_prior_doc` reads the same plan as it was before the change (the deployed
+truth): `change.before` and `prior_state`, which hold no unknowns.
 """
 
 from __future__ import annotations
@@ -210,6 +213,11 @@ def _has_expression(expr: Any) -> bool:
 
 def _prior_data_sources(doc: dict[str, Any], config: ConfigIndex, shown: str) -> list[Resource]:
     """Data sources read during planning live in prior_state, not resource_changes."""
+    return _prior_resources(doc, config, shown, modes=("data",))
+
+
+def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes: tuple[str, ...]) -> list[Resource]:
+    """The resources of `prior_state` of these modes ("data", "managed")."""
     prior = ((doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
     out: list[Resource] = []
     stack = [prior]
@@ -219,8 +227,45 @@ def _prior_data_sources(doc: dict[str, Any], config: ConfigIndex, shown: str) ->
             continue
         stack.extend(mod.get("child_modules") or [])
         for r in mod.get("resources") or []:
-            if isinstance(r, dict) and r.get("mode") == "data" and "address" in r:
-                module = str(r["address"]).rsplit(".data.", 1)[0] if ".data." in str(r["address"]) else ""
-                out.append(_make(str(r["address"]), str(r.get("type")), str(r.get("name")), "data",
-                                 module, r.get("index"), r.get("values"), None, config, shown))
+            mode = r.get("mode") if isinstance(r, dict) else None
+            if mode in modes and "address" in r and not r.get("deposed_key"):
+                address = str(r["address"])
+                # A data source's module is read off its address (as it always was); a managed
+                # resource's is its module's address.
+                module = (address.rsplit(".data.", 1)[0] if ".data." in address else "") if mode == "data" \
+                    else str(mod.get("address") or "")
+                out.append(_make(address, str(r.get("type")), str(r.get("name")), str(mode), module,
+                                 r.get("index"), r.get("values"), None, config, shown))
     return out
+
+
+def load_prior_doc(doc: dict[str, Any], shown: str) -> list[Resource]:
+    """The resources as deployed before the plan: each change's `before` (resources the
+    plan creates are absent, those it deletes or replaces present), then what else
+    `prior_state` holds (data sources read while planning, and managed resources a
+    plan of an old Terraform lists no change for). References come from the
+    configuration, as for the planned values, so both views link alike."""
+    config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
+    resources: list[Resource] = []
+    seen: set[str] = set()
+    for rc in doc.get("resource_changes") or []:
+        change = rc.get("change") if isinstance(rc, dict) else None
+        # A deposed object is an older copy of a replaced resource: the current one stands for it.
+        if not isinstance(change, dict) or not isinstance(change.get("before"), dict) or rc.get("deposed"):
+            continue
+        try:
+            address, rtype, name = str(rc["address"]), str(rc["type"]), str(rc["name"])
+        except KeyError:
+            continue
+        if address in seen:
+            continue
+        mode = "data" if rc.get("mode") == "data" else "managed"
+        resources.append(_make(address, rtype, name, mode, str(rc.get("module_address") or ""), rc.get("index"),
+                               change["before"], None, config, shown))
+        seen.add(address)
+    for res in _prior_resources(doc, config, shown, modes=("data", "managed")):
+        if res.address not in seen:
+            resources.append(res)
+            seen.add(res.address)
+    return resources
+

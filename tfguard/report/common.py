@@ -26,6 +26,26 @@ def baseline_mark(f: Finding) -> str:
     return {"new": "new", "unchanged": "baselined"}.get(f.baseline, "")
 
 
+def change_counts(report: Report) -> tuple[int, int]:
+    """(introduced, existing) among the open findings, when they were compared with a base."""
+    marks = [f.change for f in open_findings(report)]
+    return marks.count("introduced"), marks.count("existing")
+
+
+def since(report: Report) -> str:
+    """What a change-aware report says the findings were compared with: "by this plan" for a
+    plan's prior state, else "since" the base revision."""
+    return "by this plan" if report.compared_with == "the prior state" else f"since {report.compared_with}"
+
+
+def change_summary(report: Report) -> str:
+    """"2 introduced by this plan, 14 existing, 1 resolved" ("" when nothing was compared)."""
+    if not report.compared_with:
+        return ""
+    introduced, existing = change_counts(report)
+    return f"{introduced} introduced {since(report)}, {existing} existing, {len(report.resolved)} resolved"
+
+
 def counted(n: int, word: str) -> str:
     """`1 check`, `2 checks`."""
     return f"{n} {word}{'' if n == 1 else 's'}"

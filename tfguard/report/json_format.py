@@ -6,7 +6,7 @@ from typing import Any
 
 from tfguard import __version__
 from tfguard.model import Finding, Location, Report, Status
-from tfguard.report.common import baseline_counts, dumps, shown
+from tfguard.report.common import baseline_counts, change_counts, dumps, shown
 
 SCHEMA_VERSION = 1
 
@@ -25,7 +25,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "related": [{"resource": r.address, "type": r.message, **_loc(r.location), "provenance": r.provenance}
                     for r in f.related],
         "fingerprint": f.fingerprint, "suppressed": f.suppressed, "justification": f.justification,
-        "baseline": f.baseline, "root": f.root,
+        "baseline": f.baseline, "change": f.change, "root": f.root,
         "compliance": {fw: list(controls) for fw, controls in f.compliance.items()},
     }
 
@@ -33,15 +33,19 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 def render(report: Report, include_passed: bool = False) -> str:
     counts = {s.value: sum(f.status is s for f in report.findings) for s in Status}
     new, baselined = baseline_counts(report)
+    introduced, existing = change_counts(report)
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tfguard", "version": __version__},
         "summary": {
             "resources": report.resources, "checks": len(report.checks), **counts,
             "diagnostics": len(report.diagnostics), "new": new, "baselined": baselined,
+            "compared_with": report.compared_with, "introduced": introduced, "existing": existing,
+            "resolved": len(report.resolved),
         },
         "findings": [finding_dict(f) for f in shown(report, include_passed)],
         "baseline_fixed": [e._asdict() for e in report.fixed],
+        "resolved": [finding_dict(f) for f in report.resolved],
         "diagnostics": [
             {"file": d.file, "line": d.line, "severity": d.severity, "message": d.message}
             for d in report.diagnostics

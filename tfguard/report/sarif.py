@@ -58,6 +58,11 @@ def _physical(loc: Location | None) -> dict[str, Any]:
     }}
 
 
+# A comparison with the prior state or a base revision decides baselineState; without one,
+# a --baseline file does. Resolved findings are results of the base: "absent".
+STATES = {"introduced": "new", "existing": "unchanged"}
+
+
 def _result(f: Finding, rule_index: int) -> dict[str, Any]:
     level = "note" if f.status is Status.UNKNOWN else LEVELS[f.severity]
     kind = "account" if f.address == "account" else "resource"
@@ -84,8 +89,16 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any]:
         result["relatedLocations"] = related
     if f.suppressed:
         result["suppressions"] = [{"kind": "inSource", "justification": f.justification}]
-    if f.baseline:
-        result["baselineState"] = f.baseline
+    if state := STATES.get(f.change) or f.baseline:
+        result["baselineState"] = state
+    return result
+
+
+def _absent(f: Finding, rule_index: int) -> dict[str, Any]:
+    """A finding of the base that is gone. It passes now: kind "pass" (whose level must be
+    "none"), so that a consumer that reads `kind` but not `baselineState` shows no failure."""
+    result = _result(f, rule_index)
+    result.update(kind="pass", level="none", baselineState="absent")
     return result
 
 
@@ -94,9 +107,14 @@ def _reported(report: Report) -> list[Finding]:
     return [f for f in report.findings if f.status is not Status.PASS and f.check_id in known]
 
 
+def _resolved(report: Report) -> list[Finding]:
+    known = {c.id for c in report.checks}
+    return [f for f in report.resolved if f.check_id in known]
+
+
 def overflow(report: Report) -> str | None:
     """What the SARIF report leaves out to stay within GitHub's limit, or None."""
-    count = len(_reported(report))
+    count = len(_reported(report)) + len(_resolved(report))
     if count <= MAX_RESULTS:
         return None
     return (f"SARIF holds only the {MAX_RESULTS:,} most severe of {count:,} results (GitHub's limit per run); "
@@ -142,6 +160,7 @@ def render(report: Report, include_passed: bool = False) -> str:
     results = [_result(f, index[f.check_id]) for f in _reported(report)]
     # GitHub rejects runs of more than 25,000 results: keep the most severe, and say so.
     results.sort(key=lambda r: (r["properties"]["status"] != "fail", -float(r["properties"]["security-severity"])))
+    results += [_absent(f, index[f.check_id]) for f in _resolved(report)]  # the current results first
     results = results[:MAX_RESULTS]
     _add_snippets(results, report.location_roots)
     _name_roots(results)

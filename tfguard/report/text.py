@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tfguard.model import SEVERITIES, Finding, Report, Status
-from tfguard.report.common import baseline_counts, baseline_mark, counted, problems, shown
+from tfguard.report.common import baseline_counts, baseline_mark, change_summary, counted, problems, shown, since
 
 
 def _line(f: Finding) -> str:
@@ -15,6 +15,8 @@ def _line(f: Finding) -> str:
         status += f" [suppressed: {f.justification}]"
     if mark := baseline_mark(f):
         status += f" [{mark}]"
+    if f.change:
+        status += f" [{f.change}]"
     return f"  {where:>6}  {f.severity.upper():<8} {f.check_id} {f.address}{status}: {f.message}"
 
 
@@ -58,6 +60,8 @@ def _summary(report: Report) -> str:
     )
     new, baselined = baseline_counts(report)
     against = f"; {new} new, {baselined} baselined" if report.baseline is not None else ""
+    if change := change_summary(report):
+        against += f"; {change}"
     return (
         f"{fails} failed{f' ({by_severity})' if by_severity else ''}, {unknown} unknown, {passed} passed, "
         f"{suppressed} suppressed{against}; {counted(report.resources, 'resource')} in "
@@ -73,5 +77,8 @@ def render(report: Report, include_passed: bool = False) -> str:
     for e in report.fixed:
         where = f" in {e.root}" if len(report.roots) > 1 or e.root not in report.roots else ""
         out.append(f"fixed since the baseline: {e.id} {e.resource}{where} (was {e.status})")
+    for f in report.resolved:
+        where = f" in {f.root}" if len(report.roots) > 1 else ""
+        out.append(f"resolved {since(report)}: {f.check_id} {f.address}{where} (was {f.status.value})")
     out.append(_summary(report))
     return "\n".join(out) + "\n"

@@ -34,6 +34,10 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
     with Progress(enabled=fmt == "text" and output is None and sys.stdout.isatty()):
         report = run(paths, s.options)
     report.seconds = time.monotonic() - started
+    if s.new_only and not report.compared_with:
+        # Gating on every finding instead would look like a change-aware gate and not be one.
+        raise UsageError("--new-only needs something to compare with: a plan JSON (compared with its prior "
+                         "state) or --diff-base REF; this scan compared nothing")
     text = renderer(fmt)(report, s.include_passed)
     if fmt == "text" and output is None and use_colour(sys.stdout):
         text = colourise(text)
@@ -54,6 +58,7 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
     failing = [
         f for f in report.findings
         if SEVERITIES.index(f.severity) >= threshold and not f.suppressed and f.baseline != "unchanged"
+        and not (s.new_only and f.change == "existing")  # unmarked (not compared) findings still fail
         and (f.status is Status.FAIL or (s.strict and f.status is Status.UNKNOWN))
     ]
     if not (fmt == "text" and output is None):

@@ -20,6 +20,7 @@ KEYS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "frameworks": ("framework", list), "var-files": ("var_file", list), "exclude": ("exclude", list),
     "profile": ("profile", str), "checks-dir": ("checks_dir", list), "strict": ("strict", bool),
     "format": ("fmt", str), "max-instances": ("max_instances", int), "jobs": ("jobs", int),
+    "new-only": ("new_only", bool),
 }
 
 

@@ -66,6 +66,9 @@ _FLAGS = (
     Flag("jobs", ("--jobs", "-j"), int, 0, "Parser processes for a large uncached tree: 0 = one per core, 1 = serial.", "N"),
     Flag("no_ignores", ("--no-ignores",), bool, False, "Audit mode: report suppressed findings as if unsuppressed."),
     Flag("baseline", ("--baseline",), Path | None, None, "Only findings not in this baseline file fail.", "FILE"),
+    Flag("new_only", ("--new-only/--no-new-only",), bool, False,
+         "Only findings the change introduces fail (a plan against its prior state, or --diff-base); existing ones "
+         "are still reported. A usage error when nothing was compared."),
     Flag("trust_config", ("--trust-config",), bool, False, "Allow checks-dir from a configuration file."),
     Flag("diff_base", ("--diff-base",), str, "", "Also scan the git revision REF (e.g. origin/main) with the same "
          "options: findings it has too are existing, the others introduced, and its findings that are gone "
@@ -94,6 +97,7 @@ class Settings:
     fail_on: str
     strict: bool
     include_passed: bool
+    new_only: bool = False
 
 
 def ids(values: list[str] | None) -> frozenset[str]:
@@ -159,4 +163,5 @@ def build(paths: list[Path], given: dict[str, Any]) -> Settings:
                       cache=not a["no_cache"], jobs=a["jobs"], ignores=not a["no_ignores"], baseline=a["baseline"],
                       severity=tuple(sorted(severity.items())), exclude=tuple(a["exclude"] or ()),
                       diff_base=str(a["diff_base"] or ""))
-    return Settings(options, fmt, a["output"], fail_on, bool(a["strict"]), bool(a["include_passed"]))
+    return Settings(options, fmt, a["output"], fail_on, bool(a["strict"]), bool(a["include_passed"]),
+                    bool(a["new_only"]))

@@ -15,6 +15,16 @@ The JSON is written pretty-printed to ``<fixture>/plan.json``. Nothing else
 is written into the fixture directory (``.terraform/``, lock files and
 ``plan.out`` stay in the temporary copy).
 
+A fixture that holds ``prior.tfstate`` (a Terraform state, format version 4)
+is planned against it: the file is copied into the working copy as
+``terraform.tfstate``, which the default local backend reads, so the plan's
+``prior_state`` and ``change.before`` hold the resources it describes as
+deployed (``-refresh=false``: nothing is read from AWS). This is how the
+change-aware fixtures (``fixtures/changes/``) get a real plan of a change to
+deployed resources. Write the state by hand: ``resources[]`` with ``mode``,
+``type``, ``name``, ``provider`` (``provider["registry.terraform.io/hashicorp/aws"]``)
+and ``instances[].attributes``; attributes left out are null.
+
 Usage::
 
     python scripts/gen_plans.py                      # every fixture
@@ -55,6 +65,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_ROOT = REPO_ROOT / "fixtures"
 DEFAULT_PLUGIN_DIR = "/opt/tf-plugins"
 PLUGIN_DIR_ENV = "TFGUARD_TF_PLUGIN_DIR"
+
+# A fixture's deployed state (see the module docstring) and where the local backend reads it.
+PRIOR_STATE = "prior.tfstate"
+LOCAL_STATE = "terraform.tfstate"
 
 # File written into the temporary copy when the fixture has no provider "aws".
 PROVIDER_FILE_NAME = "zz_gen_plans_provider.tf"
@@ -286,6 +300,9 @@ def process(
         scratch = Path(tmp)
         workdir = scratch / "module"
         shutil.copytree(fixture, workdir, ignore=COPY_IGNORE, symlinks=False)
+        if (fixture / PRIOR_STATE).is_file():
+            shutil.copyfile(fixture / PRIOR_STATE, workdir / LOCAL_STATE)
+            outcome.details.append(f"state: {PRIOR_STATE}")
         if not has_aws_provider(workdir):
             (workdir / PROVIDER_FILE_NAME).write_text(PROVIDER_BLOCK, encoding="utf-8")
             outcome.details.append("provider: added offline default")

@@ -172,3 +172,25 @@ def test_prior_view_of_a_plan() -> None:
                    ("aws_kms_key.kept", "managed", "", {"enable_key_rotation": True}),
                    ("data.aws_region.here", "data", "", {"name": "eu-west-1"}),
                    ("module.m.aws_kms_key.old", "managed", "module.m", {})]
+
+
+def test_markdown_junit_and_html_show_the_comparison(capsys: pytest.CaptureFixture[str]) -> None:
+    weaken, fix = str(CHANGES / "weaken" / "plan.json"), str(CHANGES / "fix" / "plan.json")
+    assert main(["check", weaken, "--checks", "TG120", "--format", "markdown"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "## tfguard: 1 failing, 0 unknown; 1 introduced by this plan, 0 existing, 0 resolved"
+    assert "| fail (introduced) | high | TG120 | aws\\_ebs\\_volume.data |" in out
+    assert main(["check", fix, "--checks", "TG120", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "### Resolved by this plan\n\n- TG120 aws\\_ebs\\_volume.data (was fail)\n" in out
+
+    assert main(["check", weaken, "--checks", "TG120", "--format", "junit"]) == 1
+    assert '<failure message="introduced: the volume sets encrypted = false" type="high">' in capsys.readouterr().out
+
+    assert main(["check", fix, "--checks", "TG120", "--format", "html"]) == 0
+    out = capsys.readouterr().out
+    assert ("<dt>Change</dt><dd>0 introduced by this plan, 0 existing, 1 resolved (compared with the prior state)"
+            '<br><span class="small">resolved: <code>TG120</code> <code>aws_ebs_volume.data</code> (was fail)</span></dd>'
+            ) in out
+    assert main(["check", weaken, "--checks", "TG120", "--format", "html"]) == 1
+    assert '<span class="badge s-fail">fail</span><br><span class="small">introduced</span>' in capsys.readouterr().out

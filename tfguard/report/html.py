@@ -18,7 +18,7 @@ from typing import Any
 from tfguard import __version__
 from tfguard.compliance import FRAMEWORK_NAMES, FRAMEWORKS
 from tfguard.model import SEVERITIES, CheckInfo, Finding, Report, Status
-from tfguard.report.common import shown
+from tfguard.report.common import change_summary, shown
 
 STATUSES = ("fail", "unknown", "pass", "suppressed")
 STATUS_ORDER = ("fail", "unknown", "suppressed", "pass")  # how findings are listed within a severity
@@ -186,4 +186,5 @@ def render(report: Report, include_passed: bool = False) -> str:
         frameworks=frameworks(report), status=status_of, state=baseline_state,
         with_baseline=any(f.baseline for f in report.findings),
         several_roots=len(report.roots) > 1,  # several roots may share a module's address and line
+        change=change_summary(report),
     ))

@@ -6,7 +6,8 @@ root module when the scan has several; file and line when known). FAIL is a
 <failure> (type = severity, body = remediation), UNKNOWN and suppressed results
 are <skipped>, PASS is a plain test case. With a baseline, a FAIL the baseline
 accepts is <skipped> too ("baselined: fail: ..."), as it does not fail the run,
-and the messages of the others start with "new: ".
+and the messages of the others start with "new: ". Compared with a base (a plan's
+prior state, --diff-base), a message starts with "introduced: " or "existing: ".
 Input problems form the suite "tfguard input": an error is an <error>, a
 warning a <skipped> case (it does not fail the run either).
 """
@@ -54,11 +55,16 @@ def _case(f: Finding, several_roots: bool) -> ET.Element:
         case.append(_element("skipped", {"message": f"baselined: fail: {f.message}"}))
     elif f.status is Status.FAIL:
         message = f"new: {f.message}" if f.baseline == "new" else f.message
-        case.append(_element("failure", {"message": message, "type": f.severity}, f.remediation))
+        case.append(_element("failure", {"message": _changed(f, message), "type": f.severity}, f.remediation))
     elif f.status is Status.UNKNOWN:
         message = f"{baseline_mark(f)}: {f.message}" if f.baseline else f.message
-        case.append(_element("skipped", {"message": message}))
+        case.append(_element("skipped", {"message": _changed(f, message)}))
     return case
+
+
+def _changed(f: Finding, message: str) -> str:
+    """"introduced: ..." or "existing: ..." when the scan compared its findings with a base."""
+    return f"{f.change}: {message}" if f.change else message
 
 
 def _suite(name: str, cases: list[ET.Element]) -> ET.Element:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tfguard.model import SEVERITIES, Finding, Location, Report, Status
-from tfguard.report.common import baseline_counts, baseline_mark, counted, problems, shown
+from tfguard.report.common import baseline_counts, baseline_mark, change_summary, counted, problems, shown, since
 
 NO_FILE = "(no file)"
 
@@ -75,9 +75,9 @@ def _environment() -> Any:
 def render(report: Report, include_passed: bool = False, *, link_base: str = "") -> str:
     """`link_base` is put in front of `file#Lline` in links (e.g. a blob URL of the commit)."""
     statuses = [status_of(f) for f in report.findings]
-    # New findings first: those are what a pull request has to fix.
+    # New (and introduced) findings first: those are what a pull request has to fix.
     fails = sorted((f for f, s in zip(report.findings, statuses) if s == "fail"),
-                   key=lambda f: (f.baseline == "unchanged", *_severity_key(f)))
+                   key=lambda f: (f.baseline == "unchanged", f.change == "existing", *_severity_key(f)))
     by_severity = {sev: sum(f.severity == sev for f in fails) for sev in reversed(SEVERITIES)}
     several = len(report.roots) > 1
     by_file: dict[str, list[Finding]] = defaultdict(list)
@@ -96,4 +96,5 @@ def render(report: Report, include_passed: bool = False, *, link_base: str = "")
         dwhere=lambda d: link(d.where, Location(d.file, d.line, d.line), link_base) if d.file else "command line",
         status=status_of, mark=baseline_mark, roots=several,
         against=report.baseline is not None, new=new, baselined=baselined,
+        change=change_summary(report), resolved=report.resolved, since=since(report) if report.compared_with else "",
     ))

@@ -104,6 +104,7 @@ def pinned(report: Report, case: Path) -> dict[str, Any]:
     return {
         "summary": doc["summary"],
         "findings": sorted((_finding(f, paths) for f in doc["findings"]), key=_order),
+        "resolved": sorted((_finding(f, paths) for f in doc["resolved"]), key=_order),
         "diagnostics": sorted(({**d, "file": paths.rel(d["file"]), "message": paths.text(d["message"])}
                                for d in doc["diagnostics"]), key=lambda d: (d["file"] or "", d["line"] or 0, d["message"])),
     }

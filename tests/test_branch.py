@@ -228,3 +228,62 @@ def test_the_actions_diff_base_input_reaches_tfguard(repo: Path) -> None:
         "report": "r.json", "exit-code": "2"}
     assert _action_scan(repo.parent, {"output": "r.json", "fail-on": "", "format": "", "diff-base": "main"}) == {
         "report": "r.json", "exit-code": "1"}
+
+
+ENCRYPTED_BY_VAR = LOGS + """
+variable "encrypt" {
+  type = bool
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  count  = var.encrypt ? 1 : 0
+  bucket = aws_s3_bucket.logs.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+  }
+}
+"""
+
+
+def test_a_var_file_of_the_repository_is_read_as_the_base_has_it(tmp_path: Path, reports: list[Report],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    commit(root, {"infra/main.tf": ENCRYPTED_BY_VAR, "env/prod.tfvars": "encrypt = true\n"}, "base")
+    commit(root, {"env/prod.tfvars": "encrypt = false\n"}, "turn encryption off")
+    monkeypatch.chdir(root)
+    assert main(["check", "infra", "--diff-base", "HEAD~1", "--var-file", "env/prod.tfvars", "--checks", "TG101"]) == 1
+    assert marked(reports[-1]) == [("TG101", "aws_s3_bucket.logs", "fail", "introduced")]
+    assert main(["check", "infra", "--diff-base", "HEAD~1", "--var-file", "env/prod.tfvars", "--checks", "TG101",
+                 "--var", "encrypt=false"]) == 1  # --var wins in both scans: nothing changed
+    assert marked(reports[-1]) == [("TG101", "aws_s3_bucket.logs", "fail", "existing")]
+
+
+def test_a_base_that_does_not_parse_is_a_warning(repo: Path, reports: list[Report],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    commit(repo, {"infra/main.tf": LOGS + "resource {\n"}, "broken")
+    commit(repo, {"infra/main.tf": LOGS}, "fixed")
+    monkeypatch.chdir(repo)
+    assert main(["check", "infra", "--diff-base", "HEAD~1", "--checks", "TG601"]) == 1
+    report = reports[-1]
+    assert marked(report) == [("TG601", "aws_s3_bucket.logs", "fail", "introduced")]
+    assert [(d.severity, d.message.split(", e.g.")[0]) for d in report.diagnostics] == [
+        ("warning", "--diff-base HEAD~1: 1 problem(s) reading the base revision")]
+
+
+def test_a_resolved_finding_outside_the_reports_folder_names_the_work_trees_file(
+        tmp_path: Path, reports: list[Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    call = 'module "store" {\n  source = "../modules/store"\n}\n'
+    commit(root, {"infra/main.tf": call, "modules/store/main.tf": LOGS}, "base")
+    commit(root, {"modules/store/main.tf": LOGS_ENCRYPTED}, "encrypt")
+    monkeypatch.chdir(root / "infra")
+    assert main(["check", ".", "--diff-base", "HEAD~1", "--checks", "TG101", "--allow-outside-root"]) == 0
+    assert marked(reports[-1]) == [("TG101", "module.store.aws_s3_bucket.logs", "pass", "")]
+    [gone] = reports[-1].resolved
+    assert gone.location is not None and gone.location.file == (root / "modules/store/main.tf").resolve().as_posix()

@@ -30,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tfguard.errors import UsageError
-from tfguard.model import Diagnostic, Report
+from tfguard.model import Diagnostic, Finding, Location, Report
 from tfguard.targets import HCL_FILES, Options, standing_in
 
 Scan = Callable[[list[Path], Options], Report]
@@ -42,10 +42,11 @@ def compared(targets: list[Path], options: Options, scan: Scan) -> Report:
 
     ref = options.diff_base
     _refuse_plans(targets)
-    base = _base_scan(targets, options, scan)
+    base, copy = _base_scan(targets, options, scan)
     current = scan(targets, replace(options, diff_base=""))
     current.findings, _ = mark(current.findings, base.findings + base.untouched)
-    _, current.resolved = mark(current.findings + current.untouched, base.findings)
+    _, resolved = mark(current.findings + current.untouched, base.findings)
+    current.resolved = [_unmirrored(f, copy) for f in resolved]
     current.compared_with = ref
     errors = [d for d in base.diagnostics if d.severity == "error"]
     if errors:
@@ -54,6 +55,18 @@ def compared(targets: list[Path], options: Options, scan: Scan) -> Report:
                                               f"revision, e.g. {errors[0]}; findings there count as introduced",
                                               "warning"))
     return current
+
+
+def _unmirrored(finding: Finding, copy: str) -> Finding:
+    """A resolved finding's places as the work tree names them: a file outside the folder
+    reports are relative to is named by its absolute path, which was in the copy."""
+    def place(loc: Location | None) -> Location | None:
+        if loc is None or not copy or not loc.file.startswith(copy + "/"):
+            return loc
+        return replace(loc, file="/" + loc.file[len(copy) + 1:])
+
+    related = tuple(replace(r, location=place(r.location)) for r in finding.related)
+    return replace(finding, location=place(finding.location), related=related)
 
 
 def _refuse_plans(targets: list[Path]) -> None:
@@ -77,7 +90,8 @@ class Mirror:
         return self.folder / full.relative_to(full.anchor)
 
 
-def _base_scan(targets: list[Path], options: Options, scan: Scan) -> Report:
+def _base_scan(targets: list[Path], options: Options, scan: Scan) -> tuple[Report, str]:
+    """The scan of the targets as REF has them, and the folder of the copy (POSIX)."""
     from tfguard.gitbase import Git
 
     git = Git()
@@ -94,11 +108,11 @@ def _base_scan(targets: list[Path], options: Options, scan: Scan) -> Report:
             _installed_modules(top, copy, folders)
         base_targets = [b for b in (_base_target(t, mirror) for t in targets) if b is not None]
         if not base_targets:
-            return Report()
+            return Report(), ""
         base_options = replace(options, diff_base="", baseline=None,
                                var_files=tuple(_var_file(v, mirror, tops) for v in options.var_files))
         with standing_in(mirror.of(Path(os.getcwd()))):
-            return scan(base_targets, base_options)
+            return scan(base_targets, base_options), mirror.folder.as_posix()
 
 
 def _base_target(target: Path, mirror: Mirror) -> Path | None:

@@ -287,3 +287,21 @@ def test_a_resolved_finding_outside_the_reports_folder_names_the_work_trees_file
     assert marked(reports[-1]) == [("TG101", "module.store.aws_s3_bucket.logs", "pass", "")]
     [gone] = reports[-1].resolved
     assert gone.location is not None and gone.location.file == (root / "modules/store/main.tf").resolve().as_posix()
+
+
+def test_new_only_fails_only_on_what_the_branch_introduces(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    monkeypatch.chdir(repo)
+    assert main(["check", "infra", "--diff-base", "main", *CHECKS, "--new-only", "-f", "json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted((f["id"], f["resource"], f["status"], f["change"]) for f in doc["findings"]) == [
+        ("TG101", "aws_s3_bucket.data", "fail", "introduced"), ("TG601", "aws_s3_bucket.data", "fail", "introduced"),
+        ("TG601", "aws_s3_bucket.logs", "fail", "existing")]
+    assert [(f["id"], f["resource"], f["status"]) for f in doc["resolved"]] == [
+        ("TG101", "aws_s3_bucket.logs", "fail")]
+    # Against the branch itself everything is existing: reported, but nothing fails.
+    assert main(["check", "infra", "--diff-base", "HEAD", *CHECKS, "--new-only"]) == 0
+    out = capsys.readouterr().out
+    assert "0 introduced since HEAD, 3 existing, 0 resolved" in out

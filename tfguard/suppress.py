@@ -113,11 +113,8 @@ class Suppressions:
         self._by_file[file] = []
         for root in self.roots:
             path = root / file
-            try:
-                if path.is_symlink() or not path.is_file() or path.stat().st_size > 20_000_000:
-                    continue
-                text = path.read_text(encoding="utf-8-sig", errors="replace")
-            except OSError:
+            text = _text(path)
+            if text is None:
                 continue
             self._where[file] = path.resolve()
             if "tfguard" not in text.lower():
@@ -200,3 +197,18 @@ def warnings(indexes: Iterable[Suppressions], known: set[str]) -> list[Diagnosti
             out.append(Diagnostic(found.file, found.line, f"suppression of {found.check} suppresses no finding; "
                                   "remove it", "warning"))
     return sorted(dict.fromkeys(out), key=lambda d: (d.file, d.line))
+
+
+def _text(path: Path) -> str | None:
+    """The file as the loader reads it (with the edits `tfguard fix` is checking), or None."""
+    from tfguard.load.files import overlaid
+
+    data = overlaid(path)
+    try:
+        if data is None:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 20_000_000:
+                return None
+            data = path.read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8-sig", errors="replace")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from tfguard.model import Diagnostic
@@ -89,8 +91,32 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
     return decode(data, shown)
 
 
+# Texts that stand in for files on disk: `tfguard fix` scans its edits before it writes them
+# (and `--diff` never writes). Keyed by resolved path; empty outside such a scan.
+_OVERLAY: dict[Path, bytes] = {}
+
+
+@contextlib.contextmanager
+def overlay(texts: dict[Path, bytes]) -> Iterator[None]:
+    """Read `texts` in place of the files at those (resolved) paths while the block runs."""
+    saved = dict(_OVERLAY)
+    _OVERLAY.update(texts)
+    try:
+        yield
+    finally:
+        _OVERLAY.clear()
+        _OVERLAY.update(saved)
+
+
+def overlaid(path: Path) -> bytes | None:
+    """The text standing in for `path`, if any."""
+    return _OVERLAY.get(path.resolve()) if _OVERLAY else None
+
+
 def read_bytes(path: Path, shown: str) -> tuple[bytes | None, Diagnostic | None]:
     """The file's bytes: regular files only, never through a link, bounded in size."""
+    if (data := overlaid(path)) is not None:
+        return data, None
     try:
         if path.is_symlink() or not path.is_file():  # is_symlink first: never follow one
             return None, Diagnostic(shown, 1, "not a regular file (symbolic links are not followed)")

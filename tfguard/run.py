@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,12 @@ def redact(finding: Finding, secrets: set[str]) -> Finding:
     return finding if message == finding.message else replace(finding, message=message)
 
 
-def run(targets: list[Path], options: Options = Options()) -> Report:
+# Called with each root module's loaded input and the context its checks ran in
+# (`tfguard fix` reads the resources behind the findings from it).
+Observer = Callable[[Loaded, Context], None]
+
+
+def run(targets: list[Path], options: Options = Options(), observe: Observer | None = None) -> Report:
     if options.diff_base:
         from tfguard.branch import compared
 
@@ -63,7 +69,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
             continue
         for loaded in groups:
             try:
-                _check_group(loaded, checks, options, report, suppressions)
+                _check_group(loaded, checks, options, report, suppressions, observe)
             except Exception as exc:  # e.g. building the graph: this root module's results are lost, not the scan's
                 if isinstance(exc, TfguardError):
                     raise
@@ -87,7 +93,7 @@ def run(targets: list[Path], options: Options = Options()) -> Report:
 
 
 def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: Report,
-                 suppressions: dict[Path, Suppressions]) -> None:
+                 suppressions: dict[Path, Suppressions], observe: Observer | None = None) -> None:
     report.diagnostics.extend(
         d if not loaded.sensitive else replace(d, message=_redact_text(d.message, loaded.sensitive))
         for d in loaded.diagnostics)
@@ -98,6 +104,8 @@ def _check_group(loaded: Loaded, checks: list[Check], options: Options, report: 
         report.roots.append(loaded.root)
     report.files += len({r.location.file for r in loaded.resources if r.location is not None})
     findings, ctx = _findings(loaded.resources, loaded, checks, options, report.diagnostics, suppressions)
+    if observe is not None:
+        observe(loaded, ctx)
     if loaded.keep is not None:
         from tfguard.changed import touches
 

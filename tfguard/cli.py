@@ -234,6 +234,19 @@ def _app() -> object:
     _with_flags(_graph, LOAD, "A directory or plan JSON file.", many=False, own={"fmt": (str, graph_format)})
     app.command("graph", cls=command, help="Print the resource graph with its labelled edges (Graphviz dot or JSON).")(_graph)
 
+    def _fix(ctx: Any, paths: list[Path], diff: bool, unsafe_fixes: bool, **flags: Any) -> None:
+        from tfguard.fix.command import fix_command
+
+        raise typer.Exit(fix_command(paths, diff, unsafe_fixes, _given(ctx, flags)))
+
+    fix_own = {"diff": (bool, typer.Option(False, "--diff", help="Print a unified diff and write nothing; exit 1 when "
+                                            "there is something to fix.")),
+               "unsafe_fixes": (bool, typer.Option(False, "--unsafe-fixes", help="Also apply fixes that force "
+                                                    "replacement or may cut off access (the diff says why)."))}
+    _with_flags(_fix, ("only", *LOAD), "Directories or .tf/.tfvars files to fix (not plan JSON).", own=fix_own)
+    app.command("fix", cls=command, help="Fix findings in the Terraform files: verified edits of literals and absent "
+                "arguments (see docs/fix.md).")(_fix)
+
     @app.command("explain", cls=command, help="Explain a check: what it looks for, why, and how to fix a finding.")
     def _explain(
         check_id: str = typer.Argument(..., metavar="CHECK", help="A check id or slug, e.g. TG101."),

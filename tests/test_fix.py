@@ -1,0 +1,103 @@
+"""`tfguard fix` end to end through main(argv): edits, --diff, refusals, suppressions, plans."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tfguard.cli import main
+
+
+def _copy(tmp_path: Path, fixture: str) -> Path:
+    target = tmp_path / Path(fixture).name
+    shutil.copytree(FIXTURES / fixture, target, ignore=shutil.ignore_patterns("plan.json", "expected.txt"))
+    return target
+
+
+def test_fix_adds_the_argument_aligned_and_a_second_run_is_a_no_op(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    d = _copy(tmp_path, "checks/TG301/bad_no_rotation")
+    assert main(["fix", str(d)]) == 0
+    assert (d / "main.tf").read_text() == (
+        "# Symmetric key without automatic rotation.\n"
+        'resource "aws_kms_key" "app" {\n'
+        '  description         = "Application data key"\n'
+        "  enable_key_rotation = true\n"
+        "}\n")
+    out = capsys.readouterr().out
+    assert "TG301 aws_kms_key.app: fixed: added enable_key_rotation = true" in out
+    before = (d / "main.tf").read_text()
+    assert main(["fix", str(d)]) == 0
+    assert (d / "main.tf").read_text() == before
+    assert "0 findings fixed in 0 files" in capsys.readouterr().out
+
+
+def test_diff_writes_nothing_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = _copy(tmp_path, "checks/TG304/bad_seven_days")
+    before = (d / "main.tf").read_text()
+    assert main(["fix", "--diff", str(d)]) == 1
+    assert (d / "main.tf").read_text() == before
+    out = capsys.readouterr().out
+    assert "-  deletion_window_in_days = 7\n+  deletion_window_in_days = 30\n" in out
+    assert out.startswith("# TG304 aws_kms_key.scratch: set deletion_window_in_days = 30\n--- a/")
+
+
+def test_unsafe_fix_waits_for_the_flag_and_its_diff_says_why(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    d = _copy(tmp_path, "checks/TG150/bad_encrypted_false")
+    assert main(["fix", "--diff", str(d)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "TG150 aws_efs_file_system.uploads: needs --unsafe-fixes: encrypting an existing file system forces " \
+           "a new, empty one" in captured.err
+    assert main(["fix", "--diff", "--unsafe-fixes", str(d)]) == 1
+    assert ("# TG150 aws_efs_file_system.uploads: set encrypted = true [unsafe: encrypting an existing file system "
+            "forces a new, empty one]") in capsys.readouterr().out
+
+
+def test_a_caller_literal_is_edited_where_provenance_points(tmp_path: Path) -> None:
+    d = _copy(tmp_path, "checks/TG210/bad_policy_passed_into_module")
+    module_files = {p: p.read_text() for p in (d / "modules").rglob("*.tf")}
+    assert main(["fix", str(d)]) == 0
+    assert 'viewer_protocol_policy = "redirect-to-https"' in (d / "main.tf").read_text()
+    assert {p: p.read_text() for p in module_files} == module_files  # the module is left as it is
+
+
+def test_an_expression_is_refused_with_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = _copy(tmp_path, "checks/TG304/bad_module_input")
+    texts = {p: p.read_text() for p in d.rglob("*.tf")}
+    assert main(["fix", str(d)]) == 0
+    assert {p: p.read_text() for p in texts} == texts
+    assert ("TG304 module.keys.aws_kms_key.this: not fixed: deletion_window_in_days is set by `deletion_window` at "
+            in capsys.readouterr().out)
+
+
+def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        '# tfguard:ignore:TG301 -- rotated by our own job\n'
+        'resource "aws_kms_key" "app" {\n  description = "k"\n}\n')
+    before = (tmp_path / "main.tf").read_text()
+    assert main(["fix", str(tmp_path)]) == 0
+    assert (tmp_path / "main.tf").read_text() == before
+
+
+def test_installed_modules_are_never_edited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    installed = tmp_path / ".terraform" / "modules" / "keys"
+    installed.mkdir(parents=True)
+    (installed / "main.tf").write_text('resource "aws_kms_key" "this" {\n  description = "k"\n}\n')
+    (tmp_path / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules": [{"Key": "", "Source": "", "Dir": "."}, '
+        '{"Key": "keys", "Source": "registry.example/keys/aws", "Dir": ".terraform/modules/keys"}]}')
+    (tmp_path / "main.tf").write_text('module "keys" {\n  source = "registry.example/keys/aws"\n}\n')
+    before = (installed / "main.tf").read_text()
+    assert main(["fix", str(tmp_path)]) == 0
+    assert (installed / "main.tf").read_text() == before
+    assert "not fixed: main.tf is under .terraform/" in capsys.readouterr().out
+
+
+def test_a_plan_gets_no_fixes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fix", str(FIXTURES / "checks/TG301/bad_no_rotation/plan.json")]) == 2
+    assert "a plan gets no fixes" in capsys.readouterr().err

@@ -1,0 +1,208 @@
+"""`tfguard fix`: scan, edit, scan the edits, and keep only what the scan confirms.
+
+Each round fixes the FAIL findings of the fixable checks (tfguard.fix.rules)
+that are not suppressed, in memory, then scans the edited texts in place of
+the files (nothing is written until the end, and `--diff` writes nothing). A
+round that finds nothing left to edit ends the run: that is the "second run
+makes no edit" guarantee. The result is then verified: every edited file
+parses, every fixed finding is gone, and no finding appears that was not
+there before (save one a check held back, rules.UNCOVERS). A run that fails
+this is done again without the fixes that caused it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tfguard.errors import UsageError
+from tfguard.fix.rules import RULES, UNCOVERS
+from tfguard.fix.site import Files, Site
+from tfguard.fix.text import Refused
+from tfguard.graph import ResourceGraph
+from tfguard.model import Diagnostic, Finding, Report, Status
+from tfguard.targets import Options
+
+MAX_ROUNDS = 4
+Key = tuple[str, str, str]  # root, check id, address
+
+
+def key(f: Finding) -> Key:
+    return (f.root, f.check_id, f.address)
+
+
+@dataclass
+class Outcome:
+    fixed: dict[Key, tuple[Finding, list[str]]] = field(default_factory=dict)
+    refused: dict[Key, tuple[Finding, str]] = field(default_factory=dict)
+    unsafe: dict[Key, tuple[Finding, str]] = field(default_factory=dict)  # fixable with --unsafe-fixes
+    texts: dict[Path, tuple[str, str]] = field(default_factory=dict)  # file -> (before, after)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # fixes the verification turned down, and why
+    touched: dict[Key, set[Path]] = field(default_factory=dict)  # the files each fix edited
+
+
+@dataclass
+class _Scan:
+    report: Report
+    groups: dict[str, tuple[Path, ResourceGraph]]  # root -> (locations' base, graph)
+
+
+def _scan(paths: list[Path], options: Options, files: Files) -> _Scan:
+    from tfguard.load.files import overlay
+    from tfguard.run import run
+
+    groups: dict[str, tuple[Path, ResourceGraph]] = {}
+
+    def observe(loaded: object, ctx: object) -> None:
+        from tfguard.check import Context
+        from tfguard.targets import Loaded
+
+        assert isinstance(loaded, Loaded) and isinstance(ctx, Context)
+        if loaded.shown_root is not None:
+            groups[loaded.root] = (loaded.shown_root.resolve(), ctx.graph)
+
+    with overlay({p: t.encode("utf-8") for p, t in files.changed().items()}):
+        report = run(paths, options, observe)
+    return _Scan(report, groups)
+
+
+def _open(report: Report) -> set[Key]:
+    return {key(f) for f in report.findings if f.status is not Status.PASS and not f.suppressed}
+
+
+def fix(paths: list[Path], options: Options, only: frozenset[str], unsafe: bool) -> Outcome:
+    """What fixing `paths` does (not written yet): see write()."""
+    plans = [p for p in paths if p.is_file() and p.name.endswith(".json") and not p.name.endswith(".tf.json")]
+    kept = [p for p in paths if p not in plans]
+    if plans and not kept:
+        raise UsageError(f"{plans[0]}: a plan gets no fixes; fix the configuration it was made from "
+                         "(tfguard fix DIR)")
+    excluded: set[Key] = set()
+    rejected: list[str] = []
+    for _ in range(3):
+        outcome, first, last = _attempt(kept, options, only, unsafe, excluded)
+        culprits = _verify(outcome, first, last)
+        rejected += outcome.rejected
+        if not culprits:
+            break
+        excluded |= culprits
+    else:
+        outcome, _, _ = _attempt(kept, options, only, unsafe, excluded | set(outcome.fixed))
+        rejected.append("fixes that could not be verified were left out")
+    outcome.rejected = list(dict.fromkeys(rejected))
+    outcome.diagnostics[:0] = [Diagnostic(str(p), 1, "a plan gets no fixes; fix the configuration it was made from",
+                                          "warning") for p in plans]
+    return outcome
+
+
+def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: bool,
+             excluded: set[Key]) -> tuple[Outcome, set[Key], Report]:
+    """One run of rounds without the `excluded` fixes: the outcome, the findings open
+    before it, and the last scan (of the edited texts)."""
+    files = Files([p.resolve() for p in paths])
+    outcome = Outcome()
+    scan = _scan(paths, options, files)
+    outcome.diagnostics = list(scan.report.diagnostics)
+    first = _open(scan.report)
+    for _ in range(MAX_ROUNDS):
+        edited = False
+        for f in scan.report.findings:
+            if f.status is not Status.FAIL or f.suppressed or f.check_id not in RULES or key(f) in excluded:
+                continue
+            if only and f.check_id not in only:
+                continue
+            edited |= _one(f, scan, files, outcome, unsafe)
+        if not edited:
+            break
+        files.rescanned()
+        scan = _scan(paths, options, files)
+    else:
+        outcome.rejected.append(f"edits still changed after {MAX_ROUNDS} rounds")
+    outcome.texts = {p: (files.original[p], t) for p, t in files.changed().items()}
+    return outcome, first, scan.report
+
+
+def _one(f: Finding, scan: _Scan, files: Files, outcome: Outcome, unsafe: bool) -> bool:
+    rule = RULES[f.check_id]
+    k = key(f)
+    if not rule.safe and not unsafe:
+        outcome.unsafe.setdefault(k, (f, rule.unsafe_because))
+        return False
+    base, graph = scan.groups.get(f.root, (None, None))
+    subject = graph.by_address.get(f.address) if graph is not None else None
+    if base is None or graph is None or subject is None:
+        outcome.refused.setdefault(k, (f, "the resource was not found in the scan"))
+        return False
+    before = {p: s.text for p, s in files.current.items()}
+    site = Site(f, subject, graph, base, files)
+    try:
+        rule.apply(site)
+    except Refused as exc:
+        _restore(files, before)
+        if k not in outcome.fixed:
+            outcome.refused.setdefault(k, (f, str(exc)))
+        return False
+    if not site.changes:
+        return False
+    done = outcome.fixed.setdefault(k, (f, []))[1]
+    done.extend(c for c in site.changes if c not in done)
+    outcome.touched.setdefault(k, set()).update(p for p, src in files.current.items() if src.text != before.get(p))
+    outcome.refused.pop(k, None)
+    return True
+
+
+def _restore(files: Files, before: dict[Path, str]) -> None:
+    """Undo the part of a fix made before it was refused: a fix is whole or nothing."""
+    from tfguard.fix.text import Source
+
+    for p in list(files.current):
+        if p not in before:
+            del files.current[p]
+        elif files.current[p].text != before[p]:
+            files.current[p] = Source.parse_text(before[p])
+
+
+def _verify(outcome: Outcome, first: set[Key], report: Report) -> set[Key]:
+    """The fixes to leave out: every fix when an edited file does not parse; else those whose
+    finding is still there, or that made a new one. Empty when the run stands."""
+    from tfguard.fix.text import Source
+    from tfguard.load.hcl_grammar import HclSyntaxError
+
+    for path, (_, after) in outcome.texts.items():
+        try:
+            Source.parse_text(after).body()
+        except HclSyntaxError as exc:
+            outcome.rejected.append(f"{path}: the edited file would not parse ({exc}); no fix is applied")
+            return set(outcome.fixed)
+    now = _open(report)
+    allowed = {(r, u, a) for (r, c, a) in outcome.fixed for u in UNCOVERS.get(c, ())}
+    culprits: set[Key] = set()
+    for k in sorted(now - first - allowed):
+        # The fixes of the same resource made it, else any of them may have.
+        blamed = {x for x in outcome.fixed if x[0] == k[0] and x[2] == k[2]} or set(outcome.fixed)
+        outcome.rejected.append(f"{k[1]} {k[2]} would be a new finding; the fixes that made it are left out")
+        culprits |= blamed
+    failing = {key(f) for f in report.findings if f.status is Status.FAIL and not f.suppressed}
+    for k in outcome.fixed:
+        if k in failing:  # an UNKNOWN left by another, unknown argument is not this fix's failure
+            outcome.rejected.append(f"{k[1]} {k[2]} is still found after its fix; the fix is left out")
+            culprits.add(k)
+    return culprits
+
+
+def write(outcome: Outcome) -> None:
+    """Write the edited files, each in one step (a temporary file renamed over it)."""
+    for path, (_, after) in outcome.texts.items():
+        mode = path.stat().st_mode & 0o7777
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tfguard")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(after)
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,244 @@
+"""Where a fix may edit, and the edits it makes there.
+
+A fix edits only files of the scanned tree: never a file under `.terraform/`
+(modules `terraform init` installed), never one outside the paths given, never
+a JSON configuration. Within a file it changes a literal or adds what is
+absent (tfguard.fix.text). A value that a plain `var.x` brings from outside
+is changed where provenance says it was set: the caller's literal argument or
+the tfvars line, which is the finding's primary location. An expression, or a
+variable's default that every caller shares, is never edited: the fix is
+refused with the reason.
+
+Locations come from the last scan, but several fixes edit one file before the
+next scan: so blocks are found again by what they are (a resource by type and
+name, a caller's argument by its module block and name), never by line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tfguard.fix.text import (
+    Refused,
+    Scalar,
+    Source,
+    aligned,
+    attribute_at,
+    block_at,
+    blocks_named,
+    has_dynamic,
+    literal,
+    nested,
+    render,
+    resource_block,
+)
+from tfguard.graph import ResourceGraph
+from tfguard.load.hcl_ast import Block
+from tfguard.model import Finding, Resource
+
+VAR_FILES = (".tfvars",)
+
+
+def _hcl(path: Path) -> bool:
+    return path.name.endswith((".tf", ".tofu", *VAR_FILES))
+
+
+@dataclass
+class Files:
+    """The texts a fix run reads and edits: what the last scan saw and what the edits made."""
+
+    roots: list[Path]  # the scanned paths (resolved): edits stay inside them
+    scanned: dict[Path, str] = field(default_factory=dict)  # as the last scan read them
+    current: dict[Path, Source] = field(default_factory=dict)
+    original: dict[Path, str] = field(default_factory=dict)  # as on disk before any edit
+
+    def editable(self, path: Path) -> str | None:
+        """Why `path` may not be edited, or None."""
+        if ".terraform" in path.parts:
+            return f"{path.name} is under .terraform/ (installed by terraform init, not part of the repository)"
+        if not _hcl(path):
+            return f"{path.name} is not an HCL file this fixer edits (JSON configuration is left as it is)"
+        if not any(path == r or r in path.parents for r in self.roots):
+            return f"{path} is outside the scanned paths"
+        return None
+
+    def source(self, path: Path) -> Source:
+        path = path.resolve()
+        why = self.editable(path)
+        if why is not None:
+            raise Refused(why)
+        if path not in self.current:
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise Refused(f"cannot read {path.name}: {exc}") from None
+            self.original.setdefault(path, text)
+            self.scanned.setdefault(path, text)
+            self.current[path] = Source.parse_text(text)
+        return self.current[path]
+
+    def scanned_body(self, path: Path) -> Block:
+        self.source(path)
+        return Source.parse_text(self.scanned[path.resolve()]).body()
+
+    def changed(self) -> dict[Path, str]:
+        """Every edited file's text now, for the files whose text differs from the disk."""
+        out = {p: s.text for p, s in self.current.items()}
+        return {p: t for p, t in out.items() if t != self.original.get(p)}
+
+    def rescanned(self) -> None:
+        """The next scan reads the current texts: lines are theirs from now on."""
+        self.scanned = {p: s.text for p, s in self.current.items()}
+
+
+Ok = Callable[[Any], bool]
+Setting = tuple[str, Scalar, Ok]  # argument name, the value a fix writes, what already passes
+
+
+@dataclass
+class Site:
+    """One finding to fix: its subject in the graph and the files it may edit."""
+
+    finding: Finding
+    subject: Resource
+    graph: ResourceGraph
+    base: Path  # what the scan's locations are relative to
+    files: Files
+    changes: list[str] = field(default_factory=list)  # what was done, for people
+
+    def path(self, file: str) -> Path:
+        return (self.base / file).resolve()
+
+    def block_of(self, res: Resource) -> tuple[Source, Block]:
+        """The `resource` block that declares `res`, in the current text."""
+        if res.origin != "hcl" or res.location is None:
+            raise Refused("the resource was not read from HCL")
+        source = self.files.source(self.path(res.location.file))
+        block = resource_block(source.body(), res.type, res.name)
+        if block is None:
+            raise Refused(f"the block of {res.address} was not found in {res.location.file}")
+        return source, block
+
+    def ensure(self, path: str, value: Scalar, ok: Ok, res: Resource | None = None, create: bool = True) -> None:
+        """Make the argument at the dotted `path` of `res` (the subject by default) hold `value`
+        unless what it holds is already `ok`: set a literal, add what is absent, or follow a
+        plain variable to the caller's literal. `create`: add the nested blocks on the way
+        when there are none (else only the existing ones are fixed)."""
+        prefix, _, leaf = path.rpartition(".")
+        self.ensure_all(prefix, [(leaf, value, ok)], res, create)
+
+    def ensure_all(self, prefix: str, leaves: list[Setting], res: Resource | None = None, create: bool = True) -> None:
+        """`ensure` for several arguments of one nested block (`prefix`, "" for the resource's
+        own arguments): what is absent is added together, aligned."""
+        res = res or self.subject
+        source, block = self.block_of(res)
+        parts = prefix.split(".") if prefix else []
+        self._descend(source, key_of(source.body(), block), parts, leaves, prefix, create)
+
+    def _descend(self, source: Source, key: Key, parts: list[str], leaves: list[Setting], prefix: str,
+                 create: bool) -> None:
+        block = resolve(source.body(), key)
+        if not parts:
+            self._leaves(source, key, leaves, prefix)
+            return
+        head, rest = parts[0], parts[1:]
+        if has_dynamic(block, head):
+            raise Refused(f"{head} is a dynamic block: its content comes from an expression")
+        found = blocks_named(block, head)
+        if not found:
+            if create:
+                source.insert_body(block, _structure(head, rest, leaves))
+                self.changes.append(f"added {prefix} {{ {', '.join(f'{n} = {render(v)}' for n, v, _ in leaves)} }}")
+            return
+        for i in range(len(found)):  # e.g. every ordered_cache_behavior
+            self._descend(source, (*key, (head, (), i)), rest, leaves, prefix, create)
+
+    def _leaves(self, source: Source, key: Key, leaves: list[Setting], prefix: str) -> None:
+        block = resolve(source.body(), key)
+        absent: list[tuple[str, Scalar]] = []
+        for name, value, ok in leaves:
+            full = f"{prefix}.{name}" if prefix else name
+            attr = block.attrs.get(name)
+            if attr is None:
+                absent.append((name, value))
+                continue
+            is_literal, current = literal(attr)
+            if not is_literal:
+                if full == self.finding.attribute or len(leaves) == 1:
+                    self._at_origin(full, value, ok)
+                # else: another argument decides this finding; an expression here may be fine
+            elif not ok(current) and source.set_value(attr.line, name, value):
+                self.changes.append(f"set {full} = {render(value)}")
+        if absent:
+            source.insert_body(resolve(source.body(), key), aligned(absent))
+            self.changes.extend(f"added {prefix + '.' if prefix else ''}{n} = {render(v)}" for n, v in absent)
+
+    def _at_origin(self, full: str, value: Scalar, ok: Ok) -> None:
+        """The value comes from an expression: fixable only where provenance put the finding
+        on a caller's literal argument or a tfvars line."""
+        loc = self.finding.location
+        given = any(r.provenance for r in self.finding.related)
+        if loc is None or not given or self.finding.attribute != full:
+            raise Refused(f"{full} is set by an expression; change it by hand")
+        path = self.path(loc.file)
+        body = self.files.scanned_body(path)
+        holder = block_at(body, loc.start_line) or body
+        attr = attribute_at(holder, loc.start_line)
+        if attr is None:
+            raise Refused(f"{full} is set at {loc.file}:{loc.start_line}, which is not a `name = value` argument")
+        is_literal, current = literal(attr)
+        if not is_literal:
+            raise Refused(f"{full} is set by `{attr.name}` at {loc.file}:{loc.start_line}, an expression; "
+                          "change it by hand")
+        if ok(current):
+            return
+        source = self.files.source(path)
+        again = resolve(source.body(), key_of(body, holder)).attrs.get(attr.name)
+        if again is None:
+            raise Refused(f"{attr.name} was not found again in {loc.file}")
+        if source.set_value(again.line, attr.name, value):
+            self.changes.append(f"set {attr.name} = {render(value)} at {loc.file}:{loc.start_line} "
+                                f"(it sets {full})")
+
+    def add_after(self, res: Resource, lines: list[str], what: str) -> None:
+        """Add a top-level block after the block of `res`."""
+        source, block = self.block_of(res)
+        source.insert_after(block, lines)
+        self.changes.append(what)
+
+
+def _structure(head: str, rest: list[str], leaves: list[Setting]) -> list[str]:
+    """Nested block `head` (then the blocks in `rest`) holding the `leaves`."""
+    if not rest:
+        return nested(head, [(n, v) for n, v, _ in leaves])
+    return nested(head, [], [_structure(rest[0], rest[1:], leaves)])
+
+
+# A block's identity in a file, which survives edits that move it: from the top, each
+# step's kind, labels and position among its siblings of that kind and labels.
+Key = tuple[tuple[str, tuple[str, ...], int], ...]
+
+
+def key_of(body: Block, block: Block) -> Key:
+    if block is body:
+        return ()
+    for b in body.blocks:
+        if b.line <= block.line <= b.end_line:
+            same = [x for x in body.blocks if x.type == b.type and x.labels == b.labels]
+            step = (b.type, b.labels, next(i for i, x in enumerate(same) if x is b))
+            found = b.line == block.line and b.type == block.type and b.labels == block.labels
+            return (step, *([] if found else key_of(b, block)))
+    raise Refused(f"no block at line {block.line}")
+
+
+def resolve(body: Block, key: Key) -> Block:
+    node = body
+    for kind, labels, index in key:
+        same = [b for b in node.blocks if b.type == kind and b.labels == labels]
+        if index >= len(same):
+            raise Refused(f"the {kind} block was not found again after an edit")
+        node = same[index]
+    return node

@@ -305,3 +305,67 @@ def test_new_only_fails_only_on_what_the_branch_introduces(repo: Path, monkeypat
     assert main(["check", "infra", "--diff-base", "HEAD", *CHECKS, "--new-only"]) == 0
     out = capsys.readouterr().out
     assert "0 introduced since HEAD, 3 existing, 0 resolved" in out
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the base revision that tfguard writes into its copy."""
+    import tfguard.gitbase as gitbase
+
+    seen: list[str] = []
+    real = gitbase._write
+
+    def spy(into: Path, path: str, mode: str, data: bytes) -> None:
+        seen.append(path)
+        real(into, path, mode, data)
+
+    monkeypatch.setattr(gitbase, "_write", spy)
+    return seen
+
+
+def test_a_scan_of_folders_copies_only_those_folders(repo: Path, reports: list[Report], written: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    git(repo, "checkout", "-q", "main")
+    commit(repo, {"other/main.tf": DATA, "env/prod.tfvars": "x = 1\n"}, "more")
+    monkeypatch.chdir(repo)
+    main(["check", "infra", "--diff-base", "HEAD", "--checks", "TG601", "--var-file", "env/prod.tfvars"])
+    assert sorted(written) == ["env/prod.tfvars", "infra/main.tf"]
+    written.clear()
+    # A named file is checked in the roots of the whole repository: all of it is copied.
+    main(["check", "infra/main.tf", "--diff-base", "HEAD", "--checks", "TG601"])
+    assert sorted(written) == ["env/prod.tfvars", "infra/main.tf", "other/main.tf"]
+
+
+def test_paths_a_checkout_refuses_are_never_written(repo: Path, reports: list[Report], written: list[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # git mktree accepts what no checkout writes: "..", ".git" and ".GIT" entries.
+    def blob(text: str) -> str:
+        return subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=text, capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    def tree(entries: str) -> str:
+        return subprocess.run(["git", "mktree"], cwd=repo, input=entries, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    bucket = tree(f"100644 blob {blob(LOGS)}\tmain.tf\n")
+    hook = blob("#!/bin/sh\ntouch ran\n")
+    hooks = tree(f"100755 blob {hook}\tpost-checkout\n")
+    top = tree(f"040000 tree {bucket}\t..\n040000 tree {hooks}\t.git\n040000 tree {hooks}\t.GIT\n"
+               f"040000 tree {bucket}\tinfra\n")
+    crafted = git(repo, "commit-tree", top, "-m", "crafted").strip()
+    git(repo, "update-ref", "refs/heads/crafted", crafted)
+    monkeypatch.chdir(repo)
+    assert main(["check", ".", "--diff-base", "crafted", "--checks", "TG601"]) == 1
+    assert written == ["infra/main.tf"]
+    assert marked(reports[-1]) == [("TG601", "aws_s3_bucket.data", "fail", "introduced"),
+                                   ("TG601", "aws_s3_bucket.logs", "fail", "existing")]
+
+
+def test_links_are_copied_only_inside_the_repository(tmp_path: Path) -> None:
+    from tfguard.gitbase import _write
+
+    _write(tmp_path, "infra/shared.tf", "120000", b"../common/shared.tf")
+    _write(tmp_path, "infra/passwd.tf", "120000", b"/etc/passwd")
+    _write(tmp_path, "infra/up.tf", "120000", b"../../outside.tf")
+    assert sorted(p.name for p in (tmp_path / "infra").iterdir()) == ["shared.tf"]
+    assert os.readlink(tmp_path / "infra" / "shared.tf") == "../common/shared.tf"

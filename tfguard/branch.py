@@ -101,7 +101,7 @@ def _base_scan(targets: list[Path], options: Options, scan: Scan) -> tuple[Repor
         mirror = Mirror(Path(tmp))
         for top in sorted(tops, key=lambda p: len(p.parts)):  # a nested repository after the one holding it
             copy = mirror.of(top)
-            folders = git.extract(top, commits[top], copy)
+            folders = git.extract(top, commits[top], copy, _within(top, targets, options))
             # changed.repository() knows a work tree's top by its .git: named files are checked in
             # the roots of the copy's repository, as they are in the work tree's.
             (copy / ".git").mkdir(exist_ok=True)
@@ -113,6 +113,18 @@ def _base_scan(targets: list[Path], options: Options, scan: Scan) -> tuple[Repor
                                var_files=tuple(_var_file(v, mirror, tops) for v in options.var_files))
         with standing_in(mirror.of(Path(os.getcwd()))):
             return scan(base_targets, base_options), mirror.folder.as_posix()
+
+
+def _within(top: Path, targets: list[Path], options: Options) -> list[str] | None:
+    """What of the repository a scan of folders can read: only those folders (and the
+    --var-files), since module sources and file functions stay inside the scanned folder
+    unless --allow-outside-root. Named files are checked in the roots of the whole
+    repository. None: everything."""
+    if options.allow_outside_root or not all(t.is_dir() for t in targets):
+        return None
+    within = [p.resolve().relative_to(top).as_posix() for p in (*targets, *options.var_files)
+              if p.resolve().is_relative_to(top)]
+    return None if "." in within else within
 
 
 def _base_target(target: Path, mirror: Mirror) -> Path | None:

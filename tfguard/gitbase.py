@@ -36,7 +36,7 @@ _SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", 
 def _env(isolated: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_NO_LAZY_FETCH="1", GIT_OPTIONAL_LOCKS="0",
-               GIT_ATTR_NOSYSTEM="1", LC_ALL="C")
+               GIT_ATTR_NOSYSTEM="1", GIT_LITERAL_PATHSPECS="1", LC_ALL="C")
     if isolated:
         env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     return env
@@ -90,10 +90,11 @@ class Git:
                              "a CI checkout may need the whole history, e.g. actions/checkout with fetch-depth: 0)")
         return oid
 
-    def extract(self, top: Path, commit: str, into: Path) -> list[str]:
-        """Write the files of `commit` under `into`, as raw blobs. Returns the folders written
+    def extract(self, top: Path, commit: str, into: Path, within: list[str] | None = None) -> list[str]:
+        """Write the files of `commit` under `into`, as raw blobs: all of them, or those under the
+        folders and files `within` (relative to the top, POSIX). Returns the folders written
         (relative, POSIX, "" for the top) and sets nothing else up."""
-        listed = self.run(top, "ls-tree", "-r", "-z", "-l", "--full-tree", commit)
+        listed = self.run(top, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", *(within or ()))
         if listed.returncode != 0:
             raise UsageError(f"--diff-base: git cannot list {commit} in {top}: "
                              f"{listed.stderr.decode('utf-8', 'replace').strip()}")

@@ -10,6 +10,16 @@ sys.path.insert(0, str(ROOT))
 
 from tfguard.docs import pages  # noqa: E402
 from tfguard.engine import load_checks  # noqa: E402
+from tfguard.fix.rules import table  # noqa: E402
+
+START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
+
+
+def with_rules(text: str) -> str:
+    """docs/fix.md with its table of fix rules as tfguard.fix.rules has them."""
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    return head + START + table() + END + tail
 
 
 def main() -> int:
@@ -22,6 +32,9 @@ def main() -> int:
     for name, text in wanted.items():
         (out / name).write_text(text, encoding="utf-8")
     print(f"wrote {len(wanted)} files to {out.relative_to(ROOT)}")
+    fix_doc = ROOT / "docs" / "fix.md"
+    fix_doc.write_text(with_rules(fix_doc.read_text(encoding="utf-8")), encoding="utf-8")
+    print("wrote the rule table of docs/fix.md")
     return 0
 
 

@@ -23,6 +23,16 @@ def test_generated_docs_are_fresh() -> None:
     assert not stale, f"docs/checks is stale ({', '.join(stale)}): run `python scripts/gen_docs.py`"
 
 
+def test_fix_doc_lists_every_fix_rule_as_the_code_has_it() -> None:
+    from tfguard.fix.rules import RULES, table
+
+    text = (ROOT / "docs" / "fix.md").read_text(encoding="utf-8")
+    assert "<!-- rules:start -->\n" + table() + "<!-- rules:end -->" in text, \
+        "docs/fix.md's rule table is stale: run `python scripts/gen_docs.py`"
+    for check_id, rule in RULES.items():
+        assert f"| [{check_id}](checks/{check_id}.md) | {'safe' if rule.safe else 'unsafe'} |" in text
+
+
 @pytest.mark.parametrize("check", load_checks(), ids=lambda c: c.id)
 def test_page_sections_in_order(check) -> None:  # type: ignore[no-untyped-def]
     text = render_check(check)

@@ -202,3 +202,12 @@ RULES: dict[str, Rule] = {r.check_id: r for r in (
 # not evaluated while TG101 (is it encrypted at all) fails. Such a finding is not one the
 # fix made: the verification lets exactly these through, on the same resource.
 UNCOVERS: dict[str, tuple[str, ...]] = {"TG101": ("TG102",)}
+
+
+def table() -> str:
+    """The Markdown table of docs/fix.md: one row per fixable check (scripts/gen_docs.py writes it)."""
+    rows = ["| check | applied | what the fix writes | why it waits for --unsafe-fixes |", "|---|---|---|---|"]
+    for r in sorted(RULES.values()):
+        rows.append(f"| [{r.check_id}](checks/{r.check_id}.md) | {'safe' if r.safe else 'unsafe'} | "
+                    f"{r.does.replace('|', '&#124;')} | {r.unsafe_because or '-'} |")
+    return "\n".join(rows) + "\n"

@@ -168,12 +168,13 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
             groups[0].diagnostics.append(Diagnostic(relative(target, root), 1, "no Terraform or OpenTofu "
                                                     "files beside this file; nothing scanned", "warning"))
         return groups
-    from tfguard.load.plan import load_plan_doc, load_prior_doc, read_plan
+    from tfguard.load.plan import config_index, load_plan_doc, load_prior_doc, read_plan
 
     shown = relative(target, root)
     doc = read_plan(target, shown)
-    resources, diagnostics, sensitive = load_plan_doc(doc, shown)
-    before = load_prior_doc(doc, shown)
+    config = config_index(doc)
+    resources, diagnostics, sensitive = load_plan_doc(doc, shown, config)
+    before = load_prior_doc(doc, shown, config)
     source = options.source
     if source is None and has_configuration(target.parent):
         source = target.parent

@@ -105,8 +105,14 @@ def load_plan(path: Path, shown: str) -> tuple[list[Resource], list[Diagnostic]]
     return resources, diagnostics
 
 
-def load_plan_doc(doc: dict[str, Any], shown: str) -> tuple[list[Resource], list[Diagnostic], set[str]]:
-    config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
+def config_index(doc: dict[str, Any]) -> ConfigIndex:
+    """The plan's configuration, indexed: give the same one to load_plan_doc and load_prior_doc."""
+    return ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
+
+
+def load_plan_doc(doc: dict[str, Any], shown: str,
+                  config: ConfigIndex | None = None) -> tuple[list[Resource], list[Diagnostic], set[str]]:
+    config = config or config_index(doc)
     resources: list[Resource] = []
     warning = format_warning(doc, shown)
     diagnostics: list[Diagnostic] = [warning] if warning else []
@@ -122,9 +128,8 @@ def load_plan_doc(doc: dict[str, Any], shown: str) -> tuple[list[Resource], list
         if res is not None:
             resources.append(res)
             seen.add(res.address)
-    for res in _prior_data_sources(doc, config, shown):
-        if res.address not in seen:
-            resources.append(res)
+    # Data sources read during planning live in prior_state, not resource_changes.
+    resources.extend(_prior_resources(doc, config, shown, ("data",), seen))
     return resources, diagnostics, sensitive_values(doc)
 
 
@@ -144,13 +149,7 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
           after: Any, after_unknown: Any, config: ConfigIndex, shown: str) -> Resource:
     cres = config.resource(module, mode, rtype, name)
     expressions = cres.get("expressions") or {} if cres else {}
-    refs: list[Ref] = []
-    for attr, raw in config.expression_refs(expressions):
-        for target in config.resolve(raw, module):
-            base, key = parse_address(target)
-            ref = Ref(attr, base, key)
-            if ref not in refs:
-                refs.append(ref)
+    refs = list(_refs(config, expressions, (module, mode, rtype, name)))
     start: dict[str, Any] = after if isinstance(after, dict) else {}
     dropped: list[str] = []
     merged = _merge_unknown(start, after_unknown, expressions, refs, "", dropped, address)
@@ -161,6 +160,21 @@ def _make(address: str, rtype: str, name: str, mode: str, module: str, index: An
                     values=values, location=Location(shown, 1, 1), refs=refs, provider=provider,
                     region=own_region(rtype, values, config.region(provider)), index=index, origin="plan",
                     computed=dropped)
+
+
+def _refs(config: ConfigIndex, expressions: Any, key: tuple[str, str, str, str]) -> tuple[Ref, ...]:
+    """The references of a resource's configuration, resolved in its module instance."""
+    if key in config.refs:
+        return config.refs[key]
+    refs: list[Ref] = []
+    for attr, raw in config.expression_refs(expressions):
+        for target in config.resolve(raw, key[0]):
+            base, index = parse_address(target)
+            ref = Ref(attr, base, index)
+            if ref not in refs:
+                refs.append(ref)
+    config.refs[key] = found = tuple(refs)
+    return found
 
 
 def _merge_unknown(after: Any, unknown: Any, expressions: Any, refs: list[Ref], path: str,
@@ -211,13 +225,11 @@ def _has_expression(expr: Any) -> bool:
     return False
 
 
-def _prior_data_sources(doc: dict[str, Any], config: ConfigIndex, shown: str) -> list[Resource]:
-    """Data sources read during planning live in prior_state, not resource_changes."""
-    return _prior_resources(doc, config, shown, modes=("data",))
-
-
-def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes: tuple[str, ...]) -> list[Resource]:
-    """The resources of `prior_state` of these modes ("data", "managed")."""
+def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes: tuple[str, ...],
+                     skip: set[str] | None = None) -> list[Resource]:
+    """The resources of `prior_state` of these modes ("data", "managed"), once per address,
+    but for the addresses in `skip`."""
+    seen = set(skip or ())
     prior = ((doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
     out: list[Resource] = []
     stack = [prior]
@@ -228,8 +240,9 @@ def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes
         stack.extend(mod.get("child_modules") or [])
         for r in mod.get("resources") or []:
             mode = r.get("mode") if isinstance(r, dict) else None
-            if mode in modes and "address" in r and not r.get("deposed_key"):
+            if mode in modes and "address" in r and not r.get("deposed_key") and str(r["address"]) not in seen:
                 address = str(r["address"])
+                seen.add(address)
                 # A data source's module is read off its address (as it always was); a managed
                 # resource's is its module's address.
                 module = (address.rsplit(".data.", 1)[0] if ".data." in address else "") if mode == "data" \
@@ -239,13 +252,13 @@ def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes
     return out
 
 
-def load_prior_doc(doc: dict[str, Any], shown: str) -> list[Resource]:
+def load_prior_doc(doc: dict[str, Any], shown: str, config: ConfigIndex | None = None) -> list[Resource]:
     """The resources as deployed before the plan: each change's `before` (resources the
     plan creates are absent, those it deletes or replaces present), then what else
     `prior_state` holds (data sources read while planning, and managed resources a
     plan of an old Terraform lists no change for). References come from the
     configuration, as for the planned values, so both views link alike."""
-    config = ConfigIndex(doc.get("configuration") or {}, doc.get("variables") or {})
+    config = config or config_index(doc)
     resources: list[Resource] = []
     seen: set[str] = set()
     for rc in doc.get("resource_changes") or []:
@@ -263,9 +276,6 @@ def load_prior_doc(doc: dict[str, Any], shown: str) -> list[Resource]:
         resources.append(_make(address, rtype, name, mode, str(rc.get("module_address") or ""), rc.get("index"),
                                change["before"], None, config, shown))
         seen.add(address)
-    for res in _prior_resources(doc, config, shown, modes=("data", "managed")):
-        if res.address not in seen:
-            resources.append(res)
-            seen.add(res.address)
+    resources.extend(_prior_resources(doc, config, shown, ("data", "managed"), seen))
     return resources
 

@@ -32,6 +32,9 @@ class ConfigIndex:
         self.variables = variables if isinstance(variables, dict) else {}
         self.modules: dict[str, dict[str, Any]] = {}
         self._resources: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        # (module instance, mode, type, name) -> the references of its configuration: the same
+        # for the planned and the prior values of a resource, so worked out once (tfguard.load.plan).
+        self.refs: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
         self._index(configuration.get("root_module") or {}, "")
 
     def _index(self, module: dict[str, Any], path: str) -> None:

@@ -194,3 +194,30 @@ def test_markdown_junit_and_html_show_the_comparison(capsys: pytest.CaptureFixtu
             ) in out
     assert main(["check", weaken, "--checks", "TG120", "--format", "html"]) == 1
     assert '<span class="badge s-fail">fail</span><br><span class="small">introduced</span>' in capsys.readouterr().out
+
+
+def _copy(name: str, into: Path, comment: str) -> Path:
+    """A fixture of fixtures/changes with `comment` above its volume."""
+    text = (CHANGES / name / "main.tf").read_text(encoding="utf-8")
+    (into / "main.tf").write_text(text.replace('resource "aws_ebs_volume"', f'{comment}\nresource "aws_ebs_volume"'),
+                                  encoding="utf-8")
+    (into / "plan.json").write_bytes((CHANGES / name / "plan.json").read_bytes())
+    return into / "plan.json"
+
+
+def test_suppressed_finding_is_neither_marked_nor_resolved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = _copy("same", tmp_path, "# tfguard:ignore:TG120 -- scratch volume, no data")
+    doc = _json(capsys, str(plan), "--checks", CHECKS, code=1)
+    assert {(f["id"], f["resource"], f["suppressed"], f["change"]) for f in doc["findings"]} == {
+        ("TG120", "aws_ebs_volume.data", True, ""), ("TG301", "aws_kms_key.data", False, "existing")}
+    assert (doc["resolved"], doc["diagnostics"]) == ([], [])
+
+
+def test_suppression_only_the_prior_state_uses_is_unused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The volume is encrypted now: the suppression covers only its deployed finding, which is
+    # then not resolved (it was suppressed), and the suppression is reported unused.
+    plan = _copy("fix", tmp_path, "# tfguard:ignore:TG120 -- scratch volume, no data")
+    doc = _json(capsys, str(plan), "--checks", CHECKS, code=0)
+    assert _resolved(doc) == [("TG101", "aws_s3_bucket.logs", "fail"), ("TG301", "aws_kms_key.data", "fail")]
+    assert [(d["line"], d["severity"]) for d in doc["diagnostics"]] == [(8, "warning")]
+    assert "TG120" in doc["diagnostics"][0]["message"]

@@ -101,3 +101,23 @@ def test_installed_modules_are_never_edited(tmp_path: Path, capsys: pytest.Captu
 def test_a_plan_gets_no_fixes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", str(FIXTURES / "checks/TG301/bad_no_rotation/plan.json")]) == 2
     assert "a plan gets no fixes" in capsys.readouterr().err
+
+
+def test_checks_limits_what_is_fixed_not_what_verifies_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A fix that makes another check's finding is turned down even when --checks names
+    only its own check: the verification runs every check."""
+    from tfguard.fix import rules
+
+    def harmful(site: rules.Site) -> None:
+        site.ensure_all("", [("enable_key_rotation", True, rules._true),
+                             ("deletion_window_in_days", 7, lambda v: v == 7)])
+
+    monkeypatch.setitem(rules.RULES, "TG301", rules.RULES["TG301"]._replace(apply=harmful))
+    d = _copy(tmp_path, "checks/TG301/bad_no_rotation")
+    before = (d / "main.tf").read_text()
+    assert main(["fix", "--checks", "TG301", str(d)]) == 0
+    assert (d / "main.tf").read_text() == before
+    out = capsys.readouterr().out
+    assert "rejected: TG304 aws_kms_key.app would be a new finding; the fixes that made it are left out" in out
+    assert "0 findings fixed in 0 files" in out

@@ -244,7 +244,10 @@ def _app() -> object:
                "unsafe_fixes": (bool, typer.Option(False, "--unsafe-fixes", help="Also apply fixes that force "
                                                     "replacement or may cut off access (the diff says why)."))}
     _with_flags(_fix, ("only", *LOAD), "Directories or .tf/.tfvars files to fix (not plan JSON).", own=fix_own)
-    app.command("fix", cls=command, help="Fix findings in the Terraform files: verified edits of literals and absent "
+    from tfguard.fix.command import __doc__ as fix_doc
+
+    fix_exits = "Exit codes:" + (fix_doc or "").split("Exit codes:", 1)[1].replace("\n", "\n\n")
+    app.command("fix", cls=command, epilog=fix_exits, help="Fix findings in the Terraform files: verified edits of literals and absent "
                 "arguments (see docs/fix.md).")(_fix)
 
     @app.command("explain", cls=command, help="Explain a check: what it looks for, why, and how to fix a finding.")

@@ -1,13 +1,16 @@
 """`tfguard fix PATH... [--diff] [--checks IDS] [--unsafe-fixes]`.
 
-Exit codes: 0 the fixes were applied (or there was nothing to fix); 1 with --diff,
-there is something to fix (nothing was written); 2 usage error, or an input that
-could not be read (the rest was fixed); 3 internal error.
+Exit codes:
+  0  the fixes were applied, or there was nothing to fix
+  1  with --diff: there is something to fix (nothing was written)
+  2  usage error, or an input that could not be read (the rest was fixed)
+  3  internal error (a bug: please report it)
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,9 @@ def fix_command(paths: list[Path], diff_only: bool, unsafe: bool, given: dict[st
 
     options = build(paths, given).options
     only = frozenset(resolve(load_checks(options.checks_dirs), options.only)) if options.only else frozenset()
+    # --checks chooses what to fix; the verification still runs every check, so that a fix
+    # cannot pass by making a finding of a check that was left out.
+    options = replace(options, only=frozenset())
     outcome = fix(paths, options, only, unsafe)
     if diff_only:
         sys.stdout.write(diff(outcome))

@@ -121,6 +121,10 @@ def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: 
         scan = _scan(paths, options, files)
     else:
         outcome.rejected.append(f"edits still changed after {MAX_ROUNDS} rounds")
+    # A finding refused in one round may be gone after another fix (a replica once its source
+    # is encrypted): it is not one left to fix by hand.
+    still = _open(scan.report)
+    outcome.refused = {k: v for k, v in outcome.refused.items() if k in still}
     outcome.texts = {p: (files.original[p], t) for p, t in files.changed().items()}
     return outcome, first, scan.report
 

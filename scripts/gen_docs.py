@@ -10,16 +10,24 @@ sys.path.insert(0, str(ROOT))
 
 from tfguard.docs import pages  # noqa: E402
 from tfguard.engine import load_checks  # noqa: E402
+from tfguard.fix.replacement import markdown  # noqa: E402
 from tfguard.fix.rules import table  # noqa: E402
 
 START, END = "<!-- rules:start -->\n", "<!-- rules:end -->"
+REPLACEMENT_START, REPLACEMENT_END = "<!-- replacement:start -->\n", "<!-- replacement:end -->"
+
+
+def between(text: str, start: str, end: str, content: str) -> str:
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return head + start + content + end + tail
 
 
 def with_rules(text: str) -> str:
-    """docs/fix.md with its table of fix rules as tfguard.fix.rules has them."""
-    head, _, rest = text.partition(START)
-    _, _, tail = rest.partition(END)
-    return head + START + table() + END + tail
+    """docs/fix.md with its table of fix rules as tfguard.fix.rules has them, and the
+    arguments that force replacement as tfguard.fix.replacement has them."""
+    text = between(text, START, END, table())
+    return between(text, REPLACEMENT_START, REPLACEMENT_END, markdown())
 
 
 def main() -> int:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -213,47 +212,13 @@ def oracle(work: Path, binary: str, plugin_dir: Path) -> dict[str, Any]:
     }
 
 
-DOCS = REPO_ROOT / "docs" / "fix.md"
-DOCS_HEADING = "## Arguments that force replacement"
-DOCS_INTRO = """
-A fix that changes one of these arguments on a deployed resource makes Terraform destroy
-it and create a new one: it is unsafe and waits for `--unsafe-fixes`. Each row is proven by
-a real plan of hashicorp/aws 5.100.0 over a state holding the resource as deployed, with only
-that argument changed (`scripts/replacement_oracle.py`; the evidence is
-`tests/data/replacement_plans.json`). Where the plan and the provider's documentation
-disagree, the plan wins and the row says so. "(adding the resource)" is a new resource of
-that type beside the bucket. The table is `tfguard.fix.replacement`; it does not know an
-argument that is not listed.
-
-"""
-
-
-def write_docs() -> None:
-    """Put the table of tfguard/fix/replacement.py into its section of docs/fix.md."""
-    sys.path.insert(0, str(REPO_ROOT))
-    from tfguard.fix.replacement import markdown
-
-    section = DOCS_HEADING + "\n" + DOCS_INTRO + markdown()
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# tfguard fix\n"
-    pattern = re.compile(rf"^{re.escape(DOCS_HEADING)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plugin-dir", help="local provider directory (default: $TFGUARD_TF_PLUGIN_DIR or /opt/tf-plugins)")
     parser.add_argument("--terraform", default="terraform", help="terraform binary (default: terraform on PATH)")
     parser.add_argument("--keep", type=Path, help="plan in this directory and keep it (default: a temporary one)")
     parser.add_argument("--output", type=Path, default=EVIDENCE, help=f"evidence file (default: {EVIDENCE.relative_to(REPO_ROOT)})")
-    parser.add_argument("--docs", action="store_true", help="only write the table into docs/fix.md (no plan)")
     args = parser.parse_args(argv)
-    if args.docs:
-        write_docs()
-        return 0
     binary = shutil.which(args.terraform)
     if binary is None:
         print(f"error: terraform binary not found: {args.terraform}", file=sys.stderr)

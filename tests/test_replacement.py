@@ -117,8 +117,10 @@ def test_reason_and_effect() -> None:
 
 
 def test_docs_fix_md_shows_the_table() -> None:
-    """docs/fix.md's section is the generated table (python scripts/replacement_oracle.py --docs writes it)."""
+    """docs/fix.md's section is the generated table (python scripts/gen_docs.py writes it)."""
     text = (ROOT / "docs" / "fix.md").read_text(encoding="utf-8")
     section = re.search(r"^## Arguments that force replacement\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
     assert section is not None
-    assert replacement.markdown() in section.group(1)
+    assert "<!-- replacement:start -->\n" + replacement.markdown() + "<!-- replacement:end -->" in section.group(1), (
+        "docs/fix.md's table of arguments that force replacement is stale: run `python scripts/gen_docs.py`"
+    )

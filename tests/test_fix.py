@@ -71,8 +71,32 @@ def test_an_expression_is_refused_with_the_reason(tmp_path: Path, capsys: pytest
     texts = {p: p.read_text() for p in d.rglob("*.tf")}
     assert main(["fix", str(d)]) == 0
     assert {p: p.read_text() for p in texts} == texts
-    assert ("TG304 module.keys.aws_kms_key.this: not fixed: deletion_window_in_days is set by `deletion_window` at "
+    assert ("TG304 module.keys.aws_kms_key.this: not fixed: deletion_window_in_days is set by an expression "
+            "(`deletion_window = local.key_settings.deletion_window` at main.tf:8); change it by hand"
             in capsys.readouterr().out)
+
+
+def test_a_shared_variable_default_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "rotate" {\n  type    = bool\n  default = false\n}\n\n'
+        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = var.rotate\n}\n')
+    before = (tmp_path / "main.tf").read_text()
+    assert main(["fix", str(tmp_path)]) == 0
+    assert (tmp_path / "main.tf").read_text() == before
+    assert ("TG301 aws_kms_key.k: not fixed: enable_key_rotation comes from the default of var.rotate, which a fix "
+            "never edits (other callers share it): set the value in the module call or a .tfvars file"
+            in capsys.readouterr().out)
+
+
+def test_a_tfvars_value_is_edited_where_provenance_points(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "rotate" {\n  type    = bool\n  default = true\n}\n\n'
+        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = var.rotate\n}\n')
+    (tmp_path / "terraform.tfvars").write_text("# prod\nrotate = false # for now\n")
+    main_before = (tmp_path / "main.tf").read_text()
+    assert main(["fix", str(tmp_path)]) == 0
+    assert (tmp_path / "terraform.tfvars").read_text() == "# prod\nrotate = true # for now\n"
+    assert (tmp_path / "main.tf").read_text() == main_before
 
 
 def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:

@@ -182,7 +182,7 @@ class Site:
         loc = self.finding.location
         given = any(r.provenance for r in self.finding.related)
         if loc is None or not given or self.finding.attribute != full:
-            raise Refused(f"{full} is set by an expression; change it by hand")
+            raise Refused(f"{full} is set by an expression; change it by hand")  # e.g. a dynamic value
         path = self.path(loc.file)
         body = self.files.scanned_body(path)
         holder = block_at(body, loc.start_line) or body
@@ -191,8 +191,12 @@ class Site:
             raise Refused(f"{full} is set at {loc.file}:{loc.start_line}, which is not a `name = value` argument")
         is_literal, current = literal(attr)
         if not is_literal:
-            raise Refused(f"{full} is set by `{attr.name}` at {loc.file}:{loc.start_line}, an expression; "
-                          "change it by hand")
+            default = next((r.message for r in self.finding.related if r.message.startswith("the default of ")), "")
+            if default:
+                raise Refused(f"{full} comes from {default}, which a fix never edits (other callers share it): "
+                              "set the value in the module call or a .tfvars file")
+            text = Source.parse_text(self.files.scanned[path]).lines[attr.line - 1].strip()
+            raise Refused(f"{full} is set by an expression (`{text}` at {loc.file}:{attr.line}); change it by hand")
         if ok(current):
             return
         source = self.files.source(path)

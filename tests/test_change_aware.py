@@ -221,3 +221,11 @@ def test_suppression_only_the_prior_state_uses_is_unused(tmp_path: Path, capsys:
     assert _resolved(doc) == [("TG101", "aws_s3_bucket.logs", "fail"), ("TG301", "aws_kms_key.data", "fail")]
     assert [(d["line"], d["severity"]) for d in doc["diagnostics"]] == [(8, "warning")]
     assert "TG120" in doc["diagnostics"][0]["message"]
+
+
+def test_new_only_with_an_unreadable_plan_reports_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": ', encoding="utf-8")
+    assert main(["check", str(plan), "--new-only", "--format", "json"]) == 2
+    err = capsys.readouterr().err
+    assert "plan.json" in err and "--new-only needs" not in err

@@ -34,8 +34,9 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
     with Progress(enabled=fmt == "text" and output is None and sys.stdout.isatty()):
         report = run(paths, s.options)
     report.seconds = time.monotonic() - started
-    if s.new_only and not report.compared_with:
-        # Gating on every finding instead would look like a change-aware gate and not be one.
+    if s.new_only and not report.compared_with and not any(d.severity == "error" for d in report.diagnostics):
+        # Gating on every finding instead would look like a change-aware gate and not be one. (An
+        # unreadable plan is reported as such, exit code 2, rather than as this.)
         raise UsageError("--new-only needs something to compare with: a plan JSON (compared with its prior "
                          "state) or --diff-base REF; this scan compared nothing")
     text = renderer(fmt)(report, s.include_passed)

@@ -199,9 +199,10 @@ RULES: dict[str, Rule] = {r.check_id: r for r in (
 )}
 
 # A fix may bring out a finding its check held back: TG102 (which key encrypts a bucket) is
-# not evaluated while TG101 (is it encrypted at all) fails. Such a finding is not one the
+# not evaluated while TG101 (is it encrypted at all) fails, nor TG111 (which key encrypts a
+# database) while TG110 fails. Such a finding is not one the
 # fix made: the verification lets exactly these through, on the same resource.
-UNCOVERS: dict[str, tuple[str, ...]] = {"TG101": ("TG102",)}
+UNCOVERS: dict[str, tuple[str, ...]] = {"TG101": ("TG102",), "TG110": ("TG111",)}
 
 
 def table() -> str:

@@ -50,7 +50,8 @@ REFUSED: dict[str, list[str]] = {
         "needs your own ACM certificate"],
     "TG304/bad_module_input": [
         "bad_module_input/main.tf:8: TG304 module.keys.aws_kms_key.this: not fixed: deletion_window_in_days is set "
-        "by `deletion_window` at bad_module_input/main.tf:8, an expression; change it by hand"],
+        "by an expression (`deletion_window = local.key_settings.deletion_window` at bad_module_input/main.tf:8); "
+        "change it by hand"],
     "TG608/bad_pitr_dynamic_block_per_instance": [
         "bad_pitr_dynamic_block_per_instance/table.tf:1: TG608 aws_dynamodb_table.this[\"sessions\"]: not fixed: "
         "point_in_time_recovery is a dynamic block: its content comes from an expression"],

@@ -369,3 +369,40 @@ def test_links_are_copied_only_inside_the_repository(tmp_path: Path) -> None:
     _write(tmp_path, "infra/up.tf", "120000", b"../../outside.tf")
     assert sorted(p.name for p in (tmp_path / "infra").iterdir()) == ["shared.tf"]
     assert os.readlink(tmp_path / "infra" / "shared.tf") == "../common/shared.tf"
+
+
+def test_a_repository_git_distrusts_is_a_usage_error_unless_the_user_trusts_it(
+        repo: Path, tmp_path: Path, reports: list[Report], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("giving the repository to another user needs root")
+    for folder, _, files in os.walk(repo):
+        for name in [".", *files]:
+            os.chown(Path(folder) / name, 12345, 12345)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no safe.directory in the user's configuration
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    assert main(["check", "infra", "--diff-base", "main", *CHECKS]) == 2
+    assert "tfguard: error: --diff-base: git refuses the repository of infra: detected dubious ownership" in \
+        capsys.readouterr().err
+    # The user's own configuration says it is safe: the one setting tfguard's git calls take from it.
+    trusted = tmp_path / "gitconfig"
+    trusted.write_text(f"[safe]\n\tdirectory = {repo.resolve()}\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(trusted))
+    assert main(["check", "infra", "--diff-base", "main", *CHECKS]) == 1
+    assert marked(reports[-1]) == EXPECTED
+
+
+def test_targets_in_two_repositories_are_each_compared_with_their_own_base(
+        repo: Path, tmp_path: Path, reports: list[Report], monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    git(other, "init", "-q", "-b", "main")
+    commit(other, {"main.tf": DATA}, "base")
+    git(other, "checkout", "-q", "-b", "feature")
+    commit(other, {"main.tf": DATA + LOGS}, "add logs")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "repo/infra", "other", "--diff-base", "main", "--checks", "TG601"]) == 1
+    assert sorted((f.root, f.address, f.change) for f in reports[-1].findings) == [
+        ("other", "aws_s3_bucket.data", "existing"), ("other", "aws_s3_bucket.logs", "introduced"),
+        ("repo/infra", "aws_s3_bucket.data", "introduced"), ("repo/infra", "aws_s3_bucket.logs", "existing")]

@@ -34,7 +34,9 @@ _SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", 
 
 
 def _env(isolated: bool = True) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    """The environment of a git call: isolated, or (to read the user's safe.directory) with the
+    user's own configuration, GIT_CONFIG_GLOBAL and the -c of a git that runs tfguard included."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or (not isolated and k.startswith("GIT_CONFIG"))}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_NO_LAZY_FETCH="1", GIT_OPTIONAL_LOCKS="0",
                GIT_ATTR_NOSYSTEM="1", GIT_LITERAL_PATHSPECS="1", LC_ALL="C")
     if isolated:
@@ -74,9 +76,11 @@ class Git:
         top = done.stdout.decode("utf-8", "surrogateescape").strip()
         if done.returncode != 0 or not top:
             why = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            owner = [line for line in why if "dubious ownership" in line]
-            detail = f" ({owner[0].removeprefix('fatal: ')})" if owner else ""
-            raise UsageError(f"--diff-base compares with a git revision, but {shown} is not in a git work tree{detail}")
+            owner = [line.removeprefix("fatal: ") for line in why if "dubious ownership" in line]
+            if owner:
+                raise UsageError(f"--diff-base: git refuses the repository of {shown}: {owner[0]}; if you trust it, "
+                                 "add it to safe.directory in your git configuration")
+            raise UsageError(f"--diff-base compares with a git revision, but {shown} is not in a git work tree")
         return Path(top).resolve()
 
     def commit(self, top: Path, ref: str) -> str:

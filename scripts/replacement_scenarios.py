@@ -244,6 +244,11 @@ LAUNCH_CONFIGURATION = _resource(
     'name = "@ID@"\n  image_id = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n  @ARG@',
 )
 INLINE_VERSIONING = _resource("aws_s3_bucket", 'bucket = "@ID@"\n  versioning {\n    @ARG@\n  }')
+INLINE_SSE = _resource(
+    "aws_s3_bucket",
+    'bucket = "@ID@"\n  server_side_encryption_configuration {\n    rule {\n'
+    "      apply_server_side_encryption_by_default {\n        @ARG@\n      }\n    }\n  }",
+)
 SQS = _resource("aws_sqs_queue", 'name = "@ID@"')
 SNS = _resource("aws_sns_topic", 'name = "@ID@"')
 KINESIS = _resource("aws_kinesis_stream", 'name = "@ID@"\n  shard_count = 1')
@@ -500,4 +505,11 @@ SCENARIOS: list[Scenario] = [
         'apply_server_side_encryption_by_default {\n      sse_algorithm = "AES256"\n    }',
     ),
     Scenario("aws_s3_bucket", "versioning.enabled", INLINE_VERSIONING, "enabled = false", "enabled = true"),
+    Scenario(
+        "aws_s3_bucket",
+        "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.sse_algorithm",
+        INLINE_SSE,
+        'sse_algorithm = "aws:kms"',
+        'sse_algorithm = "AES256"',
+    ),
 ]

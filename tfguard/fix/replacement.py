@@ -152,6 +152,11 @@ TABLE: tuple[Argument, ...] = (
         for flag in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
     ),
     _in_place("aws_s3_bucket", "versioning.enabled", "the bucket's inline versioning, modified in place (PutBucketVersioning)"),
+    _in_place(
+        "aws_s3_bucket",
+        "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.sse_algorithm",
+        "the bucket's inline default encryption, modified in place (PutBucketEncryption)",
+    ),
 )
 
 _BY_KEY = {(a.resource_type, a.path): a for a in TABLE}

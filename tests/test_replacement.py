@@ -124,3 +124,153 @@ def test_docs_fix_md_shows_the_table() -> None:
     assert "<!-- replacement:start -->\n" + replacement.markdown() + "<!-- replacement:end -->" in section.group(1), (
         "docs/fix.md's table of arguments that force replacement is stale: run `python scripts/gen_docs.py`"
     )
+
+
+# What each fix rule of tfguard.fix.rules may set, by resource type and argument path.
+_SSE = "aws_s3_bucket_server_side_encryption_configuration"
+_BLOCK = "aws_s3_bucket_public_access_block"
+_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+_SEARCH = ("aws_opensearch_domain", "aws_elasticsearch_domain")
+_CDN = "aws_cloudfront_distribution"
+FIX_SETS: dict[str, list[tuple[str, str]]] = {
+    "TG101": [
+        (_SSE, ""),
+        (_SSE, "rule.apply_server_side_encryption_by_default.sse_algorithm"),
+        ("aws_s3_bucket", "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default.sse_algorithm"),
+    ],
+    "TG110": [(t, "storage_encrypted") for t in ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")],
+    "TG120": [
+        ("aws_ebs_volume", "encrypted"),
+        ("aws_instance", "root_block_device.encrypted"),
+        ("aws_instance", "ebs_block_device.encrypted"),
+        ("aws_launch_template", "block_device_mappings.ebs.encrypted"),
+        ("aws_launch_configuration", "root_block_device.encrypted"),
+        ("aws_launch_configuration", "ebs_block_device.encrypted"),
+    ],
+    "TG150": [("aws_efs_file_system", "encrypted")],
+    "TG202": [("aws_lb_listener", "ssl_policy"), ("aws_alb_listener", "ssl_policy")],
+    "TG210": [(_CDN, "default_cache_behavior.viewer_protocol_policy"), (_CDN, "ordered_cache_behavior.viewer_protocol_policy")],
+    "TG211": [(_CDN, "viewer_certificate.minimum_protocol_version")],
+    "TG222": [
+        (d, p)
+        for d in _SEARCH
+        for p in ("domain_endpoint_options", "domain_endpoint_options.enforce_https", "domain_endpoint_options.tls_security_policy")
+    ],
+    "TG301": [("aws_kms_key", "enable_key_rotation")],
+    "TG304": [("aws_kms_key", "deletion_window_in_days")],
+    "TG403": [(_BLOCK, ""), *((_BLOCK, f) for f in _FLAGS)],
+    "TG501": [("aws_cloudtrail", "is_multi_region_trail"), ("aws_cloudtrail", "enable_log_file_validation")],
+    "TG601": [("aws_s3_bucket_versioning", ""), ("aws_s3_bucket_versioning", "versioning_configuration.status"),
+              ("aws_s3_bucket", "versioning.enabled")],
+    "TG607": [("aws_db_instance", "backup_retention_period"), ("aws_rds_cluster", "backup_retention_period")],
+    "TG608": [("aws_dynamodb_table", "point_in_time_recovery.enabled")],
+}
+# Unsafe although nothing is replaced: the fix may cut off access someone relies on.
+CUTS_OFF_ACCESS = {"TG403"}
+
+
+def test_every_fix_rule_is_unsafe_exactly_when_the_table_or_access_says_so() -> None:
+    from tfguard.fix.rules import RULES
+
+    assert set(FIX_SETS) == set(RULES), "a fix rule changed: say here which arguments it sets"
+    for check_id, rule in RULES.items():
+        answers = {key: forces_replacement(*key) for key in FIX_SETS[check_id]}
+        assert None not in answers.values(), f"{check_id} sets arguments the table does not know: {answers}"
+        replaces = any(answers.values())
+        assert rule.safe is not (replaces or check_id in CUTS_OFF_ACCESS), check_id
+
+
+def _oracle():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import replacement_oracle
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return replacement_oracle
+
+
+SCHEMA = {
+    "attributes": {
+        "id": {"type": "string"},
+        "arn": {"type": "string"},
+        "size": {"type": "number"},
+        "encrypted": {"type": "bool"},
+        "tags_all": {"type": ["map", "string"]},
+        "zones": {"type": ["set", "string"]},
+        "password": {"type": "string", "sensitive": True},
+    },
+    "block_types": {
+        "endpoint": {"nesting_mode": "list", "block": {"attributes": {"address": {"type": "string"}, "port": {"type": "number"}}}},
+        "timeouts": {"nesting_mode": "single", "block": {"attributes": {"create": {"type": "string"}}}},
+    },
+}
+
+
+def test_the_oracle_fills_what_the_plan_knew_only_after_apply_by_type() -> None:
+    oracle = _oracle()
+    after = {"size": 8, "password": "p", "endpoint": [{"port": 443}], "id": None, "arn": None}
+    unknown = {"id": True, "arn": True, "encrypted": True, "tags_all": True, "zones": True, "endpoint": [{"address": True}]}
+    filled = oracle.fill_block(after, unknown, SCHEMA, "aws_thing.disk")
+    assert filled == {
+        "size": 8,
+        "password": "p",
+        "id": "disk",
+        "arn": filled["arn"],
+        "encrypted": False,
+        "tags_all": {},
+        "zones": [],
+        "endpoint": [{"port": 443, "address": ""}],
+    }
+    assert filled["arn"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
+    # A state names every attribute and block of the schema, null where the plan had none.
+    assert oracle.complete(filled, SCHEMA) == {
+        "id": "disk",
+        "arn": filled["arn"],
+        "size": 8,
+        "encrypted": False,
+        "tags_all": {},
+        "zones": [],
+        "password": "p",
+        "endpoint": [{"address": "", "port": 443}],
+        "timeouts": None,
+    }
+
+
+def test_the_oracle_keeps_sensitivity_in_the_state() -> None:
+    """A value whose sensitivity differs between state and plan is planned as an update."""
+    oracle = _oracle()
+    assert oracle.sensitive_paths({"password": True, "size": False, "endpoint": [{"address": True}]}, []) == [
+        [{"type": "get_attr", "value": "password"}],
+        [{"type": "get_attr", "value": "endpoint"}, {"type": "index", "value": {"value": 0, "type": "number"}},
+         {"type": "get_attr", "value": "address"}],
+    ]
+    assert oracle.sensitive_paths(False, []) == []
+
+
+def test_the_oracle_writes_a_version_4_state_with_the_deployed_values_a_scenario_names() -> None:
+    oracle = _oracle()
+    scenario = next(s for s in oracle.SCENARIOS if s.deployed)
+    rtype, name = scenario.address.split(".")
+    plan = {
+        "resource_changes": [
+            {
+                "address": scenario.address,
+                "type": rtype,
+                "name": name,
+                "change": {"after": {"size": 1}, "after_unknown": {"id": True}, "after_sensitive": {"password": True}},
+            }
+        ]
+    }
+    block = {**SCHEMA, "attributes": {**SCHEMA["attributes"], **{key: {"type": "string"} for key, _ in scenario.deployed}}}
+    state = oracle.state(plan, {rtype: {"version": 2, "block": block}}, "1.11.4")
+    assert (state["version"], state["terraform_version"]) == (4, "1.11.4")
+    [resource] = state["resources"]
+    assert (resource["mode"], resource["type"], resource["name"]) == ("managed", rtype, name)
+    assert resource["provider"] == 'provider["registry.terraform.io/hashicorp/aws"]'
+    [instance] = resource["instances"]
+    assert instance["schema_version"] == 2
+    assert instance["sensitive_attributes"] == [[{"type": "get_attr", "value": "password"}]]
+    assert instance["attributes"]["id"] == name
+    assert instance["attributes"]["size"] == 1
+    for key, value in scenario.deployed:
+        assert instance["attributes"][key] == value

@@ -170,8 +170,9 @@ def test_prior_view_of_a_plan() -> None:
     got = [(r.address, r.mode, r.module, r.values) for r in load_prior_doc(doc, "plan.json")]
     assert got == [("aws_kms_key.gone", "managed", "", {"enable_key_rotation": False}),
                    ("aws_kms_key.kept", "managed", "", {"enable_key_rotation": True}),
-                   ("data.aws_region.here", "data", "", {"name": "eu-west-1"}),
-                   ("module.m.aws_kms_key.old", "managed", "module.m", {})]
+                   ("data.aws_region.here", "data", "", {"name": "eu-west-1"})]
+    # module.m.aws_kms_key.old has no change listed (a -target plan): the planned view has it
+    # not either, so its findings must not read as resolved.
 
 
 def test_markdown_junit_and_html_show_the_comparison(capsys: pytest.CaptureFixture[str]) -> None:
@@ -229,3 +230,21 @@ def test_new_only_with_an_unreadable_plan_reports_the_plan(tmp_path: Path, capsy
     assert main(["check", str(plan), "--new-only", "--format", "json"]) == 2
     err = capsys.readouterr().err
     assert "plan.json" in err and "--new-only needs" not in err
+
+
+def test_plan_that_changes_nothing_is_all_existing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfguard.run import run
+    from tfguard.targets import Options
+
+    plan = DATA / "plans" / "regula__cloudtrail-s3-noop-prior-state.json"  # every change a no-op
+
+    def marks() -> tuple[set[tuple[str, str, str, str]], list[object]]:
+        report = run([plan], Options(only=frozenset({"TG101", "TG501", "TG601"})))
+        return {(f.check_id, f.address, f.status.value, f.change) for f in report.findings if f.change}, report.resolved
+
+    expected = {("TG101", "aws_s3_bucket.cloudtrail", "fail", "existing"), ("TG101", "aws_s3_bucket.logging", "fail", "existing"),
+                ("TG501", "aws_cloudtrail.cloudtrail", "fail", "existing"),
+                ("TG601", "aws_s3_bucket.cloudtrail", "fail", "existing"), ("TG601", "aws_s3_bucket.logging", "fail", "existing")}
+    assert marks() == (expected, [])  # the checks ran once: the planned view stands for the prior one
+    monkeypatch.setattr("tfguard.load.plan.changes_nothing", lambda doc: False)
+    assert marks() == (expected, [])  # and the full comparison agrees

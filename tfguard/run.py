@@ -153,7 +153,10 @@ def _compare(findings: list[Finding], loaded: Loaded, checks: list[Check], optio
 
     assert loaded.before is not None
     problems: list[Diagnostic] = []
-    before, _ = _findings(loaded.before, loaded, checks, options, problems, suppressions, record=False)
+    if loaded.before is loaded.resources:  # a plan that changes nothing: the same findings
+        before = findings
+    else:
+        before, _ = _findings(loaded.before, loaded, checks, options, problems, suppressions, record=False)
     if problems:  # a check failed on the prior state only: its findings would pass as introduced
         where = loaded.root_location or Location(loaded.root, 1, 1)
         report.diagnostics.append(Diagnostic(where.file, where.start_line, f"{len(problems)} check(s) failed on "

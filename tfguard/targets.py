@@ -168,13 +168,14 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
             groups[0].diagnostics.append(Diagnostic(relative(target, root), 1, "no Terraform or OpenTofu "
                                                     "files beside this file; nothing scanned", "warning"))
         return groups
-    from tfguard.load.plan import config_index, load_plan_doc, load_prior_doc, read_plan
+    from tfguard.load.plan import changes_nothing, config_index, load_plan_doc, load_prior_doc, read_plan
 
     shown = relative(target, root)
     doc = read_plan(target, shown)
     config = config_index(doc)
     resources, diagnostics, sensitive = load_plan_doc(doc, shown, config)
-    before = load_prior_doc(doc, shown, config)
+    # A plan that changes nothing is its own prior state: the same Resources stand for both.
+    before = resources if changes_nothing(doc) else load_prior_doc(doc, shown, config)
     source = options.source
     if source is None and has_configuration(target.parent):
         source = target.parent
@@ -183,7 +184,7 @@ def load_target(target: Path, options: Options) -> list[Loaded]:
         from tfguard.load.source_map import SourceMap
 
         smap = SourceMap(source, shown_root(source))
-        for res in (*resources, *before):  # located alike, so that inline suppressions match both
+        for res in dict.fromkeys((*resources, *before)):  # located alike, so that inline suppressions match both
             smap.locate(res)
         diagnostics.extend(smap.diagnostics)
         first = account_location(source, shown_root(source), smap.unparsed())

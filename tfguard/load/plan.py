@@ -252,11 +252,20 @@ def _prior_resources(doc: dict[str, Any], config: ConfigIndex, shown: str, modes
     return out
 
 
+def changes_nothing(doc: dict[str, Any]) -> bool:
+    """Whether the plan leaves every resource as it is (each change a no-op): then the prior
+    values are the planned ones, and so are the findings on them."""
+    changes = doc.get("resource_changes") or []
+    return all(isinstance(rc, dict) and isinstance(rc.get("change"), dict) and rc["change"].get("actions") == ["no-op"]
+               for rc in changes)
+
+
 def load_prior_doc(doc: dict[str, Any], shown: str, config: ConfigIndex | None = None) -> list[Resource]:
     """The resources as deployed before the plan: each change's `before` (resources the
-    plan creates are absent, those it deletes or replaces present), then what else
-    `prior_state` holds (data sources read while planning, and managed resources a
-    plan of an old Terraform lists no change for). References come from the
+    plan creates are absent, those it deletes or replaces present), and the data sources
+    `prior_state` holds (read while planning), as the planned view has them. A managed
+    resource the plan lists no change for (one a `-target` plan leaves out) is in neither
+    view: in this one only, its findings would read as resolved. References come from the
     configuration, as for the planned values, so both views link alike."""
     config = config or config_index(doc)
     resources: list[Resource] = []
@@ -276,6 +285,6 @@ def load_prior_doc(doc: dict[str, Any], shown: str, config: ConfigIndex | None =
         resources.append(_make(address, rtype, name, mode, str(rc.get("module_address") or ""), rc.get("index"),
                                change["before"], None, config, shown))
         seen.add(address)
-    resources.extend(_prior_resources(doc, config, shown, ("data", "managed"), seen))
+    resources.extend(_prior_resources(doc, config, shown, ("data",), seen))
     return resources
 

@@ -33,7 +33,8 @@ def render(value: Scalar) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value)
+    # JSON's escapes are HCL's; `${` and `%{` would start a template, so they are doubled.
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
 
 
 def literal(attr: Attribute) -> tuple[bool, Scalar | None]:

@@ -66,6 +66,13 @@ def _bucket_resource(site: Site, rtype: str, body: list[str], what: str) -> None
     bucket instance when the bucket has count or for_each."""
     bucket = site.subject
     _, block = site.block_of(bucket)
+    # Another instance of the bucket (count, for_each), or of the module it is in: the resource
+    # added for the first serves them all.
+    made = (bucket.location.file if bucket.location else "", rtype, bucket.name)
+    if made in site.files.made:
+        site.changes.append(f"{what} with the {rtype} added for aws_s3_bucket.{bucket.name}")
+        return
+    site.files.made.add(made)
     taken = {r.name for r in site.graph.of_type(rtype) if r.module == bucket.module}
     name = next(n for n in (bucket.name, *(f"{bucket.name}_{i}" for i in range(2, 100))) if n not in taken)
     ref = f"aws_s3_bucket.{bucket.name}"

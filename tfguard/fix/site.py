@@ -54,6 +54,7 @@ class Files:
     scanned: dict[Path, str] = field(default_factory=dict)  # as the last scan read them
     current: dict[Path, Source] = field(default_factory=dict)
     original: dict[Path, str] = field(default_factory=dict)  # as on disk before any edit
+    made: set[tuple[str, str, str]] = field(default_factory=set)  # (file, type, bucket name) added this round
 
     def editable(self, path: Path) -> str | None:
         """Why `path` may not be edited, or None."""
@@ -90,8 +91,10 @@ class Files:
         return {p: t for p, t in out.items() if t != self.original.get(p)}
 
     def rescanned(self) -> None:
-        """The next scan reads the current texts: lines are theirs from now on."""
+        """The next scan reads the current texts: lines are theirs from now on (and the graph
+        knows what was added)."""
         self.scanned = {p: s.text for p, s in self.current.items()}
+        self.made.clear()
 
 
 Ok = Callable[[Any], bool]

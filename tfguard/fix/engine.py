@@ -5,14 +5,16 @@ that are not suppressed, in memory, then scans the edited texts in place of
 the files (nothing is written until the end, and `--diff` writes nothing). A
 round that finds nothing left to edit ends the run: that is the "second run
 makes no edit" guarantee. The result is then verified: every edited file
-parses, every fixed finding is gone, and no finding appears that was not
-there before (save one a check held back, rules.UNCOVERS). A run that fails
+parses, every fixed finding is gone, no finding appears that was not there
+before (save one a check held back, rules.UNCOVERS), and no input error
+appears (a duplicate resource would leave what follows it unchecked). A run that fails
 this is done again without the fixes that caused it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,7 +187,7 @@ def _verify(outcome: Outcome, first: set[Key], report: Report) -> set[Key]:
     # Held back while the finding was open, on whichever resource it is gone from: fixing a
     # source database also brings out the key check of its replica.
     allowed = {(r, u, a) for (r, c, a) in first - now for u in UNCOVERS.get(c, ())}
-    culprits: set[Key] = set()
+    culprits = _new_errors(outcome, report)
     for k in sorted(now - first - allowed):
         # The fixes of the same resource made it, else any of them may have.
         blamed = {x for x in outcome.fixed if x[0] == k[0] and x[2] == k[2]} or set(outcome.fixed)
@@ -196,6 +198,24 @@ def _verify(outcome: Outcome, first: set[Key], report: Report) -> set[Key]:
         if k in failing:  # an UNKNOWN left by another, unknown argument is not this fix's failure
             outcome.rejected.append(f"{k[1]} {k[2]} is still found after its fix; the fix is left out")
             culprits.add(k)
+    return culprits
+
+
+def _new_errors(outcome: Outcome, report: Report) -> set[Key]:
+    """The fixes of a file in which the edits made an input error (a duplicate resource, which
+    the scan then leaves unchecked): an edit may not make the input worse."""
+    def norm(message: str) -> str:
+        return re.sub(r":\d+", ":N", message)  # lines the edits moved are not a new error
+
+    before = {(d.file, norm(d.message)) for d in outcome.diagnostics if d.severity == "error"}
+    culprits: set[Key] = set()
+    for d in report.diagnostics:
+        if d.severity != "error" or (d.file, norm(d.message)) in before:
+            continue
+        path = Path(d.file).resolve() if d.file else None
+        outcome.rejected.append(f"{d.where}: {d.message}: the edits would make this error; the fixes that made it "
+                                "are left out")
+        culprits |= {k for k, files in outcome.touched.items() if path in files} or set(outcome.fixed)
     return culprits
 
 

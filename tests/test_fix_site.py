@@ -1,0 +1,183 @@
+"""Where `tfguard fix` may edit, and what it adds (tfguard.fix.site, the bucket rules, the
+verification): end to end through main(argv), each file's text asserted exactly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.terraform import require_terraform, unformatted, validate
+from tfguard.cli import main
+
+_BUCKETS = '''resource "aws_s3_bucket" "logs" {
+  count  = 2
+  bucket = "acme-logs-${count.index}"
+}
+
+resource "aws_s3_bucket" "media" {
+  for_each = toset(["a", "b"])
+  bucket   = "acme-media-${each.key}"
+}
+'''
+
+_VERSIONING = '''
+resource "aws_s3_bucket_versioning" "{name}" {{
+  {head}
+
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+'''
+
+_SSE = '''
+resource "aws_s3_bucket_server_side_encryption_configuration" "{name}" {{
+  {head}
+
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "AES256"
+    }}
+  }}
+}}
+'''
+
+_COUNT = "count  = length(aws_s3_bucket.logs)\n  bucket = aws_s3_bucket.logs[count.index].id"
+_FOR_EACH = "for_each = aws_s3_bucket.media\n  bucket   = each.value.id"
+
+
+@pytest.fixture
+def here(tmp_path: Path) -> Path:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path  # type: ignore[misc]
+    os.chdir(cwd)
+
+
+def test_buckets_with_count_and_for_each_get_one_resource_each(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One added resource serves every instance of a bucket; it validates."""
+    (here / "app").mkdir()
+    (here / "app" / "main.tf").write_text(_BUCKETS)
+    assert main(["fix", "--checks", "TG101,TG601", "app"]) == 0
+    logs, media = _BUCKETS.split("\n\n")
+    assert (here / "app" / "main.tf").read_text() == (
+        logs + "\n" + _VERSIONING.format(name="logs", head=_COUNT) + _SSE.format(name="logs", head=_COUNT)
+        + "\n" + media + _VERSIONING.format(name="media", head=_FOR_EACH) + _SSE.format(name="media", head=_FOR_EACH))
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "app/main.tf:1: TG101 aws_s3_bucket.logs[0]: fixed: added aws_s3_bucket_server_side_encryption_configuration.logs "
+        "(default encryption SSE-S3)",
+        "app/main.tf:1: TG101 aws_s3_bucket.logs[1]: fixed: default encryption SSE-S3 with the "
+        "aws_s3_bucket_server_side_encryption_configuration added for aws_s3_bucket.logs"]
+    assert out[-1] == "8 findings fixed in 1 file; 0 more with --unsafe-fixes; 0 not fixable automatically"
+    assert main(["check", "--checks", "TG101,TG601", "--format", "json", "app"]) == 0
+    capsys.readouterr()
+    require_terraform()
+    assert unformatted([here / "app"]) == []
+    assert validate({"app": here / "app"}, here / "root") == {}
+
+
+def test_a_taken_name_gets_the_next_free_suffix(here: Path) -> None:
+    (here / "main.tf").write_text(
+        'resource "aws_s3_bucket" "tmp" {\n  bucket = "acme-tmp"\n}\n\n'
+        'resource "aws_s3_bucket" "other" {\n  bucket = "acme-other"\n}\n'
+        + _VERSIONING.format(name="tmp", head="bucket = aws_s3_bucket.other.id")
+        + _VERSIONING.format(name="tmp_2", head="bucket = aws_s3_bucket.other.id"))
+    assert main(["fix", "--checks", "TG601", "."]) == 0
+    text = (here / "main.tf").read_text()
+    assert text.startswith('resource "aws_s3_bucket" "tmp" {\n  bucket = "acme-tmp"\n}\n'
+                           + _VERSIONING.format(name="tmp_3", head="bucket = aws_s3_bucket.tmp.id"))
+
+
+def test_a_module_shared_by_two_callers_keeps_its_default(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (here / "modules" / "key").mkdir(parents=True)
+    module = ('variable "rotate" {\n  type    = bool\n  default = false\n}\n\n'
+              'resource "aws_kms_key" "this" {\n  description         = "k"\n  enable_key_rotation = var.rotate\n}\n')
+    (here / "modules" / "key" / "main.tf").write_text(module)
+    (here / "main.tf").write_text('module "a" {\n  source = "./modules/key"\n}\n\n'
+                                  'module "b" {\n  source = "./modules/key"\n  rotate = false\n}\n')
+    assert main(["fix", "."]) == 0
+    assert (here / "modules" / "key" / "main.tf").read_text() == module
+    # b's own literal is fixed; a takes the default that b shares too.
+    assert (here / "main.tf").read_text() == ('module "a" {\n  source = "./modules/key"\n}\n\n'
+                                              'module "b" {\n  source = "./modules/key"\n  rotate = true\n}\n')
+    out = capsys.readouterr().out
+    assert ("modules/key/main.tf:8: TG301 module.a.aws_kms_key.this: not fixed: enable_key_rotation comes from the "
+            "default of var.rotate in module.a, which a fix never edits (other callers share it): set the value in "
+            "the module call or a .tfvars file") in out
+
+
+def test_a_file_outside_the_scanned_paths_is_not_edited(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (here / "app").mkdir()
+    (here / "modules" / "keys").mkdir(parents=True)
+    (here / "app" / "main.tf").write_text('module "keys" {\n  source = "../modules/keys"\n}\n')
+    module = 'resource "aws_kms_key" "this" {\n  description = "k"\n}\n'
+    (here / "modules" / "keys" / "main.tf").write_text(module)
+    assert main(["fix", "--allow-outside-root", "app"]) == 0
+    assert (here / "modules" / "keys" / "main.tf").read_text() == module
+    assert (f"modules/keys/main.tf:1: TG301 module.keys.aws_kms_key.this: not fixed: "
+            f"{here.resolve()}/modules/keys/main.tf is outside the scanned paths") in capsys.readouterr().out
+
+
+def test_json_configuration_is_not_edited(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = '{"resource": {"aws_kms_key": {"app": {"description": "k"}}}}\n'
+    (here / "main.tf.json").write_text(text)
+    assert main(["fix", "."]) == 0
+    assert (here / "main.tf.json").read_text() == text
+    assert capsys.readouterr().out == (
+        "main.tf.json:1: TG301 aws_kms_key.app: not fixed: main.tf.json is not an HCL file this fixer edits (JSON "
+        "configuration is left as it is)\n"
+        "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 1 not fixable automatically\n")
+
+
+_KEY = 'resource "aws_kms_key" "app" {\n  description             = "k"\n  deletion_window_in_days = 7\n}\n'
+
+
+def test_checks_limits_what_is_fixed(here: Path) -> None:
+    (here / "main.tf").write_text(_KEY)
+    assert main(["fix", "--checks", "TG304", "."]) == 0
+    assert (here / "main.tf").read_text() == _KEY.replace("= 7", "= 30")
+    assert main(["fix", "--checks", "TG301", "."]) == 0
+    assert (here / "main.tf").read_text() == (
+        'resource "aws_kms_key" "app" {\n  description             = "k"\n  deletion_window_in_days = 30\n'
+        '  enable_key_rotation     = true\n}\n')
+
+
+def test_diff_exits_0_when_there_is_nothing_to_fix(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (here / "main.tf").write_text(_KEY)
+    assert main(["fix", "--diff", "--checks", "TG110", "."]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["fix", "--diff", "."]) == 1
+    assert "+  deletion_window_in_days = 30\n" in capsys.readouterr().out
+    assert (here / "main.tf").read_text() == _KEY
+
+
+def test_a_plan_beside_a_directory_is_skipped_with_a_warning(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (here / "app").mkdir()
+    (here / "app" / "main.tf").write_text(_KEY)
+    (here / "plan.json").write_text("{}")
+    assert main(["fix", "--checks", "TG304", "app", "plan.json"]) == 0
+    assert (here / "app" / "main.tf").read_text() == _KEY.replace("= 7", "= 30")
+    assert "tfguard: plan.json:1: warning: a plan gets no fixes; fix the configuration it was made from" \
+        in capsys.readouterr().err
+
+
+def test_an_edit_that_makes_an_input_error_is_rejected(here: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A duplicate resource is no finding, but the scan leaves it unchecked: nothing is written."""
+    from tfguard.fix import rules
+
+    def duplicate(site: rules.Site) -> None:
+        site.ensure("enable_key_rotation", True, rules._true)
+        site.add_after(site.subject, ['resource "aws_kms_key" "app" {', '  enable_key_rotation = true', "}"], "a copy")
+
+    monkeypatch.setitem(rules.RULES, "TG301", rules.RULES["TG301"]._replace(apply=duplicate))
+    (here / "main.tf").write_text(_KEY.replace("= 7", "= 30"))
+    assert main(["fix", "."]) == 0
+    assert (here / "main.tf").read_text() == _KEY.replace("= 7", "= 30")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("rejected: main.tf:7: duplicate resource aws_kms_key.app (first declared in main.tf); this one "
+                      "is not checked: the edits would make this error; the fixes that made it are left out")
+    assert out[-1] == "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 0 not fixable automatically"

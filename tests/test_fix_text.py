@@ -182,3 +182,22 @@ def test_literal_is_a_one_line_constant_only() -> None:
     attrs = body.blocks[0].attrs
     assert {n: literal(a) for n, a in attrs.items()} == {
         "a": (True, "x"), "b": (False, None), "c": (False, None), "d": (True, 7), "e": (False, None)}
+
+
+def test_mixed_line_endings_keep_each_line_s_own() -> None:
+    text = 'resource "aws_kms_key" "app" {\r\n  description = "k"\n}\n\n# last\r\n'
+    src = Source.parse_text(text)
+    assert (src.newline, src.text) == ("\n", text)
+    src.insert_body(_key(src), aligned([("enable_key_rotation", True)]))
+    assert src.text == ('resource "aws_kms_key" "app" {\r\n  description         = "k"\n'
+                        '  enable_key_rotation = true\n}\n\n# last\r\n')
+
+
+def test_an_empty_block_whose_comment_holds_braces() -> None:
+    out = _add('resource "aws_kms_key" "app" {} # {x}\n', ("enable_key_rotation", True))
+    assert out == 'resource "aws_kms_key" "app" {\n  enable_key_rotation = true\n} # {x}\n'
+
+
+def test_a_text_that_does_not_parse_is_refused_not_raised() -> None:
+    with pytest.raises(Refused, match=r"^the edited file does not parse \(line \d+: .*\); edit it by hand$"):
+        Source.parse_text('resource "aws_kms_key" "app" {\n').body()

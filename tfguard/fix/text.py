@@ -67,12 +67,15 @@ class Source:
     def parse_text(cls, text: str) -> Source:
         bom = text.startswith("\ufeff")
         body = text[1:] if bom else text
-        newline = "\r\n" if "\r\n" in body else "\n"
         final = body.endswith("\n")
-        lines = body.split(newline)
+        lines = body.split("\n")
         if final:
             lines.pop()
-        return cls(lines, newline, bom, final)
+        ended = lines if final else lines[:-1]
+        if ended and all(line.endswith("\r") for line in ended):
+            return cls([line.removesuffix("\r") for line in ended] + lines[len(ended):], "\r\n", bom, final)
+        # LF, or endings mixed: a line keeps its own \r, and what is added ends with \n.
+        return cls(lines, "\n", bom, final)
 
     @property
     def text(self) -> str:
@@ -80,7 +83,12 @@ class Source:
         return ("\ufeff" if self.bom else "") + body
 
     def body(self) -> Block:
-        return parse_body(self.newline.join(self.lines) + "\n")
+        from tfguard.load.hcl_grammar import HclSyntaxError
+
+        try:
+            return parse_body(self.newline.join(self.lines) + "\n")
+        except HclSyntaxError as exc:  # an earlier edit of the file went wrong: not this fix's to make
+            raise Refused(f"the edited file does not parse (line {exc.line}: {exc}); edit it by hand") from None
 
     def indent(self, line: int) -> str:
         text = self.lines[line - 1]
@@ -108,11 +116,11 @@ class Source:
         inner = self.indent(block.line) + "  "
         added = [inner + b if b else "" for b in body]
         if block.line == block.end_line:
-            if not re.search(r"\{\s*\}\s*(#.*|//.*)?$", opening):
+            empty = re.search(r"\{\s*\}(\s*(?:#.*|//.*)?)$", opening)  # the first `{}` (a comment may hold one)
+            if empty is None:
                 raise Refused(f"the block on line {block.line} is on one line; edit it by hand")
-            head, _, tail = opening.rpartition("{")
-            closing_text = self.indent(block.line) + "}" + tail.split("}", 1)[1]
-            self.lines[block.line - 1: block.line] = [head + "{", *added, closing_text]
+            closing_text = self.indent(block.line) + "}" + empty.group(1)
+            self.lines[block.line - 1: block.line] = [opening[: empty.start()] + "{", *added, closing_text]
             return
         if not re.match(r"^\s*\}\s*(#.*|//.*)?$", closing):
             raise Refused(f"the closing brace on line {block.end_line} shares its line; edit it by hand")

@@ -178,10 +178,10 @@ def test_render() -> None:
 
 def test_literal_is_a_one_line_constant_only() -> None:
     body = Source.parse_text('resource "aws_kms_key" "app" {\n  a = "x"\n  b = "${var.x}"\n  c = [\n    1,\n  ]\n'
-                             '  d = 7\n  e = var.x\n}\n').body()
+                             '  d = 7\n  e = var.x\n  f = null\n}\n').body()
     attrs = body.blocks[0].attrs
     assert {n: literal(a) for n, a in attrs.items()} == {
-        "a": (True, "x"), "b": (False, None), "c": (False, None), "d": (True, 7), "e": (False, None)}
+        "a": (True, "x"), "b": (False, None), "c": (False, None), "d": (True, 7), "e": (False, None), "f": (True, None)}
 
 
 def test_mixed_line_endings_keep_each_line_s_own() -> None:

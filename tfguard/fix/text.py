@@ -43,8 +43,8 @@ def literal(attr: Attribute) -> tuple[bool, Scalar | None]:
     expr = attr.expr
     if attr.line != attr.end_line:
         return False, None
-    if expr[0] == "lit" and isinstance(expr[1], bool | int | str):
-        return True, expr[1]
+    if expr[0] == "lit" and (expr[1] is None or isinstance(expr[1], bool | int | str)):
+        return True, expr[1]  # null too: the argument is as good as absent
     if expr[0] == "tmpl" and all(isinstance(p, str) for p in expr[1]):
         return True, "".join(expr[1])
     return False, None

@@ -181,3 +181,36 @@ def test_an_edit_that_makes_an_input_error_is_rejected(here: Path, monkeypatch: 
     assert out[0] == ("rejected: main.tf:7: duplicate resource aws_kms_key.app (first declared in main.tf); this one "
                       "is not checked: the edits would make this error; the fixes that made it are left out")
     assert out[-1] == "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 0 not fixable automatically"
+
+
+def test_null_is_replaced_like_a_literal(here: Path) -> None:
+    key = 'resource "aws_kms_key" "app" {\n  description         = "k"\n  enable_key_rotation = null\n}\n'
+    (here / "main.tf").write_text(key)
+    assert main(["fix", "--checks", "TG301", "."]) == 0
+    assert (here / "main.tf").read_text() == key.replace("null", "true")
+
+
+def test_a_block_an_override_file_overrides_is_not_edited(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main_tf = 'resource "aws_kms_key" "app" {\n  description         = "k"\n  enable_key_rotation = true\n}\n'
+    override = 'resource "aws_kms_key" "app" {\n  enable_key_rotation = false\n}\n'
+    (here / "main.tf").write_text(main_tf)
+    (here / "main_override.tf").write_text(override)
+    assert main(["fix", "--checks", "TG301", "."]) == 0
+    assert [(here / f).read_text() for f in ("main.tf", "main_override.tf")] == [main_tf, override]
+    assert capsys.readouterr().out == (
+        "main_override.tf:2: TG301 aws_kms_key.app: not fixed: main_override.tf overrides the block of "
+        "aws_kms_key.app; edit it by hand\n"
+        "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 1 not fixable automatically\n")
+
+
+def test_a_fix_that_changes_nothing_says_so(here: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from tfguard.fix import rules
+
+    monkeypatch.setitem(rules.RULES, "TG304", rules.RULES["TG304"]._replace(apply=lambda site: None))
+    (here / "main.tf").write_text(_KEY)
+    assert main(["fix", "--checks", "TG304", "."]) == 0
+    assert (here / "main.tf").read_text() == _KEY
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "main.tf:3: TG304 aws_kms_key.app: not fixed: its fix found nothing to change where the resource is "
+        "declared; change it by hand")

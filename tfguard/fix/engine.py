@@ -152,6 +152,9 @@ def _one(f: Finding, scan: _Scan, files: Files, outcome: Outcome, unsafe: bool) 
             outcome.refused.setdefault(k, (f, str(exc)))
         return False
     if not site.changes:
+        if k not in outcome.fixed:  # dropped at the end if another fix of this round made it pass
+            outcome.refused.setdefault(k, (f, "its fix found nothing to change where the resource is declared; "
+                                              "change it by hand"))
         return False
     done = outcome.fixed.setdefault(k, (f, []))[1]
     done.extend(c for c in site.changes if c not in done)

@@ -123,6 +123,9 @@ class Site:
         block = resource_block(source.body(), res.type, res.name)
         if block is None:
             raise Refused(f"the block of {res.address} was not found in {res.location.file}")
+        over = _override_of(self.path(res.location.file), res)
+        if over is not None:
+            raise Refused(f"{over} overrides the block of {res.type}.{res.name}; edit it by hand")
         return source, block
 
     def ensure(self, path: str, value: Scalar, ok: Ok, res: Resource | None = None, create: bool = True) -> None:
@@ -215,6 +218,23 @@ class Site:
         source, block = self.block_of(res)
         source.insert_after(block, lines)
         self.changes.append(what)
+
+
+def _override_of(path: Path, res: Resource) -> str | None:
+    """The override file (override.tf, *_override.tf) beside `path` that also declares `res`:
+    what Terraform merges from it wins over the block a fix would edit."""
+    from tfguard.load.hcl_grammar import HclSyntaxError
+
+    for other in sorted(path.parent.glob("*.tf")):
+        if other == path or not (other.name == "override.tf" or other.name.endswith("_override.tf")):
+            continue
+        try:
+            body = Source.parse_text(other.read_text(encoding="utf-8")).body()
+        except (OSError, UnicodeDecodeError, HclSyntaxError, Refused):
+            continue
+        if resource_block(body, res.type, res.name) is not None:
+            return other.name
+    return None
 
 
 def _structure(head: str, rest: list[str], leaves: list[Setting]) -> list[str]:

@@ -201,3 +201,12 @@ def test_an_empty_block_whose_comment_holds_braces() -> None:
 def test_a_text_that_does_not_parse_is_refused_not_raised() -> None:
     with pytest.raises(Refused, match=r"^the edited file does not parse \(line \d+: .*\); edit it by hand$"):
         Source.parse_text('resource "aws_kms_key" "app" {\n').body()
+
+
+def test_a_resource_added_after_a_block_is_set_off_on_both_sides() -> None:
+    src = Source.parse_text('resource "aws_kms_key" "app" {\n}\nresource "aws_kms_key" "next" {\n}\n')
+    src.insert_after(_key(src), ['resource "aws_kms_alias" "app" {', "}"])
+    assert src.text == ('resource "aws_kms_key" "app" {\n}\n\nresource "aws_kms_alias" "app" {\n}\n\n'
+                        'resource "aws_kms_key" "next" {\n}\n')
+    src.insert_after(_key(src, "next"), ['resource "aws_kms_alias" "next" {', "}"])
+    assert src.text.endswith('resource "aws_kms_key" "next" {\n}\n\nresource "aws_kms_alias" "next" {\n}\n')

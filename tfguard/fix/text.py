@@ -147,8 +147,9 @@ class Source:
         return group
 
     def insert_after(self, block: Block, text: list[str]) -> None:
-        """Add top-level `text` after `block`, separated by one blank line."""
-        self.lines[block.end_line: block.end_line] = ["", *text]
+        """Add top-level `text` after `block`, set off by one blank line on each side."""
+        after = self.lines[block.end_line] if block.end_line < len(self.lines) else ""
+        self.lines[block.end_line: block.end_line] = ["", *text, *([""] if after.strip() else [])]
 
 
 _ASSIGN = re.compile(r'^\s*("?)[\w-]+\1\s*=(?!=)')

@@ -208,3 +208,30 @@ def test_module_files_are_checked_through_their_callers(tmp_path: Path, source: 
     assert sorted(_failures(report)) == [("TG101", BUCKET_IN_MODULE, "fail", "modules/bucket/main.tf", 10, "envs/dev"),
                                          ("TG101", BUCKET_IN_MODULE, "fail", "modules/bucket/main.tf", 10, "envs/prod")]
     assert _commits(repo, source.env) == 1
+
+
+def test_with_diff_base_only_what_the_branch_introduces_blocks(tmp_path: Path, source: HookSource) -> None:
+    """`args: [--diff-base, main, --new-only]`: inside a real git hook (GIT_INDEX_FILE and
+    friends set), the base is read and an unencrypted bucket that main has already does
+    not block a commit on a branch; a new one does."""
+    repo = _repo(tmp_path, source, "tfguard", ["--diff-base", "main", "--new-only", "--checks", "TG101"])
+    (repo / "main.tf").write_text(LEGACY_BUCKET, encoding="utf-8")
+    _git(repo, source.env, "add", ".")
+    assert _commit(repo, source.env, "legacy bucket", "--no-verify").returncode == 0
+    _git(repo, source.env, "checkout", "-q", "-b", "feature")
+
+    (repo / "main.tf").write_text(LEGACY_BUCKET.replace('"legacy-records"', '"legacy-records-v2"'), encoding="utf-8")
+    _git(repo, source.env, "add", "main.tf")
+    allowed = _commit(repo, source.env, "rename the legacy bucket")
+    output = allowed.stdout + allowed.stderr
+    assert allowed.returncode == 0, output
+    assert "Passed" in output, output
+
+    (repo / "main.tf").write_text(LEGACY_BUCKET + BUCKET, encoding="utf-8")
+    _git(repo, source.env, "add", "main.tf")
+    blocked = _commit(repo, source.env, "a new bucket")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert "TG101 aws_s3_bucket.records [introduced]" in output, output
+    assert "TG101 aws_s3_bucket.legacy [existing]" in output, output
+    assert _commits(repo, source.env) == 2

@@ -39,6 +39,7 @@ import shutil
 import sys
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +52,13 @@ AWS = "registry.terraform.io/hashicorp/aws"
 ACCOUNT = "123456789012"
 
 
-def config(phase: str) -> str:
+def config(phase: str, scenarios: Sequence[Scenario]) -> str:
     """The whole configuration of one phase ("before" or "after")."""
-    return PROVIDER_BLOCK + "".join("\n" + s.hcl(phase) for s in SCENARIOS)
+    return PROVIDER_BLOCK + "".join("\n" + s.hcl(phase) for s in scenarios)
 
 
-def terraform(work: Path, env: dict[str, str], phase: str, binary: str) -> dict[str, Any]:
-    (work / "main.tf").write_text(config(phase), encoding="utf-8")
+def terraform(work: Path, env: dict[str, str], phase: str, binary: str, scenarios: Sequence[Scenario]) -> dict[str, Any]:
+    (work / "main.tf").write_text(config(phase, scenarios), encoding="utf-8")
     run(phase, [binary, "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.out"], work, env)
     plan: dict[str, Any] = json.loads(run("show", [binary, "show", "-json", "-no-color", "plan.out"], work, env))
     return plan
@@ -142,9 +143,9 @@ def sensitive_paths(marks: Any, prefix: list[dict[str, Any]]) -> list[list[dict[
     return []
 
 
-def state(plan: dict[str, Any], schemas: dict[str, Any], version: str) -> dict[str, Any]:
+def state(plan: dict[str, Any], schemas: dict[str, Any], version: str, scenarios: Sequence[Scenario] = SCENARIOS) -> dict[str, Any]:
     """A version 4 state holding every resource the plan creates, as deployed."""
-    deployed = {s.address: dict(s.deployed) for s in SCENARIOS}
+    deployed = {s.address: dict(s.deployed) for s in scenarios}
     resources = []
     for rc in plan["resource_changes"]:
         schema = schemas[rc["type"]]
@@ -191,24 +192,26 @@ def evidence(scenario: Scenario, after: dict[str, dict[str, Any]]) -> dict[str, 
     return entry
 
 
-def oracle(work: Path, binary: str, plugin_dir: Path) -> dict[str, Any]:
+def oracle(work: Path, binary: str, plugin_dir: Path, scenarios: Sequence[Scenario] = SCENARIOS) -> dict[str, Any]:
+    """The evidence of real plans of `scenarios`, planned in `work`."""
     env = build_env(work, plugin_dir)
     (work / "terraform.tfstate").unlink(missing_ok=True)  # a kept directory's state of an earlier run
-    (work / "main.tf").write_text(config("before"), encoding="utf-8")
+    (work / "main.tf").write_text(config("before", scenarios), encoding="utf-8")
     run("init", [binary, "init", "-backend=false", f"-plugin-dir={plugin_dir}", "-input=false", "-no-color"], work, env)
     schemas = json.loads(run("schema", [binary, "providers", "schema", "-json"], work, env))["provider_schemas"][AWS]["resource_schemas"]
-    created = terraform(work, env, "before", binary)
-    (work / "terraform.tfstate").write_text(json.dumps(state(created, schemas, created["terraform_version"]), indent=1), encoding="utf-8")
-    control = changes(terraform(work, env, "before", binary))
+    created = terraform(work, env, "before", binary, scenarios)
+    deployed = state(created, schemas, created["terraform_version"], scenarios)
+    (work / "terraform.tfstate").write_text(json.dumps(deployed, indent=1), encoding="utf-8")
+    control = changes(terraform(work, env, "before", binary, scenarios))
     moved = {a: c["actions"] for a, c in control.items() if c["actions"] != ["no-op"]}
     if moved:
         raise SystemExit(f"error: the state does not match the configuration it came from: {moved}")
-    after = changes(terraform(work, env, "after", binary))
+    after = changes(terraform(work, env, "after", binary, scenarios))
     versions = json.loads(run("version", [binary, "version", "-json"], work, env))
     return {
         "terraform_version": created["terraform_version"],
         "provider": f"hashicorp/aws {versions['provider_selections'][AWS]}",
-        "entries": [evidence(s, after) for s in SCENARIOS],
+        "entries": [evidence(s, after) for s in scenarios],
     }
 
 

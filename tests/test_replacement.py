@@ -274,3 +274,24 @@ def test_the_oracle_writes_a_version_4_state_with_the_deployed_values_a_scenario
     assert instance["attributes"]["size"] == 1
     for key, value in scenario.deployed:
         assert instance["attributes"][key] == value
+
+
+def test_a_real_plan_gives_the_committed_evidence_again(tmp_path: Path) -> None:
+    """The oracle end to end, on one scenario of each kind: replaced, updated, conditional
+    (the deployed engine version decides), and a resource added beside the bucket."""
+    from tests.terraform import require_terraform
+
+    plugins = require_terraform()
+    oracle = _oracle()
+    wanted = [
+        ("aws_db_instance", "storage_encrypted", ""),
+        ("aws_kms_key", "enable_key_rotation", ""),
+        ("aws_elasticache_replication_group", "transit_encryption_enabled", ""),
+        ("aws_s3_bucket_versioning", "", ""),
+    ]
+    scenarios = [s for s in oracle.SCENARIOS if (s.resource_type, s.path, s.variant) in wanted]
+    assert len(scenarios) == len(wanted)
+    result = oracle.oracle(tmp_path, "terraform", plugins, scenarios)
+    committed = {(r["resource_type"], r["path"], r["variant"]): r for r in ROWS}
+    assert result["entries"] == [committed[key] for key in ((s.resource_type, s.path, s.variant) for s in scenarios)]
+    assert result["provider"] == EVIDENCE["provider"]

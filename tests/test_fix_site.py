@@ -214,3 +214,25 @@ def test_a_fix_that_changes_nothing_says_so(here: Path, monkeypatch: pytest.Monk
     assert capsys.readouterr().out.splitlines()[0] == (
         "main.tf:3: TG304 aws_kms_key.app: not fixed: its fix found nothing to change where the resource is "
         "declared; change it by hand")
+
+
+def test_a_module_called_twice_is_edited_once(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both instances' findings point at one file: the first fix serves the second."""
+    (here / "modules" / "s").mkdir(parents=True)
+    (here / "modules" / "s" / "main.tf").write_text(
+        'resource "aws_s3_bucket" "x" {\n  bucket_prefix = "acme"\n}\n\n'
+        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = false\n}\n')
+    (here / "main.tf").write_text('module "a" {\n  source = "./modules/s"\n}\n\nmodule "b" {\n  source = "./modules/s"\n}\n')
+    assert main(["fix", "--checks", "TG301,TG601", "."]) == 0
+    assert (here / "modules" / "s" / "main.tf").read_text() == (
+        'resource "aws_s3_bucket" "x" {\n  bucket_prefix = "acme"\n}\n'
+        + _VERSIONING.format(name="x", head="bucket = aws_s3_bucket.x.id") + "\n"
+        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = true\n}\n')
+    assert capsys.readouterr().out == (
+        "modules/s/main.tf:7: TG301 module.a.aws_kms_key.k: fixed: set enable_key_rotation = true\n"
+        "modules/s/main.tf:1: TG601 module.a.aws_s3_bucket.x: fixed: added aws_s3_bucket_versioning.x (versioning "
+        "enabled)\n"
+        "modules/s/main.tf:1: TG601 module.b.aws_s3_bucket.x: fixed: versioning enabled with the "
+        "aws_s3_bucket_versioning added for aws_s3_bucket.x\n"
+        "modules/s/main.tf:7: TG301 module.b.aws_kms_key.k: fixed: by the edits made for other findings\n"
+        "4 findings fixed in 1 file; 0 more with --unsafe-fixes; 0 not fixable automatically\n")

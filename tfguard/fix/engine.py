@@ -28,6 +28,7 @@ from tfguard.model import Diagnostic, Finding, Report, Status
 from tfguard.targets import Options
 
 MAX_ROUNDS = 4
+OTHERS = "by the edits made for other findings"
 Key = tuple[str, str, str]  # root, check id, address
 
 
@@ -124,8 +125,12 @@ def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: 
     else:
         outcome.rejected.append(f"edits still changed after {MAX_ROUNDS} rounds")
     # A finding refused in one round may be gone after another fix (a replica once its source
-    # is encrypted): it is not one left to fix by hand.
+    # is encrypted, a second instance of a module whose file the first one's fix edited): it
+    # is fixed, by those edits, not one left to fix by hand.
     still = _open(scan.report)
+    for k, (f, _) in outcome.refused.items():
+        if k not in still:
+            outcome.fixed.setdefault(k, (f, [OTHERS]))
     outcome.refused = {k: v for k, v in outcome.refused.items() if k in still}
     outcome.texts = {p: (files.original[p], t) for p, t in files.changed().items()}
     return outcome, first, scan.report

@@ -236,3 +236,26 @@ def test_a_module_called_twice_is_edited_once(here: Path, capsys: pytest.Capture
         "aws_s3_bucket_versioning added for aws_s3_bucket.x\n"
         "modules/s/main.tf:7: TG301 module.b.aws_kms_key.k: fixed: by the edits made for other findings\n"
         "4 findings fixed in 1 file; 0 more with --unsafe-fixes; 0 not fixable automatically\n")
+
+
+def test_the_diff_applies_with_git_apply_to_what_fix_writes(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CRLF kept in the diff, a file without a final newline marked so: `git apply` makes the fix's files."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    files = {"main.tf": b'resource "aws_kms_key" "app" {\n  description = "k"\n}',
+             "crlf.tf": b'resource "aws_kms_key" "b" {\r\n  description = "k"\r\n  deletion_window_in_days = 7\r\n}\r\n'}
+    for side in ("applied", "fixed"):
+        (here / side).mkdir()
+        for name, data in files.items():
+            (here / side / name).write_bytes(data)
+    assert main(["fix", "--diff", "applied"]) == 1
+    patch = capsys.readouterr().out
+    assert main(["fix", "fixed"]) == 0
+    done = subprocess.run(["git", "apply", "-p2", "--unsafe-paths", "--directory=applied", "-"], input=patch.encode(),
+                          cwd=here, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert {n: (here / "applied" / n).read_bytes() for n in files} == {n: (here / "fixed" / n).read_bytes() for n in files}
+    assert (here / "fixed" / "main.tf").read_bytes().endswith(b"= true\n}")

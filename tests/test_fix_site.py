@@ -1,5 +1,7 @@
 """Where `tfguard fix` may edit, and what it adds (tfguard.fix.site, the bucket rules, the
-verification): end to end through main(argv), each file's text asserted exactly."""
+verification): end to end through main(argv), each file's text asserted exactly. Buckets with
+count and for_each and a module called twice are fixtures (fixtures/fix), fixed and validated
+by tests/test_fix_fixtures.py."""
 
 from __future__ import annotations
 
@@ -8,19 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.terraform import require_terraform, unformatted, validate
 from tfguard.cli import main
-
-_BUCKETS = '''resource "aws_s3_bucket" "logs" {
-  count  = 2
-  bucket = "acme-logs-${count.index}"
-}
-
-resource "aws_s3_bucket" "media" {
-  for_each = toset(["a", "b"])
-  bucket   = "acme-media-${each.key}"
-}
-'''
 
 _VERSIONING = '''
 resource "aws_s3_bucket_versioning" "{name}" {{
@@ -32,51 +22,12 @@ resource "aws_s3_bucket_versioning" "{name}" {{
 }}
 '''
 
-_SSE = '''
-resource "aws_s3_bucket_server_side_encryption_configuration" "{name}" {{
-  {head}
-
-  rule {{
-    apply_server_side_encryption_by_default {{
-      sse_algorithm = "AES256"
-    }}
-  }}
-}}
-'''
-
-_COUNT = "count  = length(aws_s3_bucket.logs)\n  bucket = aws_s3_bucket.logs[count.index].id"
-_FOR_EACH = "for_each = aws_s3_bucket.media\n  bucket   = each.value.id"
-
-
 @pytest.fixture
 def here(tmp_path: Path) -> Path:
     cwd = os.getcwd()
     os.chdir(tmp_path)
     yield tmp_path  # type: ignore[misc]
     os.chdir(cwd)
-
-
-def test_buckets_with_count_and_for_each_get_one_resource_each(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """One added resource serves every instance of a bucket; it validates."""
-    (here / "app").mkdir()
-    (here / "app" / "main.tf").write_text(_BUCKETS)
-    assert main(["fix", "--checks", "TG101,TG601", "app"]) == 0
-    logs, media = _BUCKETS.split("\n\n")
-    assert (here / "app" / "main.tf").read_text() == (
-        logs + "\n" + _VERSIONING.format(name="logs", head=_COUNT) + _SSE.format(name="logs", head=_COUNT)
-        + "\n" + media + _VERSIONING.format(name="media", head=_FOR_EACH) + _SSE.format(name="media", head=_FOR_EACH))
-    out = capsys.readouterr().out.splitlines()
-    assert out[:2] == [
-        "app/main.tf:1: TG101 aws_s3_bucket.logs[0]: fixed: added aws_s3_bucket_server_side_encryption_configuration.logs "
-        "(default encryption SSE-S3)",
-        "app/main.tf:1: TG101 aws_s3_bucket.logs[1]: fixed: default encryption SSE-S3 with the "
-        "aws_s3_bucket_server_side_encryption_configuration added for aws_s3_bucket.logs"]
-    assert out[-1] == "8 findings fixed in 1 file; 0 more with --unsafe-fixes; 0 not fixable automatically"
-    assert main(["check", "--checks", "TG101,TG601", "--format", "json", "app"]) == 0
-    capsys.readouterr()
-    require_terraform()
-    assert unformatted([here / "app"]) == []
-    assert validate({"app": here / "app"}, here / "root") == {}
 
 
 def test_a_taken_name_gets_the_next_free_suffix(here: Path) -> None:
@@ -214,28 +165,6 @@ def test_a_fix_that_changes_nothing_says_so(here: Path, monkeypatch: pytest.Monk
     assert capsys.readouterr().out.splitlines()[0] == (
         "main.tf:3: TG304 aws_kms_key.app: not fixed: its fix found nothing to change where the resource is "
         "declared; change it by hand")
-
-
-def test_a_module_called_twice_is_edited_once(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Both instances' findings point at one file: the first fix serves the second."""
-    (here / "modules" / "s").mkdir(parents=True)
-    (here / "modules" / "s" / "main.tf").write_text(
-        'resource "aws_s3_bucket" "x" {\n  bucket_prefix = "acme"\n}\n\n'
-        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = false\n}\n')
-    (here / "main.tf").write_text('module "a" {\n  source = "./modules/s"\n}\n\nmodule "b" {\n  source = "./modules/s"\n}\n')
-    assert main(["fix", "--checks", "TG301,TG601", "."]) == 0
-    assert (here / "modules" / "s" / "main.tf").read_text() == (
-        'resource "aws_s3_bucket" "x" {\n  bucket_prefix = "acme"\n}\n'
-        + _VERSIONING.format(name="x", head="bucket = aws_s3_bucket.x.id") + "\n"
-        'resource "aws_kms_key" "k" {\n  description         = "k"\n  enable_key_rotation = true\n}\n')
-    assert capsys.readouterr().out == (
-        "modules/s/main.tf:7: TG301 module.a.aws_kms_key.k: fixed: set enable_key_rotation = true\n"
-        "modules/s/main.tf:1: TG601 module.a.aws_s3_bucket.x: fixed: added aws_s3_bucket_versioning.x (versioning "
-        "enabled)\n"
-        "modules/s/main.tf:1: TG601 module.b.aws_s3_bucket.x: fixed: versioning enabled with the "
-        "aws_s3_bucket_versioning added for aws_s3_bucket.x\n"
-        "modules/s/main.tf:7: TG301 module.b.aws_kms_key.k: fixed: by the edits made for other findings\n"
-        "4 findings fixed in 1 file; 0 more with --unsafe-fixes; 0 not fixable automatically\n")
 
 
 def test_the_diff_applies_with_git_apply_to_what_fix_writes(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

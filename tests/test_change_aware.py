@@ -53,6 +53,12 @@ def test_plan_that_fixes_encryption_resolves_findings(capsys: pytest.CaptureFixt
     assert doc["summary"]["resolved"] == 3
 
 
+def test_plan_that_deletes_a_resource_resolves_its_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _json(capsys, str(CHANGES / "remove" / "plan.json"), "--checks", CHECKS, code=0)
+    assert _open(doc) == set()
+    assert _resolved(doc) == [("TG120", "aws_ebs_volume.data", "fail")]
+
+
 def test_plan_that_leaves_findings_marks_them_existing(capsys: pytest.CaptureFixture[str]) -> None:
     doc = _json(capsys, str(CHANGES / "same" / "plan.json"), "--checks", CHECKS, code=1)
     assert _open(doc) == {("TG120", "aws_ebs_volume.data", "fail", "existing"),

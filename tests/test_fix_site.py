@@ -129,9 +129,10 @@ def test_an_edit_that_makes_an_input_error_is_rejected(here: Path, monkeypatch: 
     assert main(["fix", "."]) == 0
     assert (here / "main.tf").read_text() == _KEY.replace("= 7", "= 30")
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == ("rejected: main.tf:7: duplicate resource aws_kms_key.app (first declared in main.tf); this one "
-                      "is not checked: the edits would make this error; the fixes that made it are left out")
-    assert out[-1] == "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 0 not fixable automatically"
+    assert out[:2] == ["main.tf:1: TG301 aws_kms_key.app: not fixed: its edit would make an input error; left out",
+                       "rejected: main.tf:7: duplicate resource aws_kms_key.app (first declared in main.tf); this one "
+                       "is not checked: the edits would make this error; the fixes that made it are left out"]
+    assert out[-1] == "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 1 not fixable automatically"
 
 
 def test_null_is_replaced_like_a_literal(here: Path) -> None:

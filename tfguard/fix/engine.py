@@ -83,7 +83,31 @@ def fix(paths: list[Path], options: Options, only: frozenset[str], unsafe: bool)
     if plans and not kept:
         raise UsageError(f"{plans[0]}: a plan gets no fixes; fix the configuration it was made from "
                          "(tfguard fix DIR)")
-    excluded: set[Key] = set()
+    import contextlib
+
+    from tfguard.targets import standing_in
+
+    common = _common_folder(kept)
+    with standing_in(common) if common is not None else contextlib.nullcontext():
+        outcome = _fix(kept, options, only, unsafe)
+    outcome.diagnostics[:0] = [Diagnostic(str(p), 1, "a plan gets no fixes; fix the configuration it was made from",
+                                          "warning") for p in plans]
+    return outcome
+
+
+def _common_folder(paths: list[Path]) -> Path | None:
+    """A target outside the working directory is named relative to itself: two such targets
+    would both be root ".", and a fix would look for one's resource in the other's scan.
+    Several targets, one of them outside, are named from their common folder instead."""
+    cwd = Path.cwd().resolve()
+    dirs = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    if len(dirs) < 2 or all(d == cwd or cwd in d.parents for d in dirs):
+        return None
+    return Path(os.path.commonpath(dirs))
+
+
+def _fix(kept: list[Path], options: Options, only: frozenset[str], unsafe: bool) -> Outcome:
+    excluded: dict[Key, str] = {}  # fixes the verification turned down -> why, for the report
     rejected: list[str] = []
     for _ in range(3):
         outcome, first, last = _attempt(kept, options, only, unsafe, excluded)
@@ -93,16 +117,15 @@ def fix(paths: list[Path], options: Options, only: frozenset[str], unsafe: bool)
             break
         excluded |= culprits
     else:
-        outcome, _, _ = _attempt(kept, options, only, unsafe, excluded | set(outcome.fixed))
+        unverified = {k: "its fix could not be verified and was left out" for k in outcome.fixed}
+        outcome, _, _ = _attempt(kept, options, only, unsafe, excluded | unverified)
         rejected.append("fixes that could not be verified were left out")
     outcome.rejected = list(dict.fromkeys(rejected))
-    outcome.diagnostics[:0] = [Diagnostic(str(p), 1, "a plan gets no fixes; fix the configuration it was made from",
-                                          "warning") for p in plans]
     return outcome
 
 
 def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: bool,
-             excluded: set[Key]) -> tuple[Outcome, set[Key], Report]:
+             excluded: dict[Key, str]) -> tuple[Outcome, set[Key], Report]:
     """One run of rounds without the `excluded` fixes: the outcome, the findings open
     before it, and the last scan (of the edited texts)."""
     files = Files([p.resolve() for p in paths])
@@ -113,9 +136,12 @@ def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: 
     for _ in range(MAX_ROUNDS):
         edited = False
         for f in scan.report.findings:
-            if f.status is not Status.FAIL or f.suppressed or f.check_id not in RULES or key(f) in excluded:
+            if f.status is not Status.FAIL or f.suppressed or f.check_id not in RULES:
                 continue
             if only and f.check_id not in only:
+                continue
+            if key(f) in excluded:  # reported as not fixed, with the verification's reason
+                outcome.refused.setdefault(key(f), (f, excluded[key(f)]))
                 continue
             edited |= _one(f, scan, files, outcome, unsafe)
         if not edited:
@@ -179,7 +205,7 @@ def _restore(files: Files, before: dict[Path, str]) -> None:
             files.current[p] = Source.parse_text(before[p])
 
 
-def _verify(outcome: Outcome, first: set[Key], report: Report) -> set[Key]:
+def _verify(outcome: Outcome, first: set[Key], report: Report) -> dict[Key, str]:
     """The fixes to leave out: every fix when an edited file does not parse; else those whose
     finding is still there, or that made a new one. Empty when the run stands."""
     from tfguard.fix.text import Source
@@ -190,22 +216,25 @@ def _verify(outcome: Outcome, first: set[Key], report: Report) -> set[Key]:
             Source.parse_text(after).body()
         except HclSyntaxError as exc:
             outcome.rejected.append(f"{path}: the edited file would not parse ({exc}); no fix is applied")
-            return set(outcome.fixed)
+            return dict.fromkeys(outcome.fixed, "the edited file would not parse; left out")
     now = _open(report)
     # Held back while the finding was open, on whichever resource it is gone from: fixing a
     # source database also brings out the key check of its replica.
     allowed = {(r, u, a) for (r, c, a) in first - now for u in UNCOVERS.get(c, ())}
-    culprits = _new_errors(outcome, report)
+    culprits = dict.fromkeys(_new_errors(outcome, report), "its edit would make an input error; left out")
     for k in sorted(now - first - allowed):
-        # The fixes of the same resource made it, else any of them may have.
-        blamed = {x for x in outcome.fixed if x[0] == k[0] and x[2] == k[2]} or set(outcome.fixed)
+        # The fixes of the same resource made it, else those of the same root (a root's
+        # findings come from its own configuration), else any of them may have.
+        blamed = ({x for x in outcome.fixed if x[0] == k[0] and x[2] == k[2]}
+                  or {x for x in outcome.fixed if x[0] == k[0]} or set(outcome.fixed))
         outcome.rejected.append(f"{k[1]} {k[2]} would be a new finding; the fixes that made it are left out")
-        culprits |= blamed
+        culprits |= {b: culprits.get(b, f"its fix would bring a new finding ({k[1]} {k[2]}); left out")
+                     for b in blamed}
     failing = {key(f) for f in report.findings if f.status is Status.FAIL and not f.suppressed}
     for k in outcome.fixed:
         if k in failing:  # an UNKNOWN left by another, unknown argument is not this fix's failure
             outcome.rejected.append(f"{k[1]} {k[2]} is still found after its fix; the fix is left out")
-            culprits.add(k)
+            culprits.setdefault(k, "the finding is still there after the fix; left out")
     return culprits
 
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from tfguard.aws.tls import cloudfront_tls_ok, opensearch_policy_ok
 from tfguard.fix.site import Setting, Site
 from tfguard.fix.text import Refused, aligned, nested
+from tfguard.load.hcl_grammar import HclSyntaxError
 from tfguard.model import Resource
 from tfguard.truth import setting
 
@@ -61,10 +62,48 @@ def _inline(site: Site, name: str) -> bool:
 
 
 # -- new resources after a bucket ----------------------------------------------------------
+def _declared(site: Site, res: Resource, rtype: str) -> set[str]:
+    """The names of the `rtype` blocks in the folder of `res`: the graph lacks those with no
+    instance (count = 0), and a new block must not take their name."""
+    if res.location is None:
+        return set()
+    names: set[str] = set()
+    for tf in sorted(site.path(res.location.file).parent.glob("*.tf")):
+        try:
+            body = site.files.source(tf, edit=False).body()
+        except (Refused, HclSyntaxError):
+            continue
+        names |= {b.labels[1] for b in body.blocks if b.type == "resource" and len(b.labels) == 2
+                  and b.labels[0] == rtype}
+    return names
+
+
+def _no_instance(site: Site, bucket: Resource, rtype: str) -> None:
+    """Refuse to add a `rtype` for a bucket that has one declared with no instance here (a
+    module's `count = var.x ? 1 : 0`): another would fight it wherever it is enabled."""
+    if bucket.location is None:
+        return
+    ref = re.compile(rf"\baws_s3_bucket\.{re.escape(bucket.name)}\b")
+    live = {r.name for r in site.graph.of_type(rtype) if r.module == bucket.module}
+    for tf in sorted(site.path(bucket.location.file).parent.glob("*.tf")):
+        try:
+            source = site.files.source(tf, edit=False)
+            body = source.body()
+        except (Refused, HclSyntaxError):
+            continue
+        for b in body.blocks:
+            if b.type == "resource" and b.labels[:1] == (rtype,) and b.labels[-1] not in live and any(
+                    ref.search(line) for line in source.lines[b.line - 1:b.end_line]):
+                raise Refused(f"{rtype}.{b.labels[-1]} is declared for this bucket in {tf.name} but has no "
+                              "instance here: set what enables it (its count, or the module's input) rather "
+                              "than add another")
+
+
 def _bucket_resource(site: Site, rtype: str, body: list[str], what: str) -> None:
     """Add a `rtype` resource for the subject bucket after the bucket's block: one per
     bucket instance when the bucket has count or for_each."""
     bucket = site.subject
+    site.own(bucket)  # before anything is recorded as made
     _, block = site.block_of(bucket)
     # Another instance of the bucket (count, for_each), or of the module it is in: the resource
     # added for the first serves them all.
@@ -72,8 +111,9 @@ def _bucket_resource(site: Site, rtype: str, body: list[str], what: str) -> None
     if made in site.files.made:
         site.changes.append(f"{what} with the {rtype} added for aws_s3_bucket.{bucket.name}")
         return
+    _no_instance(site, bucket, rtype)
     site.files.made.add(made)
-    taken = {r.name for r in site.graph.of_type(rtype) if r.module == bucket.module}
+    taken = {r.name for r in site.graph.of_type(rtype) if r.module == bucket.module} | _declared(site, bucket, rtype)
     name = next(n for n in (bucket.name, *(f"{bucket.name}_{i}" for i in range(2, 100))) if n not in taken)
     ref = f"aws_s3_bucket.{bucket.name}"
     if "count" in block.attrs:

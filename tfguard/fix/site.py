@@ -66,9 +66,12 @@ class Files:
             return f"{path} is outside the scanned paths"
         return None
 
-    def source(self, path: Path) -> Source:
+    def source(self, path: Path, edit: bool = True) -> Source:
+        """The file's text to edit, or with `edit=False` only to read (a module's block outside
+        the scanned paths, to follow its argument to the caller's literal; Site.own refuses
+        to edit such a file)."""
         path = path.resolve()
-        why = self.editable(path)
+        why = self.editable(path) if edit or not _hcl(path) else None
         if why is not None:
             raise Refused(why)
         if path not in self.current:
@@ -82,7 +85,7 @@ class Files:
         return self.current[path]
 
     def scanned_body(self, path: Path) -> Block:
-        self.source(path)
+        self.source(path, edit=False)
         return Source.parse_text(self.scanned[path.resolve()]).body()
 
     def changed(self) -> dict[Path, str]:
@@ -119,7 +122,7 @@ class Site:
         """The `resource` block that declares `res`, in the current text."""
         if res.origin != "hcl" or res.location is None:
             raise Refused("the resource was not read from HCL")
-        source = self.files.source(self.path(res.location.file))
+        source = self.files.source(self.path(res.location.file), edit=False)
         block = resource_block(source.body(), res.type, res.name)
         if block is None:
             raise Refused(f"the block of {res.address} was not found in {res.location.file}")
@@ -127,6 +130,13 @@ class Site:
         if over is not None:
             raise Refused(f"{over} overrides the block of {res.type}.{res.name}; edit it by hand")
         return source, block
+
+    def own(self, res: Resource) -> None:
+        """Refuse to edit the block of `res` where its file may not be edited (blocks are read
+        wherever they are, to follow an argument to the caller's literal: _at_origin)."""
+        why = self.files.editable(self.path(res.location.file)) if res.location else "the resource has no location"
+        if why is not None:
+            raise Refused(why)
 
     def ensure(self, path: str, value: Scalar, ok: Ok, res: Resource | None = None, create: bool = True) -> None:
         """Make the argument at the dotted `path` of `res` (the subject by default) hold `value`
@@ -142,13 +152,13 @@ class Site:
         res = res or self.subject
         source, block = self.block_of(res)
         parts = prefix.split(".") if prefix else []
-        self._descend(source, key_of(source.body(), block), parts, leaves, prefix, create)
+        self._descend(source, key_of(source.body(), block), parts, leaves, prefix, create, res)
 
     def _descend(self, source: Source, key: Key, parts: list[str], leaves: list[Setting], prefix: str,
-                 create: bool) -> None:
+                 create: bool, res: Resource) -> None:
         block = resolve(source.body(), key)
         if not parts:
-            self._leaves(source, key, leaves, prefix)
+            self._leaves(source, key, leaves, prefix, res)
             return
         head, rest = parts[0], parts[1:]
         if has_dynamic(block, head):
@@ -156,13 +166,14 @@ class Site:
         found = blocks_named(block, head)
         if not found:
             if create:
+                self.own(res)
                 source.insert_body(block, _structure(head, rest, leaves))
                 self.changes.append(f"added {prefix} {{ {', '.join(f'{n} = {render(v)}' for n, v, _ in leaves)} }}")
             return
         for i in range(len(found)):  # e.g. every ordered_cache_behavior
-            self._descend(source, (*key, (head, (), i)), rest, leaves, prefix, create)
+            self._descend(source, (*key, (head, (), i)), rest, leaves, prefix, create, res)
 
-    def _leaves(self, source: Source, key: Key, leaves: list[Setting], prefix: str) -> None:
+    def _leaves(self, source: Source, key: Key, leaves: list[Setting], prefix: str, res: Resource) -> None:
         block = resolve(source.body(), key)
         absent: list[tuple[str, Scalar]] = []
         for name, value, ok in leaves:
@@ -176,9 +187,12 @@ class Site:
                 if full == self.finding.attribute or len(leaves) == 1:
                     self._at_origin(full, value, ok)
                 # else: another argument decides this finding; an expression here may be fine
-            elif not ok(current) and source.set_value(attr.line, name, value):
-                self.changes.append(f"set {full} = {render(value)}")
+            elif not ok(current):
+                self.own(res)
+                if source.set_value(attr.line, name, value):
+                    self.changes.append(f"set {full} = {render(value)}")
         if absent:
+            self.own(res)
             source.insert_body(resolve(source.body(), key), aligned(absent))
             self.changes.extend(f"added {prefix + '.' if prefix else ''}{n} = {render(v)}" for n, v in absent)
 
@@ -215,6 +229,7 @@ class Site:
 
     def add_after(self, res: Resource, lines: list[str], what: str) -> None:
         """Add a top-level block after the block of `res`."""
+        self.own(res)
         source, block = self.block_of(res)
         source.insert_after(block, lines)
         self.changes.append(what)

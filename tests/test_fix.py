@@ -51,11 +51,11 @@ def test_unsafe_fix_waits_for_the_flag_and_its_diff_says_why(tmp_path: Path,
     assert main(["fix", "--diff", str(d)]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "TG150 aws_efs_file_system.uploads: needs --unsafe-fixes: encrypting an existing file system forces " \
-           "a new, empty one" in captured.err
+    assert ("TG150 aws_efs_file_system.uploads: needs --unsafe-fixes: aws_efs_file_system.encrypted: a file system "
+            "is encrypted at creation only: a new, empty file system") in captured.err
     assert main(["fix", "--diff", "--unsafe-fixes", str(d)]) == 1
-    assert ("# TG150 aws_efs_file_system.uploads: set encrypted = true [unsafe: encrypting an existing file system "
-            "forces a new, empty one]") in capsys.readouterr().out
+    assert ("# TG150 aws_efs_file_system.uploads: set encrypted = true [unsafe: aws_efs_file_system.encrypted: a "
+            "file system is encrypted at creation only: a new, empty file system]") in capsys.readouterr().out
 
 
 def test_a_caller_literal_is_edited_where_provenance_points(tmp_path: Path) -> None:

@@ -45,6 +45,8 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # fixes the verification turned down, and why
     touched: dict[Key, set[Path]] = field(default_factory=dict)  # the files each fix edited
+    hazards: dict[Key, str] = field(default_factory=dict)  # why an applied fix is unsafe
+    writes: dict[Key, list[tuple[str, str]]] = field(default_factory=dict)  # what each fix wrote (Site.writes)
 
 
 @dataclass
@@ -165,9 +167,6 @@ def _attempt(paths: list[Path], options: Options, only: frozenset[str], unsafe: 
 def _one(f: Finding, scan: _Scan, files: Files, outcome: Outcome, unsafe: bool) -> bool:
     rule = RULES[f.check_id]
     k = key(f)
-    if not rule.safe and not unsafe:
-        outcome.unsafe.setdefault(k, (f, rule.unsafe_because))
-        return False
     base, graph = scan.groups.get(f.root, (None, None))
     subject = graph.by_address.get(f.address) if graph is not None else None
     if base is None or graph is None or subject is None:
@@ -182,6 +181,16 @@ def _one(f: Finding, scan: _Scan, files: Files, outcome: Outcome, unsafe: bool) 
         if k not in outcome.fixed:
             outcome.refused.setdefault(k, (f, str(exc)))
         return False
+    hazards = rule.hazards(site.writes)
+    if hazards and not unsafe:
+        # Judged by what it wrote: a launch template's encryption is a new template version
+        # (safe), an instance's root volume a new instance (unsafe).
+        _restore(files, before)
+        outcome.unsafe.setdefault(k, (f, "; ".join(hazards)))
+        return False
+    if hazards:
+        outcome.hazards[k] = "; ".join(hazards)
+    outcome.writes.setdefault(k, []).extend(w for w in site.writes if w not in outcome.writes.get(k, []))
     if not site.changes:
         if k not in outcome.fixed:  # dropped at the end if another fix of this round made it pass
             outcome.refused.setdefault(k, (f, "its fix found nothing to change where the resource is declared; "

@@ -24,10 +24,26 @@ from tfguard.truth import setting
 
 class Rule(NamedTuple):
     check_id: str
-    safe: bool
+    safe: bool  # as docs/fix.md lists it; each fix is judged by what it writes (hazards)
     does: str  # what the fix writes, for people (docs/fix.md, the fix report)
     apply: Callable[[Site], None]
     unsafe_because: str = ""  # why it waits for --unsafe-fixes
+    access: bool = False  # unsafe because it may cut off access, whatever it writes
+
+    def hazards(self, writes: list[tuple[str, str]]) -> list[str]:
+        """Why a fix that wrote `writes` waits for --unsafe-fixes ([] when it need not): an
+        argument that forces replacement, or that a deployed resource ignores, or that the
+        table does not know (treated as unsafe), or the rule's own access hazard."""
+        from tfguard.fix.replacement import forces_replacement, reason, takes_effect
+
+        out = [self.unsafe_because] if self.access else []
+        for rtype, path in writes:
+            what = f"{rtype}.{path}" if path else f"adding {rtype}"
+            if forces_replacement(rtype, path) is None:
+                out.append(f"{what} is not in the table of arguments that force replacement")
+            elif forces_replacement(rtype, path) or takes_effect(rtype, path) is False:
+                out.append(f"{what}: {reason(rtype, path)}")
+        return list(dict.fromkeys(out))
 
 
 def _true(v: Any) -> bool:
@@ -124,7 +140,7 @@ def _bucket_resource(site: Site, rtype: str, body: list[str], what: str) -> None
         head = [f"bucket = {ref}.id"]
     inner = [*head, "", *body]
     lines = [f'resource "{rtype}" "{name}" {{', *("  " + x if x else "" for x in inner), "}"]
-    site.add_after(bucket, lines, f"added {rtype}.{name} ({what})")
+    site.add_after(bucket, lines, f"added {rtype}.{name} ({what})", rtype)
 
 
 def tg101(site: Site) -> None:
@@ -214,7 +230,8 @@ RULES: dict[str, Rule] = {r.check_id: r for r in (
          "encrypting an existing database forces a new one (the data must be restored from a snapshot)"),
     Rule("TG120", False, "encrypted = true on the volume, or on an instance's, launch template's or launch "
          "configuration's block devices", tg120,
-         "encrypting an existing volume forces a new, empty one (an instance's: a new instance)"),
+         "encrypting an existing volume forces a new, empty one (an instance's: a new instance; a launch "
+         "template's is a new template version, applied as safe)"),
     Rule("TG150", False, "encrypted = true", lambda s: s.ensure("encrypted", True, _true),
          "encrypting an existing file system forces a new, empty one"),
     Rule("TG202", True, 'ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"',
@@ -233,7 +250,8 @@ RULES: dict[str, Rule] = {r.check_id: r for r in (
          lambda s: s.ensure("deletion_window_in_days", 30, _at_least(14))),
     Rule("TG403", False, "adds aws_s3_bucket_public_access_block with all four flags after the bucket, or sets "
          "the linked block's flags", tg403,
-         "blocking public access takes offline what the bucket serves publicly (a website, public objects)"),
+         "blocking public access takes offline what the bucket serves publicly (a website, public objects)",
+         access=True),
     Rule("TG501", True, "is_multi_region_trail = true, enable_log_file_validation = true",
          lambda s: s.ensure_all("", [("is_multi_region_trail", True, _true),
                                      ("enable_log_file_validation", True, _true)])),

@@ -114,6 +114,10 @@ class Site:
     base: Path  # what the scan's locations are relative to
     files: Files
     changes: list[str] = field(default_factory=list)  # what was done, for people
+    # What was written: (resource type, argument path), ("type", "") for a resource added.
+    # The engine reads in tfguard.fix.replacement whether any of it makes the fix unsafe.
+    writes: list[tuple[str, str]] = field(default_factory=list)
+    _type: str = ""  # the type of the resource being edited
 
     def path(self, file: str) -> Path:
         return (self.base / file).resolve()
@@ -151,6 +155,7 @@ class Site:
         own arguments): what is absent is added together, aligned."""
         res = res or self.subject
         source, block = self.block_of(res)
+        self._type = res.type
         parts = prefix.split(".") if prefix else []
         self._descend(source, key_of(source.body(), block), parts, leaves, prefix, create, res)
 
@@ -168,6 +173,7 @@ class Site:
             if create:
                 self.own(res)
                 source.insert_body(block, _structure(head, rest, leaves))
+                self._wrote(*(f"{prefix}.{n}" for n, _, _ in leaves))
                 self.changes.append(f"added {prefix} {{ {', '.join(f'{n} = {render(v)}' for n, v, _ in leaves)} }}")
             return
         for i in range(len(found)):  # e.g. every ordered_cache_behavior
@@ -190,10 +196,12 @@ class Site:
             elif not ok(current):
                 self.own(res)
                 if source.set_value(attr.line, name, value):
+                    self._wrote(full)
                     self.changes.append(f"set {full} = {render(value)}")
         if absent:
             self.own(res)
             source.insert_body(resolve(source.body(), key), aligned(absent))
+            self._wrote(*(f"{prefix}.{n}" if prefix else n for n, _ in absent))
             self.changes.extend(f"added {prefix + '.' if prefix else ''}{n} = {render(v)}" for n, v in absent)
 
     def _at_origin(self, full: str, value: Scalar, ok: Ok) -> None:
@@ -224,15 +232,20 @@ class Site:
         if again is None:
             raise Refused(f"{attr.name} was not found again in {loc.file}")
         if source.set_value(again.line, attr.name, value):
+            self._wrote(full)
             self.changes.append(f"set {attr.name} = {render(value)} at {loc.file}:{loc.start_line} "
                                 f"(it sets {full})")
 
-    def add_after(self, res: Resource, lines: list[str], what: str) -> None:
-        """Add a top-level block after the block of `res`."""
+    def add_after(self, res: Resource, lines: list[str], what: str, rtype: str) -> None:
+        """Add a top-level block (a resource of `rtype`) after the block of `res`."""
         self.own(res)
         source, block = self.block_of(res)
         source.insert_after(block, lines)
+        self.writes.append((rtype, ""))
         self.changes.append(what)
+
+    def _wrote(self, *paths: str) -> None:
+        self.writes.extend((self._type, p) for p in paths if (self._type, p) not in self.writes)
 
 
 def _override_of(path: Path, res: Resource) -> str | None:

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from tfguard.fix.engine import Outcome
-from tfguard.fix.rules import RULES
 
 
 def shown(path: Path) -> str:
@@ -25,8 +24,7 @@ def diff(outcome: Outcome) -> str:
         before, after = outcome.texts[path]
         for k, (f, changes) in outcome.fixed.items():
             if path in outcome.touched.get(k, ()):
-                rule = RULES[f.check_id]
-                unsafe = f" [unsafe: {rule.unsafe_because}]" if not rule.safe else ""
+                unsafe = f" [unsafe: {outcome.hazards[k]}]" if k in outcome.hazards else ""
                 out.append(f"# {f.check_id} {f.address}: {'; '.join(changes)}{unsafe}\n")
         name = shown(path)
         out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),

@@ -190,3 +190,30 @@ def test_the_diff_applies_with_git_apply_to_what_fix_writes(here: Path, capsys: 
     assert done.returncode == 0, done.stderr
     assert {n: (here / "applied" / n).read_bytes() for n in files} == {n: (here / "fixed" / n).read_bytes() for n in files}
     assert (here / "fixed" / "main.tf").read_bytes().endswith(b"= true\n}")
+
+
+def _fixture(here: Path, name: str) -> str:
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / name, here / Path(name).name, ignore=shutil.ignore_patterns("plan.json", "expected.txt"))
+    return Path(name).name
+
+
+def test_a_fix_turned_down_by_the_verification_says_so(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rotated = !primary's rotation: fixing primary would make rotated fail, so it is left out, and said."""
+    d = _fixture(here, "eval/provider_defaults")
+    before = (here / d / "main.tf").read_text()
+    assert main(["fix", "--checks", "TG301", d]) == 0
+    assert (here / d / "main.tf").read_text() == before
+    assert capsys.readouterr().out == (
+        "provider_defaults/main.tf:24: TG301 aws_kms_key.copy: not fixed: its fix would bring a new finding (TG301 "
+        "aws_kms_key.rotated); left out\n"
+        "provider_defaults/main.tf:18: TG301 aws_kms_key.from_variable: not fixed: enable_key_rotation comes from "
+        "the default of var.rotation, which a fix never edits (other callers share it): set the value in the module "
+        "call or a .tfvars file\n"
+        "provider_defaults/main.tf:12: TG301 aws_kms_key.primary: not fixed: its fix would bring a new finding (TG301 "
+        "aws_kms_key.rotated); left out\n"
+        "rejected: TG301 aws_kms_key.rotated would be a new finding; the fixes that made it are left out\n"
+        "0 findings fixed in 0 files; 0 more with --unsafe-fixes; 3 not fixable automatically\n")

@@ -235,3 +235,23 @@ def test_with_diff_base_only_what_the_branch_introduces_blocks(tmp_path: Path, s
     assert "TG101 aws_s3_bucket.records [introduced]" in output, output
     assert "TG101 aws_s3_bucket.legacy [existing]" in output, output
     assert _commits(repo, source.env) == 2
+
+
+def test_fix_hook_fixes_the_staged_file_and_the_next_commit_passes(tmp_path: Path, source: HookSource) -> None:
+    repo = _repo(tmp_path, source, "tfguard-fix", [])
+    key = 'resource "aws_kms_key" "app" {\n  description = "app"\n}\n'
+    (repo / "main.tf").write_text(key, encoding="utf-8")
+    _git(repo, source.env, "add", ".pre-commit-config.yaml", "main.tf")
+
+    first = _commit(repo, source.env, "add a key")
+    output = first.stdout + first.stderr
+    assert first.returncode != 0, output  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in output, output
+    assert (repo / "main.tf").read_text(encoding="utf-8") == (
+        'resource "aws_kms_key" "app" {\n  description         = "app"\n  enable_key_rotation = true\n}\n')
+    assert _commits(repo, source.env) == 0
+
+    _git(repo, source.env, "add", "main.tf")
+    second = _commit(repo, source.env, "add a rotating key")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert _commits(repo, source.env) == 1

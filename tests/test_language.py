@@ -300,11 +300,13 @@ def test_pre_commit_hooks_run_on_opentofu_files() -> None:
 
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     patterns = re.findall(r"^\s*files:\s*(\S+)\s*$", text, re.M)
-    assert len(patterns) == 2
-    for pattern in patterns:
-        matches = {n for n in ("a.tf", "a.tf.json", "a.tofu", "a.tofu.json", "a.tfvars", "a.tfvars.json",
-                               "a.md", "a.tofu.bak") if re.search(pattern, n)}
+    assert len(patterns) == 3
+    names = ("a.tf", "a.tf.json", "a.tofu", "a.tofu.json", "a.tfvars", "a.tfvars.json", "a.md", "a.tofu.bak")
+    for pattern in patterns[:2]:  # the check hooks
+        matches = {n for n in names if re.search(pattern, n)}
         assert matches == {"a.tf", "a.tf.json", "a.tofu", "a.tofu.json", "a.tfvars", "a.tfvars.json"}
+    # The fix hook: the HCL files a fix edits (JSON configuration is left as it is).
+    assert {n for n in names if re.search(patterns[2], n)} == {"a.tf", "a.tofu", "a.tfvars"}
 
 
 def test_variables_file_without_configuration_beside_it_is_a_warning(

@@ -132,6 +132,7 @@ class Validator:
         shutil.copytree(copy, work, symlinks=True, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl"))
         try:
             relax_provider_versions(work)
+            stubbed = stub_remote_modules(work, self.repos, self.cache)
             example = work / root.relative_to(copy)
             entries = wire_modules(example, work, self.repos, self.cache)
         except (Unplannable, OSError) as exc:
@@ -145,9 +146,51 @@ class Validator:
         if proc.returncode != 0:
             result = {"status": "no-init", "why": f"{why}; adapted: {_init_reason(proc.stderr + proc.stdout)}"}
         else:
-            result = dict(_validate(example, None), mode="adapted")
+            result = dict(_validate(example, None), mode="adapted, remote modules stubbed" if stubbed else "adapted")
         shutil.rmtree(work, ignore_errors=True)
         return result
+
+
+_MODULE_BLOCK = re.compile(r'^\s*module\s+"([^"]+)"\s*\{', re.MULTILINE)
+_SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
+_NOT_INPUTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
+
+
+def stub_remote_modules(work: Path, repos: list[Repo], cache: Path) -> int:
+    """Stand in for every remote module call that is not in the cache: a local module taking
+    any argument the call gives and giving every output the folder reads, each unknown (the
+    output of a terraform_data), so that the caller is validated as it is. How many."""
+    from oracle_plan import _block_body, cached_module
+
+    count = 0
+    for tf in sorted(work.rglob("*.tf")):
+        if ".terraform" in tf.parts:
+            continue
+        text = tf.read_text(encoding="utf-8", errors="replace")
+        folder = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in tf.parent.glob("*.tf"))
+        out, pos = [], 0
+        for m in _MODULE_BLOCK.finditer(text):
+            body = _block_body(text, m.end())
+            src = _SOURCE.search(body)
+            if src is None or src.group(1).startswith(("./", "../")) or cached_module(src.group(1), repos, cache):
+                continue
+            name = m.group(1)
+            inputs = set(re.findall(r"^\s*([A-Za-z_][\w-]*)\s*=", body, re.MULTILINE)) - _NOT_INPUTS
+            outputs = set(re.findall(rf"\bmodule\.{re.escape(name)}(?:\[[^\]]*\])?\.([A-Za-z_][\w-]*)", folder))
+            stub = tf.parent / f".stub-{name}"
+            stub.mkdir(exist_ok=True)
+            (stub / "main.tf").write_text(
+                "".join(f'variable "{v}" {{\n  default = null\n}}\n\n' for v in sorted(inputs))
+                + 'resource "terraform_data" "stub" {}\n\n'
+                + "".join(f'output "{o}" {{\n  value = terraform_data.stub.output\n}}\n\n' for o in sorted(outputs)),
+                encoding="utf-8")
+            local = body[:src.start(1)] + f"./.stub-{name}" + body[src.end(1):]
+            out += [text[pos:m.end()], re.sub(r'(?m)^\s*version\s*=\s*"[^"]*"\s*$', "", local)]
+            pos = m.end() + len(body)
+            count += 1
+        if out:
+            tf.write_text("".join(out) + text[pos:], encoding="utf-8")
+    return count
 
 
 def _validate(root: Path, data: Path | None) -> dict[str, Any]:

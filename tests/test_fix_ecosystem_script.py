@@ -4,6 +4,7 @@ repository already had wrong: the rules of that judgement, on records of our own
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
@@ -53,3 +54,19 @@ def test_why_a_root_cannot_be_initialised_offline() -> None:
     assert _init_reason("Error: Terraform encountered problems during initialisation, including problems\n"
                         "Error: Invalid quoted type constraints\n") == \
         "the configuration is invalid for this Terraform: Error: Invalid quoted type constraints"
+
+
+def test_a_remote_module_not_in_the_cache_is_stood_in_for(tmp_path: Path) -> None:
+    from fix_ecosystem import stub_remote_modules
+
+    (tmp_path / "main.tf").write_text('module "net" {\n  source  = "example/net/aws"\n  version = "~> 5.0"\n'
+                                      '  cidr    = "10.0.0.0/16"\n}\n\n'
+                                      'output "id" {\n  value = module.net.vpc_id\n}\n')
+    assert stub_remote_modules(tmp_path, [], tmp_path) == 1
+    assert (tmp_path / "main.tf").read_text() == ('module "net" {\n  source  = "./.stub-net"\n\n'
+                                                  '  cidr    = "10.0.0.0/16"\n}\n\n'
+                                                  'output "id" {\n  value = module.net.vpc_id\n}\n')
+    assert (tmp_path / ".stub-net" / "main.tf").read_text() == (
+        'variable "cidr" {\n  default = null\n}\n\n'
+        'resource "terraform_data" "stub" {}\n\n'
+        'output "vpc_id" {\n  value = terraform_data.stub.output\n}\n\n')

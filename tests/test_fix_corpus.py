@@ -135,3 +135,25 @@ resource "aws_db_instance_automated_backups_replication" "copy" {
     assert (tmp_path / "a/main.tf").read_text() == before
     assert (tmp_path / "b/main.tf").read_text() == (
         'resource "aws_kms_key" "app" {\n  description         = "app"\n  enable_key_rotation = true\n}\n')
+
+
+def test_an_expression_with_no_caller_is_quoted_where_it_is_written(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, {"main.tf": """\
+locals {
+  days = 1
+}
+
+resource "aws_db_instance" "main" {
+  engine                      = "postgres"
+  instance_class              = "db.t3.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  storage_encrypted           = true
+  backup_retention_period     = local.days
+}
+"""})
+    assert main(["fix", str(tmp_path), "--checks", "TG607"]) == 0
+    assert ("TG607 aws_db_instance.main: not fixed: backup_retention_period is set by an expression "
+            "(`backup_retention_period     = local.days` at main.tf:12); change it by hand") in capsys.readouterr().out

@@ -191,7 +191,9 @@ class Site:
             is_literal, current = literal(attr)
             if not is_literal:
                 if full == self.finding.attribute or len(leaves) == 1:
-                    self._at_origin(full, value, ok)
+                    written = source.lines[attr.line - 1].strip()
+                    where = f"{res.location.file}:{attr.line}" if res.location else f"line {attr.line}"
+                    self._at_origin(full, value, ok, f" (`{written}` at {where})")
                 # else: another argument decides this finding; an expression here may be fine
             elif not ok(current):
                 self.own(res)
@@ -204,13 +206,14 @@ class Site:
             self._wrote(*(f"{prefix}.{n}" if prefix else n for n, _ in absent))
             self.changes.extend(f"added {prefix + '.' if prefix else ''}{n} = {render(v)}" for n, v in absent)
 
-    def _at_origin(self, full: str, value: Scalar, ok: Ok) -> None:
-        """The value comes from an expression: fixable only where provenance put the finding
-        on a caller's literal argument or a tfvars line."""
+    def _at_origin(self, full: str, value: Scalar, ok: Ok, written: str = "") -> None:
+        """The value comes from an expression (`written`: as the block has it, and where):
+        fixable only where provenance put the finding on a caller's literal argument or a
+        tfvars line."""
         loc = self.finding.location
         given = any(r.provenance for r in self.finding.related)
         if loc is None or not given or self.finding.attribute != full:
-            raise Refused(f"{full} is set by an expression; change it by hand")  # e.g. a dynamic value
+            raise Refused(f"{full} is set by an expression{written}; change it by hand")  # e.g. a dynamic value
         path = self.path(loc.file)
         body = self.files.scanned_body(path)
         holder = block_at(body, loc.start_line) or body

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tfguard import __version__
-from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError
+from tfguard.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, TfguardError, UsageError, exit_code
 
 EXIT_HELP = __doc__.split("Exit codes:", 1)[1] if __doc__ else ""
 
@@ -67,11 +67,7 @@ def check_command(paths: list[Path], given: dict[str, Any]) -> int:
         # terminal otherwise. A file or a machine format leaves stderr to say them.
         for d in report.diagnostics:
             print(f"tfguard: {d}", file=sys.stderr)
-    if any(d.internal for d in report.diagnostics):
-        return EXIT_INTERNAL
-    if any(d.severity == "error" for d in report.diagnostics):
-        return EXIT_INPUT
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return exit_code(report.diagnostics, bool(failing))
 
 
 def list_checks_command(checks_dir: list[Path] | None, frameworks: list[str] | None = None) -> int:

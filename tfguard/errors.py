@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from tfguard.model import Diagnostic
 
 EXIT_OK = 0
@@ -75,3 +77,14 @@ def json_problem(exc: ValueError) -> str:
         return "not valid JSON: the file ends before the document does (is it truncated?)."
     what = _JSON_PROBLEMS.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
     return f"not valid JSON: {what} at column {exc.colno}."
+
+
+def exit_code(diagnostics: Iterable[Diagnostic], found: bool) -> int:
+    """The one mapping to exit codes: an internal error wins, then an input error, then
+    whether the command found something (findings that fail, or edits to make)."""
+    problems = list(diagnostics)
+    if any(d.internal for d in problems):
+        return EXIT_INTERNAL
+    if any(d.severity == "error" for d in problems):
+        return EXIT_INPUT
+    return EXIT_FINDINGS if found else EXIT_OK

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from tfguard.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
+from tfguard.errors import exit_code
 
 
 def fix_command(paths: list[Path], diff_only: bool, unsafe: bool, given: dict[str, Any]) -> int:
@@ -37,8 +37,4 @@ def fix_command(paths: list[Path], diff_only: bool, unsafe: bool, given: dict[st
         print(line, file=sys.stderr if diff_only else sys.stdout)
     for d in outcome.diagnostics:
         print(f"tfguard: {d}", file=sys.stderr)
-    if any(d.internal for d in outcome.diagnostics):
-        return EXIT_INTERNAL
-    if any(d.severity == "error" for d in outcome.diagnostics):
-        return EXIT_INPUT
-    return EXIT_FINDINGS if diff_only and outcome.texts else EXIT_OK
+    return exit_code(outcome.diagnostics, diff_only and bool(outcome.texts))

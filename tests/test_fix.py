@@ -145,3 +145,20 @@ def test_checks_limits_what_is_fixed_not_what_verifies_it(tmp_path: Path, monkey
     out = capsys.readouterr().out
     assert "rejected: TG304 aws_kms_key.app would be a new finding; the fixes that made it are left out" in out
     assert "0 findings fixed in 0 files" in out
+
+
+def test_each_file_of_a_diff_names_only_the_fixes_that_edited_it(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    d = tmp_path / "demo"
+    shutil.copytree(FIXTURES / "demo", d, ignore=shutil.ignore_patterns("plan.json", "expected.txt"))
+    assert main(["fix", "--diff", str(d)]) == 1
+    out = capsys.readouterr().out
+    headers = [line for line in out.splitlines() if line.startswith("# ")]
+    assert headers == [
+        "# TG301 aws_kms_key.records: added enable_key_rotation = true",
+        "# TG101 aws_s3_bucket.patient_records: added aws_s3_bucket_server_side_encryption_configuration."
+        "patient_records (default encryption SSE-S3)",
+        "# TG601 aws_s3_bucket.patient_records: added aws_s3_bucket_versioning.patient_records (versioning enabled)",
+    ]
+    # kms.tf's diff (first, by name) comes before the S3 fixes' headers: only TG301 heads it.
+    assert out.index("+++ b/") < out.index("# TG101") and "kms.tf" in out[:out.index("# TG101")]

@@ -198,7 +198,9 @@ def _one(f: Finding, scan: _Scan, files: Files, outcome: Outcome, unsafe: bool) 
         return False
     done = outcome.fixed.setdefault(k, (f, []))[1]
     done.extend(c for c in site.changes if c not in done)
-    outcome.touched.setdefault(k, set()).update(p for p, src in files.current.items() if src.text != before.get(p))
+    # A file this fix only read (opened for the first time) is not one it edited.
+    outcome.touched.setdefault(k, set()).update(
+        p for p, src in files.current.items() if src.text != before.get(p, files.original.get(p)))
     outcome.refused.pop(k, None)
     return True
 
